@@ -1,0 +1,78 @@
+"""The ``pitstop`` command: global options, the subcommands, and how outcomes become exit codes.
+
+Exit codes: 0 success, 1 the checked thing failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import ClassVar
+
+import click
+
+from pitstop import __version__
+from pitstop.errors import PitstopError
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class _Commands(click.Group):
+    """Loads each subcommand's module only when that command runs, to keep start-up lean."""
+
+    # name -> (module defining ``command``, the one line ``pitstop --help`` shows)
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.lazy)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = self.lazy.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(entry[0])
+        command: click.Command = module.command
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, summary) for name, (_, summary) in sorted(self.lazy.items())]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="pitstop")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False),
+    help="Run as if pitstop was started in DIR.",
+    metavar="DIR",
+)
+def cli(directory: str | None) -> None:
+    """Run, plan, audit and fix GitHub Actions pipelines from the workflows themselves."""
+    if directory:
+        os.chdir(directory)
+
+
+def main() -> None:
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        error.show()
+        code = EXIT_USAGE
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        code = 130
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        code = EXIT_USAGE
+    except BrokenPipeError:
+        code = EXIT_OK
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,66 @@
+"""The GitHub Actions expression language: ``evaluate(text, contexts)`` and its parts.
+
+``text`` is the inside of ``${{ }}``; contexts are JSON-like data keyed by name (``github``,
+``matrix``, …). Errors raise :class:`ExpressionError` with the runner's wording and a ``kind`` of
+``lexing``, ``parsing`` or ``evaluation``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping
+
+from pitstop.expr.errors import ExpressionError
+from pitstop.expr.evaluator import evaluate_node
+from pitstop.expr.functions import BUILTINS, CASE_ARITY, Function, status_functions
+from pitstop.expr.hashfiles import hash_files
+from pitstop.expr.parser import Arity, parse
+from pitstop.expr.values import Value, lookup
+
+__all__ = [
+    "ExpressionError",
+    "Function",
+    "Value",
+    "arities",
+    "default_functions",
+    "evaluate",
+    "parse",
+]
+
+
+def default_functions(status: str = "success", workspace: str | None = None) -> dict[str, Function]:
+    """Every function a step's ``if:`` may call: built-ins, status functions and ``hashFiles``."""
+    root = workspace or os.getcwd()
+    functions = dict(BUILTINS)
+    functions.update(status_functions(status))
+    functions["hashfiles"] = Function("hashFiles", 1, 255, lambda args: hash_files(root, args))
+    return functions
+
+
+def arities(functions: Mapping[str, Function]) -> dict[str, Arity]:
+    """Argument counts by lower-case name, as the parser checks them (``case`` included)."""
+    table = {name: (f.min_args, f.max_args) for name, f in functions.items()}
+    table["case"] = CASE_ARITY
+    return table
+
+
+def evaluate(
+    text: str,
+    contexts: Mapping[str, Value] | None = None,
+    *,
+    status: str = "success",
+    named_values: Collection[str] | None = None,
+) -> Value:
+    """Evaluate one expression (without ``${{ }}``) and return its value.
+
+    Only the contexts present in ``contexts`` (or listed in ``named_values``) may be named, as in
+    GitHub, where each place in a workflow allows its own set. ``hashFiles`` reads the workspace
+    named by ``github.workspace`` when there is one, otherwise the current directory.
+    """
+    data = dict(contexts or {})
+    github = lookup(data, "github")[1]
+    workspace = lookup(github, "workspace")[1] if isinstance(github, dict) else None
+    functions = default_functions(status, workspace if isinstance(workspace, str) else None)
+    allowed = named_values if named_values is not None else list(data)
+    node = parse(text, allowed, arities(functions))
+    return evaluate_node(node, data, functions)

@@ -1,0 +1,82 @@
+"""``${{ … }}`` inside workflow strings, found and expanded as the runner's TemplateReader does.
+
+A ``}}`` inside a quoted string literal does not close an expression. A value that is exactly one
+expression keeps the expression's type (``${{ matrix.n }}`` may be a number); anything else is
+text with every expression converted to a string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from pitstop.expr.errors import ExpressionError
+from pitstop.expr.values import Value, to_string
+
+OPEN = "${{"
+CLOSE = "}}"
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """One ``${{ }}``: the expression text (trimmed) and where it stands in its string."""
+
+    text: str
+    offset: int  # of the expression text itself
+    start: int  # of ``${{``
+    end: int  # just past ``}}``
+
+
+def has_expression(text: str) -> bool:
+    return OPEN in text
+
+
+def find_expressions(text: str) -> Iterator[Embedded]:
+    """Every ``${{ }}`` in ``text`` in order; ``ExpressionError`` for one that is never closed."""
+    pos = 0
+    while True:
+        start = text.find(OPEN, pos)
+        if start < 0:
+            return
+        i = start + len(OPEN)
+        quoted = False
+        close = -1
+        while i < len(text):
+            c = text[i]
+            if c == "'":
+                quoted = not quoted  # '' inside a literal flips twice: still inside
+            elif not quoted and c == "}" and text.startswith(CLOSE, i):
+                close = i
+                break
+            i += 1
+        if close < 0:
+            raise ExpressionError(
+                "The expression is not closed. An unescaped ${{ sequence was found, "
+                "but the closing }} sequence was not found.",
+                "parsing",
+                start,
+            )
+        inner = text[start + len(OPEN) : close]
+        stripped = inner.strip()
+        if not stripped:
+            raise ExpressionError("An expression was expected", "parsing", start)
+        offset = start + len(OPEN) + (len(inner) - len(inner.lstrip()))
+        yield Embedded(stripped, offset, start, close + len(CLOSE))
+        pos = close + len(CLOSE)
+
+
+def render(text: str, evaluate: Callable[[str], Value]) -> Value:
+    """Expand ``text``; a lone expression keeps its value's type, otherwise a string results."""
+    parts = list(find_expressions(text))
+    if not parts:
+        return text
+    if len(parts) == 1 and parts[0].start == 0 and parts[0].end == len(text):
+        return evaluate(parts[0].text)
+    out: list[str] = []
+    pos = 0
+    for part in parts:
+        out.append(text[pos : part.start])
+        out.append(to_string(evaluate(part.text)))
+        pos = part.end
+    out.append(text[pos:])
+    return "".join(out)
