@@ -1,0 +1,300 @@
+"""YAML read the way GitHub reads workflows, every node keeping where it stands in the file.
+
+PyYAML's composer (libyaml's C parser when present) supplies the node tree and its marks; values
+are built here under YAML 1.2 core rules, so ``on``, ``yes``, ``no``, ``off``, ``y`` and ``n``
+stay strings, only ``true``/``false`` are booleans and ``010`` is ten. Duplicate keys are errors;
+anchors, aliases and ``<<`` merge keys are resolved.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+import yaml
+
+from pitstop.errors import PitstopError, Span
+
+try:
+    _BaseLoader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+_PLAIN = "!pitstop/plain"
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "<<"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """Marks plain scalars for resolution here instead of PyYAML's YAML 1.1 rules."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
+Scalar: TypeAlias = "str | int | float | bool | None"
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    """Where a node starts or ends: 1-based line and column, 0-based character offset."""
+
+    line: int
+    column: int
+    offset: int
+
+
+class Node:
+    """A YAML node with its place in the file."""
+
+    __slots__ = ("end", "start")
+
+    def __init__(self, start: Pos, end: Pos) -> None:
+        self.start = start
+        self.end = end
+
+    def to_python(self) -> Any:
+        raise NotImplementedError
+
+
+class ScalarNode(Node):
+    __slots__ = ("quoted", "raw", "value")
+
+    def __init__(self, value: Scalar, raw: str, quoted: bool, start: Pos, end: Pos) -> None:
+        super().__init__(start, end)
+        self.value = value
+        self.raw = raw
+        self.quoted = quoted
+
+    def to_python(self) -> Scalar:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"ScalarNode({self.value!r} @{self.start.line}:{self.start.column})"
+
+
+class SequenceNode(Node):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Node], start: Pos, end: Pos) -> None:
+        super().__init__(start, end)
+        self.items = items
+
+    def to_python(self) -> list[Any]:
+        return [item.to_python() for item in self.items]
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class MappingNode(Node):
+    """A mapping whose keys are strings; ``keys`` keeps each key's own node for its position."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, start: Pos, end: Pos) -> None:
+        super().__init__(start, end)
+        self.keys: dict[str, ScalarNode] = {}
+        self.values: dict[str, Node] = {}
+
+    def get(self, key: str) -> Node | None:
+        return self.values.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+    def items(self) -> Iterator[tuple[ScalarNode, Node]]:
+        for name, value in self.values.items():
+            yield self.keys[name], value
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def to_python(self) -> dict[str, Any]:
+        return {name: value.to_python() for name, value in self.values.items()}
+
+
+class YamlDocument:
+    """A parsed file: its path, its text and its root node (``None`` when the file is empty)."""
+
+    __slots__ = ("path", "root", "text")
+
+    def __init__(self, path: str, text: str, root: Node | None) -> None:
+        self.path = path
+        self.text = text
+        self.root = root
+
+    def span(self, node: Node) -> Span:
+        return span_of(self.path, node)
+
+
+def span_of(path: str, node: Node) -> Span:
+    s, e = node.start, node.end
+    return Span(path, s.line, s.column, e.line, e.column, s.offset, e.offset)
+
+
+# YAML 1.2 core schema, plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT10 = re.compile(r"[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"0o[0-7]+\Z")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"[-+]?\.(?:inf|Inf|INF)\Z")
+_NAN = frozenset({".nan", ".NaN", ".NAN"})
+
+
+def resolve_plain(text: str) -> Scalar:
+    """The value of a plain (unquoted, untagged) scalar under the YAML 1.2 core schema."""
+    if not text or text[0] in "~nNtTfF":
+        if text in _NULLS:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return text
+    first = text[0]
+    if not (first.isdigit() or first in "+-."):
+        return text
+    if _INT10.match(text):
+        return int(text)
+    if _INT16.match(text):
+        return int(text[2:], 16)
+    if _INT8.match(text):
+        return int(text[2:], 8)
+    if _FLOAT_RE.match(text):
+        return float(text)
+    if _INF.match(text):
+        return -math.inf if text[0] == "-" else math.inf
+    if text in _NAN:
+        return math.nan
+    return text
+
+
+def _pos(mark: Any) -> Pos:
+    return Pos(mark.line + 1, mark.column + 1, mark.index)
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.done: dict[int, Node] = {}  # aliases share PyYAML nodes; build each once
+
+    def error(self, message: str, mark: Any) -> PitstopError:
+        p = _pos(mark)
+        return PitstopError(message, Span(self.path, p.line, p.column, p.line, p.column, p.offset))
+
+    def build(self, node: Any) -> Node:
+        key = id(node)
+        built = self.done.get(key)
+        if built is not None:
+            return built
+        if isinstance(node, yaml.ScalarNode):
+            built = self.scalar(node)
+        elif isinstance(node, yaml.SequenceNode):
+            built = SequenceNode(
+                [self.build(item) for item in node.value],
+                _pos(node.start_mark),
+                _pos(node.end_mark),
+            )
+        else:
+            built = self.mapping(node)
+        self.done[key] = built
+        return built
+
+    def scalar(self, node: Any) -> ScalarNode:
+        raw: str = node.value
+        tag = node.tag
+        value: Scalar
+        if tag == _PLAIN:
+            value = resolve_plain(raw)
+        elif tag == _STR:
+            value = raw
+        elif tag in (_INT, _FLOAT, _BOOL, _NULL):
+            value = resolve_plain(raw)
+        else:
+            value = raw  # unknown tags read as text, as GitHub does
+        quoted = node.style in ("'", '"')
+        return ScalarNode(value, raw, quoted, _pos(node.start_mark), _pos(node.end_mark))
+
+    def mapping(self, node: Any) -> MappingNode:
+        result = MappingNode(_pos(node.start_mark), _pos(node.end_mark))
+        merges: list[Any] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error("a mapping key must be a string", key_node.start_mark)
+            if key_node.value == _MERGE and key_node.tag == _PLAIN:
+                merges.append(value_node)
+                continue
+            name = key_node.value
+            if name in result.values:
+                raise self.error(f"'{name}' is already defined", key_node.start_mark)
+            result.keys[name] = self.scalar(key_node)
+            result.values[name] = self.build(value_node)
+        for merge in merges:
+            self.merge_into(result, merge)
+        return result
+
+    def merge_into(self, target: MappingNode, merge: Any) -> None:
+        # Explicit keys win over merged ones; among merged maps, the first to name a key wins.
+        sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+        for source in sources:
+            built = self.build(source)
+            if not isinstance(built, MappingNode):
+                raise self.error("a merge key ('<<') must name a mapping", source.start_mark)
+            for name, value in built.values.items():
+                if name not in target.values:
+                    target.keys[name] = built.keys[name]
+                    target.values[name] = value
+
+
+def parse_yaml(text: str, path: str) -> YamlDocument:
+    """Parse ``text`` (the contents of ``path``); errors raise ``PitstopError`` with the place."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and problem.startswith("but "):  # "expected …, but found …"
+            problem = f"{exc.context}, {problem}"
+        if mark is None:
+            raise PitstopError(problem, Span(path, 1, 1, 1, 1)) from None
+        p = _pos(mark)
+        if problem == "found undefined alias":  # libyaml leaves out the name
+            name = re.match(r"\*?([^\s,\[\]{}]*)", text[p.offset :])
+            problem = f"found undefined alias '{name.group(1) if name else ''}'"
+        span = Span(path, p.line, p.column, p.line, p.column, p.offset, p.offset)
+        raise PitstopError(problem, span) from None
+    except yaml.YAMLError as exc:
+        raise PitstopError(f"invalid YAML: {exc}", Span(path, 1, 1, 1, 1)) from None
+    if root is None:
+        return YamlDocument(path, text, None)
+    return YamlDocument(path, text, _Builder(path).build(root))
+
+
+def load_yaml(path: str) -> YamlDocument:
+    """Read and parse a file; unreadable or non-UTF-8 files raise ``PitstopError``."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise PitstopError(f"not UTF-8 text: {exc.reason}", Span(path, 1, 1, 1, 1)) from None
+    except OSError as exc:
+        raise PitstopError(f"cannot read: {exc.strerror}", Span(path, 1, 1, 1, 1)) from None
+    return parse_yaml(text, path)
