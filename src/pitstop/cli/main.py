@@ -24,7 +24,9 @@ class _Commands(click.Group):
     """Loads each subcommand's module only when that command runs, to keep start-up lean."""
 
     # name -> (module defining ``command``, the one line ``pitstop --help`` shows)
-    lazy: ClassVar[dict[str, tuple[str, str]]] = {}
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "validate": ("pitstop.cli.validate", "Check workflows and local actions as GitHub would."),
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(self.lazy)

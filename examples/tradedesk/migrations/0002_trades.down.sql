@@ -1,0 +1,2 @@
+DROP INDEX trades_executed_at;
+DROP TABLE trades;

@@ -1,0 +1,102 @@
+"""Finds a repository's workflows and local actions and reads each one once.
+
+Workflows are ``.github/workflows/*.yml`` and ``*.yaml`` (GitHub reads no subfolders there); local
+actions are ``action.yml`` or ``action.yaml`` anywhere in the tree outside ``.git`` and dependency
+folders.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pitstop.errors import PitstopError, Span
+from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
+from pitstop.workflow.validate import validate_action, validate_workflow
+from pitstop.workflow.yaml import load_yaml
+
+WORKFLOWS_DIR = Path(".github") / "workflows"
+_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".pitstop", ".tox"})
+_ACTION_FILES = ("action.yml", "action.yaml")
+
+
+@dataclass
+class LoadedFile:
+    """One file read: its problems, and its model when it could be read at all."""
+
+    path: str
+    kind: str  # "workflow" or "action"
+    problems: list[PitstopError] = field(default_factory=list)
+    workflow: Workflow | None = None
+    action: Action | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def find_workflow_files(root: str = ".") -> list[str]:
+    folder = Path(root) / WORKFLOWS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        os.path.relpath(p, root) if root != "." else str(p)
+        for p in folder.iterdir()
+        if p.suffix in (".yml", ".yaml") and p.is_file()
+    )
+
+
+def find_action_files(root: str = ".") -> list[str]:
+    found = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        for name in _ACTION_FILES:
+            if name in files:
+                found.append(os.path.normpath(os.path.relpath(os.path.join(directory, name), root)))
+    return sorted(found)
+
+
+def kind_of_file(path: str) -> str:
+    return "action" if os.path.basename(path) in _ACTION_FILES else "workflow"
+
+
+def load_file(path: str, kind: str | None = None) -> LoadedFile:
+    kind = kind or kind_of_file(path)
+    loaded = LoadedFile(path, kind)
+    try:
+        doc = load_yaml(path)
+    except PitstopError as error:
+        loaded.problems.append(error)
+        return loaded
+    if kind == "action":
+        loaded.problems = validate_action(doc)
+        loaded.action = build_action(doc)
+    else:
+        loaded.problems = validate_workflow(doc)
+        loaded.workflow = build_workflow(doc)
+    return loaded
+
+
+def collect_paths(targets: list[str]) -> list[str]:
+    """Files named, and the workflows and actions inside folders named; ``[]`` means the repo."""
+    if not targets:
+        return find_workflow_files(".") + find_action_files(".")
+    paths: list[str] = []
+    for target in targets:
+        if os.path.isdir(target):
+            inner = find_workflow_files(target) + find_action_files(target)
+            if os.path.basename(os.path.normpath(target)) == "workflows":
+                inner = [
+                    os.path.join(target, n)
+                    for n in sorted(os.listdir(target))
+                    if n.endswith((".yml", ".yaml"))
+                ]
+            else:
+                inner = [os.path.join(target, p) for p in inner]
+            paths.extend(os.path.normpath(p) for p in inner)
+        elif os.path.exists(target):
+            paths.append(os.path.normpath(target))
+        else:
+            raise PitstopError("no such file or folder", Span(target, 1, 1, 1, 1))
+    return list(dict.fromkeys(paths))

@@ -1,0 +1,68 @@
+"""``pitstop validate`` run as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "tradedesk"
+
+
+def pitstop(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_example_is_valid() -> None:
+    result = pitstop("-C", str(EXAMPLE), "validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 files checked: 4 valid" in result.stderr
+
+
+def test_invalid_file_exits_1_with_positions(tmp_path: Path) -> None:
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    needs: b\n    runs-on: x\n    steps:\n      - run: true\n"
+    )
+    result = pitstop("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ".github/workflows/ci.yml:4:12: Job 'a' depends on unknown job 'b'.\n"
+
+
+def test_yaml_error_is_a_positioned_message_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs: [\n")
+    result = pitstop("validate", str(bad))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith(f"{bad}:3:1: ")
+
+
+def test_missing_path_is_a_usage_error() -> None:
+    result = pitstop("validate", "no/such/file.yml")
+    assert result.returncode == 2
+    assert "no/such/file.yml:1:1: no such file or folder" in result.stderr
+
+
+def test_nothing_to_validate_is_a_usage_error(tmp_path: Path) -> None:
+    result = pitstop("validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no workflows" in result.stderr
+
+
+def test_version_and_help() -> None:
+    assert pitstop("--version").stdout.startswith("pitstop, version ")
+    help_text = pitstop("--help").stdout
+    assert "validate" in help_text
+    assert pitstop("validate", "--help").returncode == 0
+
+
+def test_unknown_command_is_exit_2() -> None:
+    assert pitstop("frobnicate").returncode == 2
