@@ -26,6 +26,7 @@ class _Commands(click.Group):
     # name -> (module defining ``command``, the one line ``pitstop --help`` shows)
     lazy: ClassVar[dict[str, tuple[str, str]]] = {
         "validate": ("pitstop.cli.validate", "Check workflows and local actions as GitHub would."),
+        "plan": ("pitstop.cli.plan", "Show what an event would trigger, and why."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

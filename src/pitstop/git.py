@@ -1,0 +1,73 @@
+"""What the local git repository says: the branch, the default branch, the commit, what changed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from pitstop.errors import PitstopError
+
+
+def git(*args: str, cwd: str = ".") -> str | None:
+    """Run git; its stdout without the trailing newline, or ``None`` when git fails."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.rstrip("\n") if done.returncode == 0 else None
+
+
+def is_repository(cwd: str = ".") -> bool:
+    return git("rev-parse", "--is-inside-work-tree", cwd=cwd) == "true"
+
+
+def current_branch(cwd: str = ".") -> str | None:
+    return git("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd)
+
+
+def head_sha(cwd: str = ".") -> str | None:
+    return git("rev-parse", "HEAD", cwd=cwd)
+
+
+def default_branch(cwd: str = ".") -> str:
+    """``origin``'s default branch when known, else ``main`` or ``master`` if present."""
+    remote_head = git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=cwd)
+    if remote_head:
+        return remote_head.rsplit("/", 1)[-1]
+    for name in ("main", "master"):
+        if git("rev-parse", "--verify", "--quiet", f"refs/heads/{name}", cwd=cwd):
+            return name
+    return current_branch(cwd) or "main"
+
+
+def repository_slug(cwd: str = ".") -> tuple[str, str] | None:
+    """(owner, name) from the ``origin`` remote's URL, when it names one."""
+    url = git("remote", "get-url", "origin", cwd=cwd)
+    if not url:
+        return None
+    found = re.search(r"[:/]([^/:]+)/([^/]+?)(?:\.git)?/?\Z", url)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def changed_files(since: str | None, cwd: str = ".") -> list[str]:
+    """Files changed since ``since`` (or the merge base with the default branch), uncommitted
+    and untracked files included, as paths relative to the repository root."""
+    if not is_repository(cwd):
+        raise PitstopError(f"{cwd}: not a git repository, so changed files are unknown")
+    if since is None:
+        base_branch = default_branch(cwd)
+        since = git("merge-base", "HEAD", base_branch, cwd=cwd) or "HEAD"
+    elif git("rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", cwd=cwd) is None:
+        raise PitstopError(f"unknown revision '{since}'")
+    files: set[str] = set()
+    diff = git("diff", "--name-only", "--no-renames", "--relative", since, cwd=cwd)
+    if diff is None and since == "HEAD":
+        diff = ""  # a repository without commits yet
+    if diff is None:
+        raise PitstopError(f"git diff against '{since}' failed")
+    files.update(line for line in diff.splitlines() if line)
+    untracked = git("ls-files", "--others", "--exclude-standard", cwd=cwd) or ""
+    files.update(line for line in untracked.splitlines() if line)
+    return sorted(files)
