@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pitstop.workflow.schema import ACTIVITY_TYPES, DEFAULT_TYPES
-from pitstop.workflow.yaml import MappingNode, Node, Pos, ScalarNode, SequenceNode, YamlDocument
-
-_ZERO = Pos(1, 1, 0)
+from pitstop.workflow.yaml import (
+    ORIGIN,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    YamlDocument,
+)
 
 
 def _text(node: Node | None) -> str | None:
@@ -167,7 +172,7 @@ class Workflow:
 
 
 def build_workflow(doc: YamlDocument) -> Workflow:
-    root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(_ZERO, _ZERO)
+    root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(ORIGIN, ORIGIN)
     jobs_node = root.get("jobs")
     jobs: dict[str, Job] = {}
     if isinstance(jobs_node, MappingNode):
@@ -346,9 +351,9 @@ class Action:
 
 
 def build_action(doc: YamlDocument) -> Action:
-    root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(_ZERO, _ZERO)
+    root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(ORIGIN, ORIGIN)
     runs = root.get("runs")
-    runs = runs if isinstance(runs, MappingNode) else MappingNode(_ZERO, _ZERO)
+    runs = runs if isinstance(runs, MappingNode) else MappingNode(ORIGIN, ORIGIN)
     steps_node = runs.get("steps")
     steps = tuple(
         _build_step(i, s)

@@ -7,6 +7,7 @@ missing: runs-on", "Job 'a' depends on unknown job 'b'."), otherwise they say pl
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 
@@ -24,7 +25,7 @@ _ALL_FUNCTIONS = {
     "hashfiles": (1, 255),
     "case": CASE_ARITY,
 }
-_BUILTIN_NAMES = frozenset(arities(BUILTINS))
+_BUILTIN_ARITIES = {**arities(BUILTINS), "case": CASE_ARITY}
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _SHELLS = frozenset({"bash", "sh", "pwsh", "powershell", "python", "cmd"})
 _USES_REMOTE = re.compile(r"[^/@\s]+/[^/@\s]+(?:/[^@\s]*)?@[^@\s]+\Z")
@@ -133,23 +134,35 @@ class Checker:
     def check_expression(
         self, node: ScalarNode, text: str, offset: int, spec: schema.Scalar
     ) -> None:
-        contexts = spec.contexts or ()
-        allowed = {n: a for n, a in _ALL_FUNCTIONS.items() if n in _BUILTIN_NAMES}
-        allowed["case"] = CASE_ARITY
-        for name in spec.functions:
-            allowed[name] = _ALL_FUNCTIONS[name]
-        try:
-            parse(text, contexts, allowed)
-        except ExpressionError as error:
-            message = error.message
-            if message.startswith("Unrecognized function") and _is_known(message):
-                message = message.split(". Located")[0] + " (not available in this context)"
-            self.report_at(offset + (error.offset or 0), message)
+        problem = expression_problem(text, spec.contexts or (), spec.functions)
+        if problem is not None:
+            message, at = problem
+            self.report_at(offset + at, message)
 
     def locate(self, node: ScalarNode, expression: str) -> int:
         """Where ``expression`` stands in the file, or the scalar's start if it cannot be found."""
         found = self.doc.text.find(expression, node.start.offset, node.end.offset)
         return found if found >= 0 else node.start.offset
+
+
+@functools.lru_cache(maxsize=8192)
+def expression_problem(
+    text: str, contexts: tuple[str, ...], functions: tuple[str, ...]
+) -> tuple[str, int] | None:
+    """Why ``text`` is not a valid expression where ``contexts`` and the built-ins plus
+    ``functions`` are allowed: (message, offset in ``text``), or ``None`` when it is valid.
+    Workflows repeat the same expressions, so the answer is cached."""
+    allowed = dict(_BUILTIN_ARITIES)
+    for name in functions:
+        allowed[name] = _ALL_FUNCTIONS[name]
+    try:
+        parse(text, contexts, allowed)
+    except ExpressionError as error:
+        message = error.message
+        if message.startswith("Unrecognized function") and _is_known(message):
+            message = message.split(". Located")[0] + " (not available in this context)"
+        return message, error.offset or 0
+    return None
 
 
 def _is_known(message: str) -> bool:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import yaml
 
@@ -46,8 +45,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 Scalar: TypeAlias = "str | int | float | bool | None"
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+class Pos(NamedTuple):
     """Where a node starts or ends: 1-based line and column, 0-based character offset."""
 
     line: int
@@ -55,14 +53,27 @@ class Pos:
     offset: int
 
 
+ORIGIN = yaml.error.Mark("", 0, 0, 0, "", 0)
+
+
 class Node:
-    """A YAML node with its place in the file."""
+    """A YAML node with its place in the file (``start``, ``end``), computed when asked for."""
 
-    __slots__ = ("end", "start")
+    __slots__ = ("_end", "_start")
 
-    def __init__(self, start: Pos, end: Pos) -> None:
-        self.start = start
-        self.end = end
+    def __init__(self, start: Any, end: Any) -> None:
+        self._start = start  # PyYAML marks: 0-based line and column, character index
+        self._end = end
+
+    @property
+    def start(self) -> Pos:
+        m = self._start
+        return Pos(m.line + 1, m.column + 1, m.index)
+
+    @property
+    def end(self) -> Pos:
+        m = self._end
+        return Pos(m.line + 1, m.column + 1, m.index)
 
     def to_python(self) -> Any:
         raise NotImplementedError
@@ -71,7 +82,7 @@ class Node:
 class ScalarNode(Node):
     __slots__ = ("quoted", "raw", "value")
 
-    def __init__(self, value: Scalar, raw: str, quoted: bool, start: Pos, end: Pos) -> None:
+    def __init__(self, value: Scalar, raw: str, quoted: bool, start: Any, end: Any) -> None:
         super().__init__(start, end)
         self.value = value
         self.raw = raw
@@ -87,7 +98,7 @@ class ScalarNode(Node):
 class SequenceNode(Node):
     __slots__ = ("items",)
 
-    def __init__(self, items: list[Node], start: Pos, end: Pos) -> None:
+    def __init__(self, items: list[Node], start: Any, end: Any) -> None:
         super().__init__(start, end)
         self.items = items
 
@@ -106,7 +117,7 @@ class MappingNode(Node):
 
     __slots__ = ("keys", "values")
 
-    def __init__(self, start: Pos, end: Pos) -> None:
+    def __init__(self, start: Any, end: Any) -> None:
         super().__init__(start, end)
         self.keys: dict[str, ScalarNode] = {}
         self.values: dict[str, Node] = {}
@@ -209,9 +220,7 @@ class _Builder:
             built = self.scalar(node)
         elif isinstance(node, yaml.SequenceNode):
             built = SequenceNode(
-                [self.build(item) for item in node.value],
-                _pos(node.start_mark),
-                _pos(node.end_mark),
+                [self.build(item) for item in node.value], node.start_mark, node.end_mark
             )
         else:
             built = self.mapping(node)
@@ -231,10 +240,10 @@ class _Builder:
         else:
             value = raw  # unknown tags read as text, as GitHub does
         quoted = node.style in ("'", '"')
-        return ScalarNode(value, raw, quoted, _pos(node.start_mark), _pos(node.end_mark))
+        return ScalarNode(value, raw, quoted, node.start_mark, node.end_mark)
 
     def mapping(self, node: Any) -> MappingNode:
-        result = MappingNode(_pos(node.start_mark), _pos(node.end_mark))
+        result = MappingNode(node.start_mark, node.end_mark)
         merges: list[Any] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
