@@ -246,12 +246,6 @@ def _build_trigger(event: str, node: Node) -> Trigger:
 
 
 def _build_job(key: ScalarNode, node: MappingNode) -> Job:
-    steps_node = node.get("steps")
-    steps = tuple(
-        _build_step(i, s)
-        for i, s in enumerate(steps_node.items if isinstance(steps_node, SequenceNode) else ())
-        if isinstance(s, MappingNode)
-    )
     strategy_node = node.get("strategy")
     strategy = None
     if isinstance(strategy_node, MappingNode):
@@ -297,7 +291,7 @@ def _build_job(key: ScalarNode, node: MappingNode) -> Job:
         timeout_minutes=_value(node.get("timeout-minutes")),
         services=services,
         container=_value(node.get("container")),
-        steps=steps,
+        steps=build_steps(node.get("steps")),
         uses=_text(node.get("uses")),
         with_=_string_map(node.get("with")),
         secrets=secrets,
@@ -306,6 +300,12 @@ def _build_job(key: ScalarNode, node: MappingNode) -> Job:
         node=node,
         key=key,
     )
+
+
+def build_steps(node: Node | None) -> tuple[Step, ...]:
+    """The steps of a job or a composite action, numbered from 0."""
+    items = node.items if isinstance(node, SequenceNode) else []
+    return tuple(_build_step(i, s) for i, s in enumerate(items) if isinstance(s, MappingNode))
 
 
 def _build_step(index: int, node: MappingNode) -> Step:
@@ -354,12 +354,6 @@ def build_action(doc: YamlDocument) -> Action:
     root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(ORIGIN, ORIGIN)
     runs = root.get("runs")
     runs = runs if isinstance(runs, MappingNode) else MappingNode(ORIGIN, ORIGIN)
-    steps_node = runs.get("steps")
-    steps = tuple(
-        _build_step(i, s)
-        for i, s in enumerate(steps_node.items if isinstance(steps_node, SequenceNode) else ())
-        if isinstance(s, MappingNode)
-    )
     return Action(
         path=doc.path,
         name=_text(root.get("name")),
@@ -372,7 +366,7 @@ def build_action(doc: YamlDocument) -> Action:
         post=_text(runs.get("post")),
         pre_if=_value(runs.get("pre-if")),
         post_if=_value(runs.get("post-if")),
-        steps=steps,
+        steps=build_steps(runs.get("steps")),
         image=_text(runs.get("image")),
         args=tuple(_value(runs.get("args")) or ()),
         env=_string_map(runs.get("env")),

@@ -310,21 +310,24 @@ ENVIRONMENT = Spec(
 CREDENTIALS_SPEC = mapping({"username": text(CREDENTIALS), "password": text(CREDENTIALS)})
 
 
-def container(image_required: bool) -> Spec:
-    return Spec(
-        scalar=Scalar("string", JOB_LEVEL),
-        mapping=Mapping(
-            {
-                "image": text(JOB_LEVEL),
-                "credentials": CREDENTIALS_SPEC,
-                "env": env_map(CONTAINER_ENV),
-                "ports": Spec(sequence=Spec(scalar=Scalar("any", JOB_LEVEL))),
-                "volumes": Spec(sequence=text(JOB_LEVEL)),
-                "options": text(JOB_LEVEL),
-            },
-            required=("image",) if image_required else (),
-        ),
+_CONTAINER_KEYS = {
+    "image": text(JOB_LEVEL),
+    "credentials": CREDENTIALS_SPEC,
+    "env": env_map(CONTAINER_ENV),
+    "ports": Spec(sequence=Spec(scalar=Scalar("any", JOB_LEVEL))),
+    "volumes": Spec(sequence=text(JOB_LEVEL)),
+    "options": text(JOB_LEVEL),
+}
+CONTAINER = Spec(
+    scalar=Scalar("string", JOB_LEVEL), mapping=Mapping(_CONTAINER_KEYS, required=("image",))
+)
+# A service takes a container's keys, and may also override the image's command and entrypoint.
+SERVICE = Spec(
+    mapping=Mapping(
+        {**_CONTAINER_KEYS, "command": text(JOB_LEVEL), "entrypoint": text(JOB_LEVEL)},
+        required=("image",),
     )
+)
 
 
 ANY = Spec(free=True)
@@ -353,33 +356,29 @@ STRATEGY_SPEC = mapping(
     }
 )
 
-STEP_COMMON = {
-    "id": text(),
-    "name": text(STEP, HASH),
-    "if": condition(STEP_IF, STATUS + HASH),
-    "env": env_map(STEP, HASH),
-    "continue-on-error": boolean(STEP, HASH),
-    "timeout-minutes": number(STEP, HASH),
-}
-RUN_STEP_KEYS = {"run": text(STEP, HASH), "shell": text(), "working-directory": text(STEP, HASH)}
-USES_STEP_KEYS = {"uses": text(), "with": env_map(STEP, HASH)}
-STEP_SPEC = mapping({**STEP_COMMON, **RUN_STEP_KEYS, **USES_STEP_KEYS})
+RUN_STEP_KEYS = ("run", "shell", "working-directory")  # a `uses` step may not set these
 
-SERVICE = Spec(
-    mapping=Mapping(
+
+def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
+    """A step of a job, or of a composite action (which sees other contexts)."""
+    return mapping(
         {
-            "image": text(JOB_LEVEL),
-            "credentials": CREDENTIALS_SPEC,
-            "env": env_map(CONTAINER_ENV),
-            "ports": Spec(sequence=Spec(scalar=Scalar("any", JOB_LEVEL))),
-            "volumes": Spec(sequence=text(JOB_LEVEL)),
-            "options": text(JOB_LEVEL),
-            "command": text(JOB_LEVEL),
-            "entrypoint": text(JOB_LEVEL),
-        },
-        required=("image",),
+            "id": text(),
+            "name": text(contexts, HASH),
+            "if": condition(if_contexts, STATUS + HASH),
+            "env": env_map(contexts, HASH),
+            "continue-on-error": boolean(contexts, HASH),
+            "timeout-minutes": number(contexts, HASH),
+            "run": text(contexts, HASH),
+            "shell": text(),
+            "working-directory": text(contexts, HASH),
+            "uses": text(),
+            "with": env_map(contexts, HASH),
+        }
     )
-)
+
+
+STEP_SPEC = step_spec(STEP, STEP_IF)
 
 JOB_COMMON = {
     "name": text(JOB_LEVEL),
@@ -398,7 +397,7 @@ NORMAL_JOB_KEYS = {
     "steps": Spec(sequence=STEP_SPEC),
     "timeout-minutes": number(JOB_LEVEL),
     "continue-on-error": boolean(JOB_LEVEL),
-    "container": container(image_required=True),
+    "container": CONTAINER,
     "services": mapping(other=SERVICE),
     "snapshot": Spec(scalar=Scalar("string", JOB_LEVEL), mapping=Mapping(other=ANY)),
 }
@@ -438,7 +437,7 @@ ACTION_INPUT = mapping(
     }
 )
 ACTION_OUTPUT = mapping({"description": text(), "value": text(ACTION_STEP)})
-ACTION_STEP_SPEC = STEP_SPEC  # composite steps take the same keys; contexts checked by the rules
+ACTION_STEP_SPEC = step_spec(ACTION_STEP, ACTION_STEP)
 ACTION_RUNS = mapping(
     {
         "using": text(),

@@ -1,0 +1,85 @@
+"""action.yml validation (docs: "Metadata syntax for GitHub Actions")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pitstop.workflow.repository import load_file
+
+EXAMPLE_ACTION = (
+    Path(__file__).resolve().parents[2]
+    / "examples/tradedesk/.github/actions/setup-tradedesk/action.yml"
+)
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / "action.yml"
+    path.write_text(text)
+    return [str(p).split(":", 1)[1] for p in load_file(str(path)).problems]
+
+
+def test_the_example_composite_action_is_valid() -> None:
+    loaded = load_file(str(EXAMPLE_ACTION))
+    assert loaded.problems == []
+    assert loaded.action is not None and loaded.action.using == "composite"
+    assert [s.uses or s.run for s in loaded.action.steps] == [
+        "actions/setup-python@v5",
+        "python -m pip install -e '.[dev]'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: x\nruns:\n  using: composite\n  steps:\n    - run: echo ${{ secrets.T }}\n"
+            "      shell: bash\n",
+            [
+                "5:21: Unrecognized named-value: 'secrets'. Located at position 1 within "
+                "expression: secrets.T"
+            ],
+        ),
+        (
+            "name: x\nruns:\n  using: composite\n  steps:\n    - run: make\n",
+            ["5:7: Required property is missing: shell"],
+        ),
+        ("name: x\nruns:\n  using: composite\n", ["3:3: Required property is missing: steps"]),
+        ("name: x\nruns:\n  using: node20\n", ["3:3: Required property is missing: main"]),
+        ("name: x\nruns:\n  using: docker\n", ["3:3: Required property is missing: image"]),
+        (
+            "name: x\nruns:\n  using: node8\n  main: a.js\n",
+            [
+                "3:10: Unexpected value 'node8' (runs.using must be composite, docker or one of "
+                "node12, node16, node20, node24)"
+            ],
+        ),
+        ("runs:\n  using: node20\n  main: a.js\n", ["1:1: Required property is missing: name"]),
+        (
+            "name: x\ninputs:\n  a:\n    requird: true\nruns:\n  using: node20\n  main: a.js\n",
+            ["4:5: Unexpected value 'requird'"],
+        ),
+    ],
+)
+def test_invalid_actions(tmp_path: Path, text: str, expected: list[str]) -> None:
+    assert problems(tmp_path, text) == expected
+
+
+def test_node_action_model(tmp_path: Path) -> None:
+    path = tmp_path / "action.yml"
+    path.write_text(
+        "name: x\ninputs:\n  who:\n    default: world\noutputs:\n  greeting:\n"
+        "    description: d\nruns:\n  using: node20\n  pre: setup.js\n  main: index.js\n"
+        "  post: cleanup.js\n  post-if: always()\n"
+    )
+    action = load_file(str(path)).action
+    assert action is not None
+    assert (action.using, action.pre, action.main, action.post, action.post_if) == (
+        "node20",
+        "setup.js",
+        "index.js",
+        "cleanup.js",
+        "always()",
+    )
+    assert action.inputs == {"who": {"default": "world"}}
