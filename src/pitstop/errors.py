@@ -20,6 +20,11 @@ class Span:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    @classmethod
+    def file_start(cls, path: str) -> Span:
+        """The start of a file, for problems about the file as a whole."""
+        return cls(path, 1, 1, 1, 1)
+
 
 class PitstopError(Exception):
     """An error the user can act on; rendered as ``file:line:col: message``."""

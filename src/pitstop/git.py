@@ -51,14 +51,14 @@ def repository_slug(cwd: str = ".") -> tuple[str, str] | None:
     return (found.group(1), found.group(2)) if found else None
 
 
-def changed_files(since: str | None, cwd: str = ".") -> list[str]:
-    """Files changed since ``since`` (or the merge base with the default branch), uncommitted
-    and untracked files included, as paths relative to the repository root."""
+def changed_files(since: str | None, base_branch: str | None = None, cwd: str = ".") -> list[str]:
+    """Files changed since ``since`` (or the merge base with ``base_branch``, by default the
+    default branch), uncommitted and untracked files included, relative to ``cwd``."""
     if not is_repository(cwd):
         raise PitstopError(f"{cwd}: not a git repository, so changed files are unknown")
     if since is None:
-        base_branch = default_branch(cwd)
-        since = git("merge-base", "HEAD", base_branch, cwd=cwd) or "HEAD"
+        base = base_branch or default_branch(cwd)
+        since = git("merge-base", "HEAD", base, cwd=cwd) or "HEAD"
     elif git("rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", cwd=cwd) is None:
         raise PitstopError(f"unknown revision '{since}'")
     files: set[str] = set()

@@ -10,12 +10,12 @@ synchronize and reopened.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
-from pitstop.expr.template import render
+from pitstop.expr.template import condition_text, render
 from pitstop.expr.values import truthy
 from pitstop.workflow.filters import Decision, path_filter, ref_filter
 from pitstop.workflow.matrix import MatrixResult, expand_matrix
@@ -218,11 +218,8 @@ def _plan_job(job: Job, contexts: dict[str, Any]) -> JobPlan:
     verdict = None
     if job.if_ is not None and not isinstance(job.if_, bool):
         text = str(job.if_)
-        expression = text.strip()
-        if expression.startswith("${{") and expression.endswith("}}"):
-            expression = expression[3:-2]
         try:
-            if not truthy(evaluate(expression, {**contexts, "needs": {}})):
+            if not truthy(evaluate(condition_text(text), {**contexts, "needs": {}})):
                 verdict = f"skipped: if: {text} is false"
         except ExpressionError:
             verdict = f"decided at run time: if: {text}"
@@ -244,15 +241,7 @@ def _skip_dependents(jobs: tuple[JobPlan, ...]) -> tuple[JobPlan, ...]:
                 f in job.condition for f in ("always()", "failure()", "cancelled()")
             )
             if blocked and not uses_status:
-                job = JobPlan(
-                    job.id,
-                    job.name,
-                    job.needs,
-                    job.matrix,
-                    job.condition,
-                    f"skipped: needs '{blocked[0]}', which is skipped",
-                    job.calls,
-                )
+                job = replace(job, verdict=f"skipped: needs '{blocked[0]}', which is skipped")
                 skipped.add(job.id)
         out.append(job)
     return tuple(out)

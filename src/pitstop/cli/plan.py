@@ -44,7 +44,7 @@ def build_event(
     if files:
         changed = tuple(files)
     elif in_git:
-        changed = tuple(git.changed_files(since))
+        changed = tuple(git.changed_files(since, default))
     elif since is not None:
         raise PitstopError("--changed-since needs a git repository")
     else:

@@ -62,5 +62,9 @@ def evaluate(
     workspace = lookup(github, "workspace")[1] if isinstance(github, dict) else None
     functions = default_functions(status, workspace if isinstance(workspace, str) else None)
     allowed = named_values if named_values is not None else list(data)
-    node = parse(text, allowed, arities(functions))
+    node = parse(text, allowed, _DEFAULT_ARITIES)
     return evaluate_node(node, data, functions)
+
+
+# Arity depends on names only, so one table serves every call of ``evaluate``.
+_DEFAULT_ARITIES = arities(default_functions())

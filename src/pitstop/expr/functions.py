@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -156,8 +157,11 @@ BUILTINS: dict[str, Function] = {
 CASE_ARITY = (3, 255)
 
 
+@functools.lru_cache(maxsize=8)
 def status_functions(status: str) -> dict[str, Function]:
-    """``success()``, ``failure()``, ``cancelled()`` and ``always()`` for a job in ``status``."""
+    """``success()``, ``failure()``, ``cancelled()`` and ``always()`` for a job in ``status``.
+
+    Cached: callers copy the table, never change it."""
     return {
         "success": Function("success", 0, 0, lambda _: status == "success"),
         "failure": Function("failure", 0, 0, lambda _: status == "failure"),

@@ -65,6 +65,20 @@ def find_expressions(text: str) -> Iterator[Embedded]:
         pos = close + len(CLOSE)
 
 
+def is_whole_expression(text: str) -> bool:
+    """Whether ``text`` is one ``${{ }}`` and nothing else but white space."""
+    stripped = text.strip()
+    return stripped.startswith(OPEN) and stripped.endswith(CLOSE) and stripped.count(OPEN) == 1
+
+
+def condition_text(text: str) -> str:
+    """The expression of an ``if:``: GitHub takes it with or without ``${{ }}`` around it."""
+    stripped = text.strip()
+    if is_whole_expression(stripped):
+        return stripped[len(OPEN) : -len(CLOSE)].strip()
+    return stripped
+
+
 def render(text: str, evaluate: Callable[[str], Value]) -> Value:
     """Expand ``text``; a lone expression keeps its value's type, otherwise a string results."""
     parts = list(find_expressions(text))

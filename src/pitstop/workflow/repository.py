@@ -41,7 +41,7 @@ def find_workflow_files(root: str = ".") -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(
-        os.path.relpath(p, root) if root != "." else str(p)
+        os.path.relpath(p, root)
         for p in folder.iterdir()
         if p.suffix in (".yml", ".yaml") and p.is_file()
     )
@@ -78,6 +78,16 @@ def load_file(path: str, kind: str | None = None) -> LoadedFile:
     return loaded
 
 
+def _files_in(folder: str) -> list[str]:
+    """The workflows and actions below a folder; a workflows folder gives its own files."""
+    if os.path.basename(os.path.normpath(folder)) == "workflows":
+        names = sorted(n for n in os.listdir(folder) if n.endswith((".yml", ".yaml")))
+        return [os.path.join(folder, n) for n in names]
+    return [
+        os.path.join(folder, p) for p in find_workflow_files(folder) + find_action_files(folder)
+    ]
+
+
 def collect_paths(targets: list[str]) -> list[str]:
     """Files named, and the workflows and actions inside folders named; ``[]`` means the repo."""
     if not targets:
@@ -85,18 +95,9 @@ def collect_paths(targets: list[str]) -> list[str]:
     paths: list[str] = []
     for target in targets:
         if os.path.isdir(target):
-            inner = find_workflow_files(target) + find_action_files(target)
-            if os.path.basename(os.path.normpath(target)) == "workflows":
-                inner = [
-                    os.path.join(target, n)
-                    for n in sorted(os.listdir(target))
-                    if n.endswith((".yml", ".yaml"))
-                ]
-            else:
-                inner = [os.path.join(target, p) for p in inner]
-            paths.extend(os.path.normpath(p) for p in inner)
+            paths.extend(os.path.normpath(p) for p in _files_in(target))
         elif os.path.exists(target):
             paths.append(os.path.normpath(target))
         else:
-            raise PitstopError("no such file or folder", Span(target, 1, 1, 1, 1))
+            raise PitstopError("no such file or folder", Span.file_start(target))
     return list(dict.fromkeys(paths))

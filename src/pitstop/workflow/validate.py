@@ -12,20 +12,15 @@ import re
 from collections.abc import Iterable
 
 from pitstop.errors import PitstopError, Span
-from pitstop.expr import ExpressionError, arities, parse
-from pitstop.expr.functions import BUILTINS, CASE_ARITY, status_functions
-from pitstop.expr.template import find_expressions
+from pitstop.expr import ExpressionError, arities, default_functions, parse
+from pitstop.expr.functions import BUILTINS
+from pitstop.expr.template import find_expressions, is_whole_expression
 from pitstop.workflow import schema
 from pitstop.workflow.cron import cron_error
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, YamlDocument
 
-_ALL_FUNCTIONS = {
-    **arities(BUILTINS),
-    **{name: (0, 0) for name in status_functions("success")},
-    "hashfiles": (1, 255),
-    "case": CASE_ARITY,
-}
-_BUILTIN_ARITIES = {**arities(BUILTINS), "case": CASE_ARITY}
+_ALL_FUNCTIONS = arities(default_functions())
+_BUILTIN_ARITIES = arities(BUILTINS)
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 _SHELLS = frozenset({"bash", "sh", "pwsh", "powershell", "python", "cmd"})
 _USES_REMOTE = re.compile(r"[^/@\s]+/[^/@\s]+(?:/[^@\s]*)?@[^@\s]+\Z")
@@ -105,7 +100,7 @@ class Checker:
             self.check_template(node, spec)
             if spec.bare or spec.kind in ("string", "any"):
                 return
-            if not _whole_expression(str(value)):
+            if not is_whole_expression(str(value)):
                 self.report(node, f"Unexpected value '{value}' (expected a {spec.kind})")
             return
         if spec.bare and is_text:
@@ -170,11 +165,6 @@ def _is_known(message: str) -> bool:
     return name in _ALL_FUNCTIONS
 
 
-def _whole_expression(text: str) -> bool:
-    stripped = text.strip()
-    return stripped.startswith("${{") and stripped.endswith("}}") and stripped.count("${{") == 1
-
-
 # ------------------------------------------------------------------------------------------------
 # Workflows.
 
@@ -184,8 +174,7 @@ def validate_workflow(doc: YamlDocument) -> list[PitstopError]:
     checker = Checker(doc)
     root = doc.root
     if root is None:
-        checker.problems.append(PitstopError("the workflow is empty", Span(doc.path, 1, 1, 1, 1)))
-        return checker.problems
+        return [PitstopError("the workflow is empty", Span.file_start(doc.path))]
     if not isinstance(root, MappingNode):
         checker.report(root, "a workflow must be a mapping of keys such as 'on' and 'jobs'")
         return checker.problems
@@ -471,14 +460,10 @@ def _check_matrix(checker: Checker, matrix: Node | None) -> None:
 def validate_action(doc: YamlDocument) -> list[PitstopError]:
     checker = Checker(doc)
     root = doc.root
+    if root is None:
+        return [PitstopError("the action file is empty", Span.file_start(doc.path))]
     if not isinstance(root, MappingNode):
-        where = root if root is not None else None
-        if where is None:
-            checker.problems.append(
-                PitstopError("the action file is empty", Span(doc.path, 1, 1, 1, 1))
-            )
-        else:
-            checker.report(where, "an action file must be a mapping")
+        checker.report(root, "an action file must be a mapping")
         return checker.problems
     checker.check(root, schema.ACTION_SPEC)
     runs = root.get("runs")

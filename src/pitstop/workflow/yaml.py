@@ -198,8 +198,10 @@ def resolve_plain(text: str) -> Scalar:
     return text
 
 
-def _pos(mark: Any) -> Pos:
-    return Pos(mark.line + 1, mark.column + 1, mark.index)
+def _mark_span(path: str, mark: Any) -> Span:
+    """The point a PyYAML mark names, as a span."""
+    line, column, offset = mark.line + 1, mark.column + 1, mark.index
+    return Span(path, line, column, line, column, offset, offset)
 
 
 class _Builder:
@@ -208,8 +210,7 @@ class _Builder:
         self.done: dict[int, Node] = {}  # aliases share PyYAML nodes; build each once
 
     def error(self, message: str, mark: Any) -> PitstopError:
-        p = _pos(mark)
-        return PitstopError(message, Span(self.path, p.line, p.column, p.line, p.column, p.offset))
+        return PitstopError(message, _mark_span(self.path, mark))
 
     def build(self, node: Any) -> Node:
         key = id(node)
@@ -283,15 +284,13 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         if exc.context and problem.startswith("but "):  # "expected …, but found …"
             problem = f"{exc.context}, {problem}"
         if mark is None:
-            raise PitstopError(problem, Span(path, 1, 1, 1, 1)) from None
-        p = _pos(mark)
+            raise PitstopError(problem, Span.file_start(path)) from None
         if problem == "found undefined alias":  # libyaml leaves out the name
-            name = re.match(r"\*?([^\s,\[\]{}]*)", text[p.offset :])
+            name = re.match(r"\*?([^\s,\[\]{}]*)", text[mark.index :])
             problem = f"found undefined alias '{name.group(1) if name else ''}'"
-        span = Span(path, p.line, p.column, p.line, p.column, p.offset, p.offset)
-        raise PitstopError(problem, span) from None
+        raise PitstopError(problem, _mark_span(path, mark)) from None
     except yaml.YAMLError as exc:
-        raise PitstopError(f"invalid YAML: {exc}", Span(path, 1, 1, 1, 1)) from None
+        raise PitstopError(f"invalid YAML: {exc}", Span.file_start(path)) from None
     if root is None:
         return YamlDocument(path, text, None)
     return YamlDocument(path, text, _Builder(path).build(root))
@@ -303,7 +302,7 @@ def load_yaml(path: str) -> YamlDocument:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except UnicodeDecodeError as exc:
-        raise PitstopError(f"not UTF-8 text: {exc.reason}", Span(path, 1, 1, 1, 1)) from None
+        raise PitstopError(f"not UTF-8 text: {exc.reason}", Span.file_start(path)) from None
     except OSError as exc:
-        raise PitstopError(f"cannot read: {exc.strerror}", Span(path, 1, 1, 1, 1)) from None
+        raise PitstopError(f"cannot read: {exc.strerror}", Span.file_start(path)) from None
     return parse_yaml(text, path)
