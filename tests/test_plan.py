@@ -165,3 +165,6 @@ def test_invalid_workflow_is_reported_and_exits_1(tmp_path: Path) -> None:
 def test_bad_input_is_exit_2(repo: Path) -> None:
     assert pitstop(repo, "plan", "--changed-since", "nope").returncode == 2
     assert pitstop(repo, "plan", "--input", "novalue").returncode == 2
+    unknown = pitstop(repo, "plan", "--event", "pushh")
+    assert unknown.returncode == 2
+    assert "'pushh' is not an event GitHub knows" in unknown.stderr

@@ -13,6 +13,7 @@ from pitstop.errors import PitstopError
 from pitstop.plan import Event, WorkflowPlan, plan_workflow
 from pitstop.report.plan import render_graph, render_text, to_data
 from pitstop.workflow.repository import find_workflow_files, load_file
+from pitstop.workflow.schema import ACTIVITY_TYPES
 
 
 def parse_pairs(pairs: tuple[str, ...], option: str) -> dict[str, str]:
@@ -96,6 +97,10 @@ def command(
     WORKFLOWS narrow the plan to some files (path, file name or the workflow's name).
     Exits 1 when a workflow considered is invalid, 2 on bad input.
     """
+    if event_name not in ACTIVITY_TYPES:
+        raise click.BadParameter(
+            f"'{event_name}' is not an event GitHub knows", param_hint="--event"
+        )
     try:
         event = build_event(event_name, ref, action, parse_pairs(inputs, "--input"), files, since)
     except PitstopError as error:
