@@ -27,6 +27,7 @@ class _Commands(click.Group):
     lazy: ClassVar[dict[str, tuple[str, str]]] = {
         "validate": ("pitstop.cli.validate", "Check workflows and local actions as GitHub would."),
         "plan": ("pitstop.cli.plan", "Show what an event would trigger, and why."),
+        "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -24,6 +24,7 @@ __all__ = [
     "arities",
     "default_functions",
     "evaluate",
+    "evaluate_condition",
     "parse",
 ]
 
@@ -64,6 +65,28 @@ def evaluate(
     allowed = named_values if named_values is not None else list(data)
     node = parse(text, allowed, _DEFAULT_ARITIES)
     return evaluate_node(node, data, functions)
+
+
+def evaluate_condition(
+    text: str, contexts: Mapping[str, Value] | None = None, *, status: str = "success"
+) -> bool:
+    """An ``if:`` as the runner decides it: with or without ``${{ }}``, an empty condition meaning
+    ``success()``, and ``success() &&`` in front of a condition that calls no status function."""
+    from pitstop.expr.template import condition_text, uses_status_function
+    from pitstop.expr.values import truthy
+
+    inner = condition_text(text) if text.strip() else "success()"
+    data = dict(contexts or {})
+    node = parse(inner, list(data), _DEFAULT_ARITIES)
+    if node is None or not uses_status_function(node):
+        if status != "success":
+            return False
+        if node is None:
+            return True
+    github = lookup(data, "github")[1]
+    workspace = lookup(github, "workspace")[1] if isinstance(github, dict) else None
+    functions = default_functions(status, workspace if isinstance(workspace, str) else None)
+    return truthy(evaluate_node(node, data, functions))
 
 
 # Arity depends on names only, so one table serves every call of ``evaluate``.

@@ -94,3 +94,27 @@ def render(text: str, evaluate: Callable[[str], Value]) -> Value:
         pos = part.end
     out.append(text[pos:])
     return "".join(out)
+
+
+STATUS_FUNCTIONS = frozenset({"success", "failure", "cancelled", "always"})
+
+
+def uses_status_function(node: object) -> bool:
+    """Whether a parsed condition calls ``success()``, ``failure()``, ``cancelled()`` or
+    ``always()`` anywhere; the runner adds ``success() &&`` in front of conditions that do not."""
+    from pitstop.expr import ast
+
+    if isinstance(node, ast.Call):
+        if node.name.lower() in STATUS_FUNCTIONS:
+            return True
+        return any(uses_status_function(a) for a in node.args)
+    if isinstance(node, ast.Index):
+        return uses_status_function(node.obj) or uses_status_function(node.key)
+    if isinstance(node, ast.Not | ast.Group):
+        inner = node.operand if isinstance(node, ast.Not) else node.inner
+        return uses_status_function(inner)
+    if isinstance(node, ast.Compare):
+        return uses_status_function(node.left) or uses_status_function(node.right)
+    if isinstance(node, ast.Logical):
+        return any(uses_status_function(a) for a in node.args)
+    return False

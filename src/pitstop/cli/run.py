@@ -1,0 +1,297 @@
+"""``pitstop run``: the repository's workflows on this machine, as GitHub would run them.
+
+Exit codes: 0 every job succeeded or was skipped, 1 a job failed, 2 invalid input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from typing import Any
+
+import click
+
+from pitstop import git
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.plan import build_event, parse_pairs
+from pitstop.errors import PitstopError
+from pitstop.plan import Event, decide, plan_workflow
+from pitstop.workflow.model import Workflow
+from pitstop.workflow.repository import find_workflow_files, load_file
+from pitstop.workflow.schema import ACTIVITY_TYPES
+
+EXIT_INTERRUPTED = 130
+
+
+def read_dotenv(path: str, option: str) -> dict[str, str]:
+    """``KEY=value`` lines; ``#`` comments, ``export`` prefixes and matching quotes allowed."""
+    values: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except OSError as error:
+        raise click.BadParameter(f"{path}: {error.strerror}", param_hint=option) from None
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        text = text.removeprefix("export ").strip()
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{path}:{number}:1: expected KEY=VALUE", param_hint=option)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _select(workflows: tuple[str, ...], path: str, name: str | None) -> bool:
+    return not workflows or any(
+        w in (path, name, os.path.basename(path)) or os.path.normpath(w) == path for w in workflows
+    )
+
+
+def _with_needs(workflow: Workflow, wanted: set[str]) -> set[str]:
+    chosen: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        job = stack.pop()
+        if job in chosen or job not in workflow.jobs:
+            continue
+        chosen.add(job)
+        stack.extend(workflow.jobs[job].needs)
+    return chosen
+
+
+def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str, Any]:
+    """``inputs``: the given values over the declared defaults, booleans typed as on GitHub."""
+    trigger = workflow.triggers.get(event.name)
+    declared = trigger.inputs if trigger is not None else {}
+    inputs: dict[str, Any] = {}
+    for name, spec in declared.items():
+        spec = spec if isinstance(spec, dict) else {}
+        value: Any = given.get(name, spec.get("default"))
+        if value is None:
+            value = "" if spec.get("type") != "boolean" else False
+        if spec.get("type") == "boolean" and isinstance(value, str):
+            value = value.strip().lower() == "true"
+        if spec.get("type") == "number" and isinstance(value, str) and value:
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        inputs[name] = value
+    for name, value in given.items():
+        inputs.setdefault(name, value)
+    return inputs
+
+
+@click.command(name="run")
+@click.argument("workflows", nargs=-1)
+@click.option("-j", "--job", "jobs", multiple=True, metavar="ID", help="Run this job and its needs.")
+@click.option("--only", is_flag=True, help="With --job: run only the named jobs, not their needs.")
+@click.option("--event", "event_name", default="push", show_default=True, help="Event name.")
+@click.option("-e", "--event-file", type=click.Path(dir_okay=False), help="Event payload (JSON).")
+@click.option("--ref", help="Branch or full ref (default: the current branch).")
+@click.option("--input", "inputs", multiple=True, metavar="KEY=VALUE", help="A workflow input.")
+@click.option("--matrix", "matrix", multiple=True, metavar="KEY=VALUE", help="Pick matrix rows.")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE", help="A vars value.")
+@click.option("--secret", "secrets", multiple=True, metavar="KEY=VALUE", help="A secret.")
+@click.option("--secret-file", type=click.Path(dir_okay=False), help="Secrets in dotenv format.")
+@click.option("--list", "list_only", is_flag=True, help="List workflows and jobs, run nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would run, run nothing.")
+@click.option("--all", "ignore_filters", is_flag=True, help="Ignore trigger filters.")
+@click.option("-p", "--parallel", type=click.IntRange(min=1), default=None,
+              help="Jobs running at once (default: number of CPUs).")
+@click.option("--in-place", is_flag=True, help="Run in the working tree, not in copies.")
+@click.option("--strict", is_flag=True, help="A step that cannot run locally fails the job.")
+@click.option("--plain", is_flag=True, help="Line-prefixed logs, no live view.")
+@click.option("--services", "services", default="auto", show_default=True,
+              type=click.Choice(["auto", "path", "wheel"]),
+              help="Where service servers come from.")
+@click.option("--fresh-envs", is_flag=True, help="Recreate setup-python environments.")
+@click.option("--debug", is_flag=True, help="Show ::debug:: lines and scripts.")
+def command(
+    workflows: tuple[str, ...],
+    jobs: tuple[str, ...],
+    only: bool,
+    event_name: str,
+    event_file: str | None,
+    ref: str | None,
+    inputs: tuple[str, ...],
+    matrix: tuple[str, ...],
+    variables: tuple[str, ...],
+    secrets: tuple[str, ...],
+    secret_file: str | None,
+    list_only: bool,
+    dry_run: bool,
+    ignore_filters: bool,
+    parallel: int | None,
+    in_place: bool,
+    strict: bool,
+    plain: bool,
+    services: str,
+    fresh_envs: bool,
+    debug: bool,
+) -> None:
+    """Run the repository's workflows on this machine, as GitHub would run them.
+
+    WORKFLOWS narrow the run (path, file name or the workflow's name).
+    """
+    from pitstop.runner import Target, execute, new_run_directory
+    from pitstop.runner.contexts import RunInfo, build_payload
+    from pitstop.runner.masking import Masker
+    from pitstop.runner.state import RunOptions, RunState
+
+    if event_name not in ACTIVITY_TYPES:
+        raise click.BadParameter(f"'{event_name}' is not an event GitHub knows", param_hint="--event")
+    given_inputs = parse_pairs(inputs, "--input")
+    matrix_filter = parse_pairs(matrix, "--matrix")
+    try:
+        event = build_event(event_name, ref, None, given_inputs, (), None)
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    paths = find_workflow_files(".")
+    if not paths:
+        click.echo("pitstop: no workflows found in .github/workflows", err=True)
+        raise SystemExit(EXIT_USAGE)
+
+    targets: list[Target] = []
+    problems = 0
+    for path in paths:
+        loaded = load_file(path, "workflow")
+        name = loaded.workflow.name if loaded.workflow else None
+        if not _select(workflows, path, name):
+            continue
+        if loaded.workflow is None or loaded.problems:
+            for problem in loaded.problems:
+                click.echo(f"pitstop: {problem}", err=True)
+            problems += 1
+            continue
+        workflow = loaded.workflow
+        if not ignore_filters:
+            decision = decide(workflow, event)
+            if not decision.runs:
+                if workflows or list_only or dry_run:
+                    click.echo(f"{workflow.display_name} ({path}) does not run: {decision.reason}"
+                               " (--all ignores trigger filters)")
+                continue
+        chosen = set(workflow.jobs)
+        if jobs:
+            wanted = {j for j in jobs if j in workflow.jobs}
+            if not wanted:
+                continue
+            chosen = wanted if only else _with_needs(workflow, wanted)
+        targets.append(Target(workflow, frozenset(chosen)))
+    if problems:
+        raise SystemExit(EXIT_USAGE)
+    if jobs:
+        known = {j for t in targets for j in t.workflow.jobs}
+        unknown = [j for j in jobs if j not in known]
+        if unknown:
+            click.echo(f"pitstop: no job '{unknown[0]}' in the selected workflows", err=True)
+            raise SystemExit(EXIT_USAGE)
+    if workflows and not targets and not (list_only or dry_run):
+        click.echo(f"pitstop: nothing to run for {', '.join(workflows)}", err=True)
+        raise SystemExit(EXIT_USAGE)
+
+    if list_only or dry_run:
+        _describe(targets, event, dry_run)
+        raise SystemExit(EXIT_OK)
+
+    secret_values: dict[str, str] = {}
+    if os.environ.get("GITHUB_TOKEN"):
+        secret_values["GITHUB_TOKEN"] = os.environ["GITHUB_TOKEN"]
+    if secret_file:
+        secret_values.update(read_dotenv(secret_file, "--secret-file"))
+    secret_values.update(parse_pairs(secrets, "--secret"))
+    var_values: dict[str, str] = {}
+    vars_file = os.path.join(".pitstop", "vars")
+    if os.path.isfile(vars_file):
+        var_values.update(read_dotenv(vars_file, ".pitstop/vars"))
+    var_values.update(parse_pairs(variables, "--var"))
+
+    root = os.getcwd()
+    in_git = git.is_repository()
+    default = git.default_branch() if in_git else "main"
+    repository = event.repository or os.path.basename(root)
+    payload = build_payload(event, repository, default)
+    if event_file:
+        try:
+            with open(event_file, encoding="utf-8") as handle:
+                payload.update(json.load(handle))
+        except (OSError, ValueError) as error:
+            raise click.BadParameter(f"{event_file}: {error}", param_hint="--event-file") from None
+    run_id, number, directory = new_run_directory(root)
+    info = RunInfo(
+        event=event, payload=payload, run_id=run_id, run_number=number, run_attempt=1,
+        actor=os.environ.get("USER") or os.environ.get("LOGNAME") or "pitstop",
+        repository=repository, workflow_name="", workflow_path="",
+        secrets_token=secret_values.get("GITHUB_TOKEN", ""),
+    )
+    masker = Masker(list(secret_values.values()))
+    options = RunOptions(
+        parallel=parallel or os.cpu_count() or 2, in_place=in_place, strict=strict,
+        services=services, fresh_envs=fresh_envs, debug=debug,
+    )
+    state = RunState(root=root, directory=directory, info=info, options=options, masker=masker,
+                     secrets=secret_values, vars=var_values)
+    live = not plain and sys.stdout.isatty()
+    from pitstop.report.console import attach
+
+    view = attach(state, live)
+    inputs_context = _inputs(targets[0].workflow, event, given_inputs) if targets else {}
+    result = asyncio.run(_main(state, targets, inputs_context, matrix_filter, view))
+    view.finish(result)
+    if result.interrupted:
+        raise SystemExit(EXIT_INTERRUPTED)
+    raise SystemExit(EXIT_OK if result.result == "success" else EXIT_FAILED)
+
+
+async def _main(state: Any, targets: Any, inputs: Any, matrix_filter: Any, view: Any) -> Any:
+    from pitstop.runner import execute
+    from pitstop.runner.process import end_group_now
+
+    loop = asyncio.get_running_loop()
+    presses = 0
+
+    def on_interrupt() -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            view.note("Interrupted: cancelling jobs (always() steps still run). "
+                      "Press Ctrl-C again to stop at once.")
+            state.interrupt()
+        else:
+            for job in list(state.active):
+                for pgid in job.groups:
+                    end_group_now(pgid)
+                job.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_interrupt)
+    view.start()
+    try:
+        return await execute(state, targets, inputs, matrix_filter)
+    finally:
+        view.stop()
+
+
+def _describe(targets: list[Any], event: Event, dry_run: bool) -> None:
+    if not dry_run:
+        for target in targets:
+            click.echo(f"{target.workflow.display_name} ({target.workflow.path})")
+            for job_id, job in target.workflow.jobs.items():
+                if job_id in target.jobs:
+                    needs = f"  needs: {', '.join(job.needs)}" if job.needs else ""
+                    click.echo(f"  {job_id}{'  ' + job.name if job.name else ''}{needs}")
+        return
+    from pitstop.report.plan import render_text
+
+    plans = [plan_workflow(t.workflow, event) for t in targets]
+    click.echo(render_text(event, plans))

@@ -1,0 +1,199 @@
+"""``uses:`` steps: local actions, emulated common actions, cached remote actions, or an honest
+"not run locally".
+
+Each emulation is one module of this package with ``async def run(job, call)``; ``EMULATIONS``
+maps the action's ``owner/repo[/path]`` (case-insensitive, any ref) to it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pitstop.errors import PitstopError
+from pitstop.expr.values import to_string
+from pitstop.runner.results import FAILURE, SKIPPED, StepResult
+from pitstop.runner.scope import Scope
+from pitstop.workflow.model import Action, Step, build_action
+from pitstop.workflow.yaml import load_yaml
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+EMULATIONS = {
+    "actions/checkout": "checkout",
+    "actions/setup-python": "setup_python",
+    "actions/setup-node": "setup_node",
+    "actions/cache": "cache",
+    "actions/cache/restore": "cache",
+    "actions/cache/save": "cache",
+    "actions/upload-artifact": "artifacts",
+    "actions/download-artifact": "artifacts",
+}
+
+MAX_DEPTH = 10  # composite actions nested deeper than this fail, as on GitHub
+
+
+@dataclass
+class ActionCall:
+    """One ``uses:`` step as an emulation sees it."""
+
+    step: Step
+    scope: Scope
+    result: StepResult
+    name: str  # owner/repo[/path], lower case
+    ref: str
+    inputs: dict[str, str]  # lower-case names
+    env: dict[str, str]  # the step's own env, evaluated
+    timeout: float | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def input(self, name: str, default: str = "") -> str:
+        value = self.inputs.get(name.lower())
+        return default if value is None or value == "" else value
+
+
+def split_uses(uses: str) -> tuple[str, str]:
+    """``owner/repo/path@ref`` → (``owner/repo/path``, ``ref``)."""
+    name, _, ref = uses.partition("@")
+    return name.strip(), ref.strip()
+
+
+def not_run_locally(job: JobRun, result: StepResult, reason: str) -> None:
+    job.log.emit("warning", f"Not run locally: {reason}")
+    result.not_run_locally = reason
+    if job.state.options.strict:
+        result.outcome = FAILURE
+        result.message = f"not run locally (--strict): {reason}"
+    else:
+        result.outcome = SKIPPED
+
+
+def evaluate_inputs(
+    job: JobRun, step: Step, contexts: dict[str, Any], action: Action | None
+) -> dict[str, str]:
+    """``with:`` evaluated, plus the action's defaults for inputs not given."""
+    given = {k.lower(): to_string(job.render_value(v, contexts)) for k, v in step.with_.items()}
+    if action is None:
+        return given
+    declared = {k.lower(): v for k, v in action.inputs.items()}
+    unexpected = [k for k in given if k not in declared]
+    if unexpected:
+        names = ", ".join(f"'{k}'" for k in unexpected)
+        valid = ", ".join(f"'{k}'" for k in declared)
+        job.log.emit("warning", f"Unexpected input(s) {names}, valid inputs are [{valid}]")
+    for name, spec in declared.items():
+        if name not in given and isinstance(spec, dict) and spec.get("default") is not None:
+            given[name] = to_string(job.render_value(spec["default"], contexts))
+    return given
+
+
+def load_local_action(folder: str) -> Action:
+    for name in ("action.yml", "action.yaml"):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return build_action(load_yaml(path))
+    if os.path.isfile(os.path.join(folder, "Dockerfile")):
+        raise FileNotFoundError("Dockerfile")
+    raise FileNotFoundError(folder)
+
+
+async def run_action(
+    job: JobRun,
+    step: Step,
+    scope: Scope,
+    result: StepResult,
+    contexts: dict[str, Any],
+    step_env: dict[str, str],
+    timeout: float | None,
+) -> None:
+    uses = to_string(job.render_value(step.uses or "", contexts))
+    if uses.startswith("docker://"):
+        not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+        return
+    if uses.startswith("./"):
+        folder = os.path.normpath(os.path.join(job.workspace, uses))
+        await _run_folder_action(job, step, scope, result, contexts, step_env, timeout, folder, uses)
+        return
+    name, ref = split_uses(uses)
+    module = EMULATIONS.get(name.lower())
+    if module is not None:
+        call = ActionCall(
+            step, scope, result, name.lower(), ref, evaluate_inputs(job, step, contexts, None),
+            step_env, timeout,
+        )
+        emulation = importlib.import_module(f"pitstop.runner.actions.{module}")
+        await emulation.run(job, call)
+        return
+    cached = cached_action_folder(job.state.tool_cache, name, ref)
+    if cached is not None:
+        await _run_folder_action(job, step, scope, result, contexts, step_env, timeout, cached, uses)
+        return
+    not_run_locally(
+        job,
+        result,
+        f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches it "
+        "when the network allows",
+    )
+
+
+def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
+    """``~/.cache/pitstop/actions/<owner>/<repo>/<ref>[/<path>]`` when it holds an action."""
+    parts = name.split("/")
+    if len(parts) < 2 or not ref:
+        return None
+    owner, repo, sub = parts[0], parts[1], parts[2:]
+    folder = os.path.join(cache_root, "actions", owner.lower(), repo.lower(), ref, *sub)
+    for file in ("action.yml", "action.yaml"):
+        if os.path.isfile(os.path.join(folder, file)):
+            return folder
+    return None
+
+
+async def _run_folder_action(
+    job: JobRun,
+    step: Step,
+    scope: Scope,
+    result: StepResult,
+    contexts: dict[str, Any],
+    step_env: dict[str, str],
+    timeout: float | None,
+    folder: str,
+    uses: str,
+) -> None:
+    try:
+        action = load_local_action(folder)
+    except FileNotFoundError as missing:
+        if str(missing) == "Dockerfile":
+            not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+            return
+        job.log.emit(
+            "error",
+            f"Can't find 'action.yml', 'action.yaml' or 'Dockerfile' under '{folder}'. Did you "
+            "forget to run actions/checkout before running your local action?",
+        )
+        result.outcome = FAILURE
+        result.message = "action not found"
+        return
+    except PitstopError as error:
+        job.log.emit("error", str(error))
+        result.outcome = FAILURE
+        result.message = str(error)
+        return
+    inputs = evaluate_inputs(job, step, contexts, action)
+    using = (action.using or "").lower()
+    if using == "composite":
+        from pitstop.runner.composite import run_composite
+
+        await run_composite(job, step, scope, result, action, folder, inputs, step_env, uses)
+    elif using.startswith("node"):
+        from pitstop.runner.javascript import run_node_action
+
+        await run_node_action(job, step, scope, result, action, folder, inputs, step_env, timeout)
+    elif using == "docker":
+        not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+    else:
+        job.log.emit("error", f"'{uses}': unsupported runs.using '{action.using}'")
+        result.outcome = FAILURE

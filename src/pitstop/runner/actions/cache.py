@@ -1,0 +1,149 @@
+"""``actions/cache``, ``actions/cache/restore`` and ``actions/cache/save`` with real archives
+under ``.pitstop/cache``.
+
+Semantics from the action's README: an exact ``key`` match restores and sets ``cache-hit`` to
+``true``; otherwise each ``restore-keys`` prefix is tried in order, newest entry first, restoring
+with ``cache-hit`` ``false``. ``actions/cache`` saves in its post step when there was no exact hit
+and the job succeeded. Entries are immutable: a key that exists is not saved again.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import tarfile
+import time
+from typing import TYPE_CHECKING, Any
+
+from pitstop.runner.actions import ActionCall
+from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+
+def _index_path(folder: str) -> str:
+    return os.path.join(folder, "index.json")
+
+
+def _load_index(folder: str) -> dict[str, Any]:
+    try:
+        with open(_index_path(folder), encoding="utf-8") as handle:
+            data: dict[str, Any] = json.load(handle)
+            return data
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_index(folder: str, index: dict[str, Any]) -> None:
+    os.makedirs(folder, exist_ok=True)
+    temp = _index_path(folder) + f".{os.getpid()}.tmp"
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump(index, handle, indent=1)
+    os.replace(temp, _index_path(folder))
+
+
+def find_entry(index: dict[str, Any], key: str, restore_keys: list[str]) -> str | None:
+    """The key to restore: ``key`` itself, else the newest entry starting with a restore key."""
+    if key in index:
+        return key
+    for prefix in restore_keys:
+        matching = [k for k in index if k.startswith(prefix)]
+        if matching:
+            return max(matching, key=lambda k: index[k]["created"])
+    return None
+
+
+def _paths(job: JobRun, text: str) -> list[str]:
+    found: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("!"):
+            continue
+        pattern = os.path.join(job.workspace, os.path.expanduser(line))
+        found.extend(sorted(glob.glob(pattern, recursive=True)) or [])
+    return found
+
+
+def save(job: JobRun, key: str, paths_text: str) -> str:
+    folder = job.state.cache_dir
+    index = _load_index(folder)
+    if key in index:
+        return f"Cache with key '{key}' already exists; not saved again"
+    paths = _paths(job, paths_text)
+    if not paths:
+        return "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved."
+    os.makedirs(folder, exist_ok=True)
+    name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".tar.gz"
+    archive = os.path.join(folder, name)
+    with tarfile.open(archive + ".tmp", "w:gz") as tar:
+        for path in paths:
+            arcname = os.path.relpath(path, job.workspace)
+            if arcname.startswith(".."):
+                arcname = "__abs__" + os.path.abspath(path)
+            tar.add(path, arcname=arcname)
+    os.replace(archive + ".tmp", archive)
+    index = _load_index(folder)
+    index[key] = {"file": name, "created": time.time(), "size": os.path.getsize(archive)}
+    _save_index(folder, index)
+    return f"Cache saved with key: {key}"
+
+
+def restore(job: JobRun, key: str, restore_keys: list[str]) -> str | None:
+    index = _load_index(job.state.cache_dir)
+    matched = find_entry(index, key, restore_keys)
+    if matched is None:
+        return None
+    archive = os.path.join(job.state.cache_dir, index[matched]["file"])
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name.startswith("__abs__"):
+                member.name = member.name[len("__abs__"):]
+                tar.extract(member, "/")
+            else:
+                tar.extract(member, job.workspace)
+    return matched
+
+
+async def run(job: JobRun, call: ActionCall) -> None:
+    key = call.input("key")
+    paths_text = call.input("path")
+    restore_keys = [k.strip() for k in call.input("restore-keys").splitlines() if k.strip()]
+    if call.name == "actions/cache/save":
+        if not key or not paths_text:
+            job.log.emit("error", "Input required and not supplied: " + ("key" if not key else "path"))
+            call.result.outcome = FAILURE
+            return
+        job.log.line(save(job, key, paths_text))
+        call.result.outcome = SUCCESS
+        return
+    if not key:
+        job.log.emit("error", "Input required and not supplied: key")
+        call.result.outcome = FAILURE
+        return
+    matched = restore(job, key, restore_keys)
+    hit = matched == key
+    if matched is None:
+        job.log.line(f"Cache not found for input keys: {', '.join([key, *restore_keys])}")
+    else:
+        job.log.line(f"Cache restored from key: {matched}")
+    call.result.outputs["cache-hit"] = "true" if hit else "false"
+    if call.name == "actions/cache/restore":
+        call.result.outputs["cache-primary-key"] = key
+        call.result.outputs["cache-matched-key"] = matched or ""
+    call.result.outcome = SUCCESS
+    if call.name == "actions/cache" and not hit:
+        label = call.step.label
+
+        async def post() -> StepResult | None:
+            result = StepResult(label=f"Post {label}", id=None)
+            if job.status(call.scope) != SUCCESS:
+                result.outcome = result.conclusion = SKIPPED
+                return result
+            job.log.line(save(job, key, paths_text))
+            result.outcome = result.conclusion = SUCCESS
+            return result
+
+        job.post_steps.append((label, post))

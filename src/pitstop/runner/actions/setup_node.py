@@ -1,0 +1,65 @@
+"""``actions/setup-node``: find the requested node on this machine (PATH, nvm) and put its folder
+first on the job's PATH; fail clearly when no installed version matches. Output: ``node-version``."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+from typing import TYPE_CHECKING
+
+from pitstop.runner.actions import ActionCall
+from pitstop.runner.results import FAILURE, SUCCESS
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+
+def _version(node: str) -> str | None:
+    try:
+        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=20,
+                             check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.lstrip("v") or None
+
+
+def matches(wanted: str, version: str) -> bool:
+    wanted = wanted.strip().lstrip("v")
+    if wanted in ("", "node", "latest", "current", "lts/*") or wanted.startswith("lts/"):
+        return True
+    wanted = wanted.removesuffix(".x")
+    return version == wanted or version.startswith(wanted + ".")
+
+
+def find_node(wanted: str) -> tuple[str, str] | None:
+    places = [p for p in [shutil.which("node")] if p]
+    home = os.path.expanduser("~")
+    places += sorted(glob.glob(os.path.join(home, ".nvm", "versions", "node", "*", "bin", "node")),
+                     reverse=True)
+    for node in places:
+        version = _version(node)
+        if version and matches(wanted, version):
+            return node, version
+    return None
+
+
+async def run(job: JobRun, call: ActionCall) -> None:
+    wanted = call.input("node-version")
+    file = call.input("node-version-file")
+    if not wanted and file:
+        path = os.path.join(job.workspace, file)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                wanted = handle.read().strip()
+    found = find_node(wanted)
+    if found is None:
+        job.log.emit("error", f"node {wanted or ''} was not found on this machine (PATH, nvm).")
+        call.result.outcome = FAILURE
+        return
+    node, version = found
+    job.add_path(os.path.dirname(node))
+    call.result.outputs["node-version"] = f"v{version}"
+    job.log.line(f"node v{version} is first on the PATH ({os.path.dirname(node)})")
+    call.result.outcome = SUCCESS

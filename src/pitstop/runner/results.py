@@ -1,0 +1,79 @@
+"""What a run produced: step and job results, kept plain so reports and history can read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Step outcomes and conclusions, and job results, use GitHub's words.
+SUCCESS = "success"
+FAILURE = "failure"
+CANCELLED = "cancelled"
+SKIPPED = "skipped"
+
+
+@dataclass
+class StepResult:
+    label: str
+    id: str | None
+    outcome: str = SKIPPED  # before continue-on-error
+    conclusion: str = SKIPPED  # after continue-on-error
+    outputs: dict[str, str] = field(default_factory=dict)
+    duration: float = 0.0
+    exit_code: int | None = None
+    not_run_locally: str | None = None  # why pitstop could not run it as GitHub would
+    message: str | None = None  # why it failed, when pitstop knows better than the exit code
+    tail: list[str] = field(default_factory=list)
+    summary: str = ""  # what the step wrote to GITHUB_STEP_SUMMARY
+    post: bool = False  # a post step (an action's cleanup)
+
+
+@dataclass
+class JobResult:
+    key: str  # unique within the run: job id, plus the matrix row for matrix jobs
+    job_id: str
+    name: str
+    workflow: str
+    result: str = SKIPPED
+    matrix: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    steps: list[StepResult] = field(default_factory=list)
+    started: float = 0.0  # seconds since the run started
+    duration: float = 0.0
+    log_path: str | None = None
+    reason: str | None = None  # why it was skipped, cancelled or not run
+    not_run_locally: str | None = None
+    may_fail: bool = False  # continue-on-error let this job fail without failing the run
+
+    @property
+    def failed_steps(self) -> list[StepResult]:
+        return [s for s in self.steps if s.outcome == FAILURE]
+
+
+@dataclass
+class RunResult:
+    id: str
+    directory: str
+    event: str
+    workflows: list[str]
+    jobs: list[JobResult] = field(default_factory=list)
+    duration: float = 0.0
+    interrupted: bool = False
+    started_at: str = ""  # ISO time
+
+    @property
+    def result(self) -> str:
+        if self.interrupted:
+            return CANCELLED
+        if any(j.result in (FAILURE, CANCELLED) and not j.may_fail for j in self.jobs):
+            return FAILURE
+        return SUCCESS
+
+    @property
+    def not_run_locally(self) -> list[tuple[JobResult, StepResult | None]]:
+        found: list[tuple[JobResult, StepResult | None]] = []
+        for job in self.jobs:
+            if job.not_run_locally:
+                found.append((job, None))
+            found.extend((job, s) for s in job.steps if s.not_run_locally)
+        return found

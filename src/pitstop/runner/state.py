@@ -1,0 +1,80 @@
+"""What one run shares between its jobs: options, folders, secrets, the masker, cancellation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pitstop.runner.contexts import RunInfo
+from pitstop.runner.log import Sink, _discard
+from pitstop.runner.masking import Masker
+
+if TYPE_CHECKING:
+    from pitstop.runner.results import JobResult
+
+
+def _ignore_job(result: JobResult, started: bool) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    parallel: int = os.cpu_count() or 2
+    in_place: bool = False
+    strict: bool = False
+    host_containers: bool = False
+    services: str = "auto"  # where service servers come from: auto, docker, path, wheel
+    fresh_envs: bool = False
+    debug: bool = False
+
+
+@dataclass
+class RunState:
+    root: str  # the repository's working tree
+    directory: str  # .pitstop/runs/<id>
+    info: RunInfo
+    options: RunOptions
+    masker: Masker
+    secrets: dict[str, str]
+    vars: dict[str, str]
+    sink: Sink = _discard
+    job_sink: Callable[[JobResult, bool], None] = _ignore_job
+    interrupted: asyncio.Event = field(default_factory=asyncio.Event)
+    port_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    started: float = 0.0
+    active: set[Any] = field(default_factory=set)  # the JobRuns running now
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pitstop_dir(self) -> str:
+        return os.path.join(self.root, ".pitstop")
+
+    @property
+    def cache_dir(self) -> str:
+        return os.path.join(self.pitstop_dir, "cache")
+
+    @property
+    def artifacts_dir(self) -> str:
+        return os.path.join(self.directory, "artifacts")
+
+    @property
+    def tool_cache(self) -> str:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return os.path.join(base, "pitstop")
+
+    def interrupt(self) -> None:
+        """Ctrl-C: cancel every running job; their always() steps still run."""
+        self.interrupted.set()
+        for job in list(self.active):
+            job.cancel()
+
+    def sink_job(self, result: JobResult, started: bool = False) -> None:
+        """Tell the front end a job started or ended."""
+        self.job_sink(result, started)
+
+    def port_lock(self, port: int) -> asyncio.Lock:
+        """Jobs that map the same host port take turns: on GitHub each job has its own machine."""
+        return self.port_locks.setdefault(port, asyncio.Lock())
