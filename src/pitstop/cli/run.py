@@ -6,6 +6,8 @@ Exit codes: 0 every job succeeded or was skipped, 1 a job failed, 2 invalid inpu
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -80,10 +82,8 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
         if spec.get("type") == "boolean" and isinstance(value, str):
             value = value.strip().lower() == "true"
         if spec.get("type") == "number" and isinstance(value, str) and value:
-            try:
+            with contextlib.suppress(ValueError):
                 value = float(value)
-            except ValueError:
-                pass
         inputs[name] = value
     for name, value in given.items():
         inputs.setdefault(name, value)
@@ -92,7 +92,9 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
 
 @click.command(name="run")
 @click.argument("workflows", nargs=-1)
-@click.option("-j", "--job", "jobs", multiple=True, metavar="ID", help="Run this job and its needs.")
+@click.option(
+    "-j", "--job", "jobs", multiple=True, metavar="ID", help="Run this job and its needs."
+)
 @click.option("--only", is_flag=True, help="With --job: run only the named jobs, not their needs.")
 @click.option("--event", "event_name", default="push", show_default=True, help="Event name.")
 @click.option("-e", "--event-file", type=click.Path(dir_okay=False), help="Event payload (JSON).")
@@ -105,14 +107,24 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
 @click.option("--list", "list_only", is_flag=True, help="List workflows and jobs, run nothing.")
 @click.option("--dry-run", is_flag=True, help="Show what would run, run nothing.")
 @click.option("--all", "ignore_filters", is_flag=True, help="Ignore trigger filters.")
-@click.option("-p", "--parallel", type=click.IntRange(min=1), default=None,
-              help="Jobs running at once (default: number of CPUs).")
+@click.option(
+    "-p",
+    "--parallel",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Jobs running at once (default: number of CPUs).",
+)
 @click.option("--in-place", is_flag=True, help="Run in the working tree, not in copies.")
 @click.option("--strict", is_flag=True, help="A step that cannot run locally fails the job.")
 @click.option("--plain", is_flag=True, help="Line-prefixed logs, no live view.")
-@click.option("--services", "services", default="auto", show_default=True,
-              type=click.Choice(["auto", "path", "wheel"]),
-              help="Where service servers come from.")
+@click.option(
+    "--services",
+    "services",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "path", "wheel"]),
+    help="Where service servers come from.",
+)
 @click.option("--fresh-envs", is_flag=True, help="Recreate setup-python environments.")
 @click.option("--debug", is_flag=True, help="Show ::debug:: lines and scripts.")
 def command(
@@ -142,17 +154,23 @@ def command(
 
     WORKFLOWS narrow the run (path, file name or the workflow's name).
     """
-    from pitstop.runner import Target, execute, new_run_directory
+    from pitstop.runner import Target, new_run_directory
     from pitstop.runner.contexts import RunInfo, build_payload
     from pitstop.runner.masking import Masker
     from pitstop.runner.state import RunOptions, RunState
 
     if event_name not in ACTIVITY_TYPES:
-        raise click.BadParameter(f"'{event_name}' is not an event GitHub knows", param_hint="--event")
+        raise click.BadParameter(
+            f"'{event_name}' is not an event GitHub knows", param_hint="--event"
+        )
     given_inputs = parse_pairs(inputs, "--input")
     matrix_filter = parse_pairs(matrix, "--matrix")
     try:
         event = build_event(event_name, ref, None, given_inputs, (), None)
+        if event.changed == ():
+            # nothing differs from the default branch: run as for a push of this tree, without
+            # deciding path filters on an empty change set
+            event = dataclasses.replace(event, changed=None)
     except PitstopError as error:
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
@@ -178,8 +196,10 @@ def command(
             decision = decide(workflow, event)
             if not decision.runs:
                 if workflows or list_only or dry_run:
-                    click.echo(f"{workflow.display_name} ({path}) does not run: {decision.reason}"
-                               " (--all ignores trigger filters)")
+                    click.echo(
+                        f"{workflow.display_name} ({path}) does not run: {decision.reason}"
+                        " (--all ignores trigger filters)"
+                    )
                 continue
         chosen = set(workflow.jobs)
         if jobs:
@@ -229,18 +249,35 @@ def command(
             raise click.BadParameter(f"{event_file}: {error}", param_hint="--event-file") from None
     run_id, number, directory = new_run_directory(root)
     info = RunInfo(
-        event=event, payload=payload, run_id=run_id, run_number=number, run_attempt=1,
+        event=event,
+        payload=payload,
+        run_id=run_id,
+        run_number=number,
+        run_attempt=1,
         actor=os.environ.get("USER") or os.environ.get("LOGNAME") or "pitstop",
-        repository=repository, workflow_name="", workflow_path="",
+        repository=repository,
+        workflow_name="",
+        workflow_path="",
         secrets_token=secret_values.get("GITHUB_TOKEN", ""),
     )
     masker = Masker(list(secret_values.values()))
     options = RunOptions(
-        parallel=parallel or os.cpu_count() or 2, in_place=in_place, strict=strict,
-        services=services, fresh_envs=fresh_envs, debug=debug,
+        parallel=parallel or os.cpu_count() or 2,
+        in_place=in_place,
+        strict=strict,
+        services=services,
+        fresh_envs=fresh_envs,
+        debug=debug,
     )
-    state = RunState(root=root, directory=directory, info=info, options=options, masker=masker,
-                     secrets=secret_values, vars=var_values)
+    state = RunState(
+        root=root,
+        directory=directory,
+        info=info,
+        options=options,
+        masker=masker,
+        secrets=secret_values,
+        vars=var_values,
+    )
     live = not plain and sys.stdout.isatty()
     from pitstop.report.console import attach
 
@@ -264,8 +301,10 @@ async def _main(state: Any, targets: Any, inputs: Any, matrix_filter: Any, view:
         nonlocal presses
         presses += 1
         if presses == 1:
-            view.note("Interrupted: cancelling jobs (always() steps still run). "
-                      "Press Ctrl-C again to stop at once.")
+            view.note(
+                "Interrupted: cancelling jobs (always() steps still run). "
+                "Press Ctrl-C again to stop at once."
+            )
             state.interrupt()
         else:
             for job in list(state.active):

@@ -94,8 +94,13 @@ class LiveView(PlainView):
             job["lines"].append(f"▸ {event.text}"[:200])
 
     def _new(self, key: str) -> dict[str, Any]:
-        return {"state": "queued", "step": "", "start": time.monotonic(), "duration": None,
-                "lines": collections.deque(maxlen=LIVE_LINES)}
+        return {
+            "state": "queued",
+            "step": "",
+            "start": time.monotonic(),
+            "duration": None,
+            "lines": collections.deque(maxlen=LIVE_LINES),
+        }
 
     def on_job(self, result: JobResult, started: bool) -> None:
         job = self.jobs.setdefault(result.key, self._new(result.key))
@@ -111,17 +116,28 @@ class LiveView(PlainView):
         from rich.text import Text
 
         table = Table.grid(padding=(0, 1))
-        colours = {"success": "green", "failure": "red", "cancelled": "yellow",
-                   "skipped": "dim", "running": "cyan", "queued": "dim"}
+        colours = {
+            "success": "green",
+            "failure": "red",
+            "cancelled": "yellow",
+            "skipped": "dim",
+            "running": "cyan",
+            "queued": "dim",
+        }
         for key, job in self.jobs.items():
             state = job["state"]
-            duration = job["duration"] if job["duration"] is not None else (
-                time.monotonic() - job["start"])
+            duration = (
+                job["duration"]
+                if job["duration"] is not None
+                else (time.monotonic() - job["start"])
+            )
             mark = MARKS.get(state, "…")
-            table.add_row(Text(f"{mark} {key}", style=colours.get(state, "")),
-                          Text(state, style=colours.get(state, "")),
-                          Text(f"{duration:6.1f}s"),
-                          Text(job["step"] if state == "running" else "", style="bold"))
+            table.add_row(
+                Text(f"{mark} {key}", style=colours.get(state, "")),
+                Text(state, style=colours.get(state, "")),
+                Text(f"{duration:6.1f}s"),
+                Text(job["step"] if state == "running" else "", style="bold"),
+            )
             if state == "running":
                 for line in job["lines"]:
                     table.add_row(Text(""), Text(""), Text(""), Text(line, style="dim"))
@@ -130,8 +146,13 @@ class LiveView(PlainView):
     def start(self) -> None:
         from rich.live import Live
 
-        self.live = Live(self.render(), console=self.console, refresh_per_second=4,
-                         get_renderable=self.render, transient=False)
+        self.live = Live(
+            self.render(),
+            console=self.console,
+            refresh_per_second=4,
+            get_renderable=self.render,
+            transient=False,
+        )
         self.live.start()
 
     def stop(self) -> None:

@@ -27,8 +27,9 @@ def render_text(run: RunResult, tail: int = 15) -> str:
         note = f"  ({job.reason})" if job.reason and job.result != "success" else ""
         if job.may_fail and job.result == FAILURE:
             note += "  (continue-on-error)"
-        lines.append(f"  {mark} {job.name.ljust(width)}  {job.result:<9} "
-                     f"{_seconds(job.duration):>8}{note}")
+        lines.append(
+            f"  {mark} {job.name.ljust(width)}  {job.result:<9} {_seconds(job.duration):>8}{note}"
+        )
     for job in run.jobs:
         for step in job.failed_steps:
             lines.append("")
@@ -40,18 +41,24 @@ def render_text(run: RunResult, tail: int = 15) -> str:
     if missing:
         lines.append("")
         lines.append("Not run locally:")
-        for job, step in missing:
-            what = f"{job.name} › {step.label}" if step else job.name
-            lines.append(f"  - {what}: {step.not_run_locally if step else job.not_run_locally}")
+        for job, missed in missing:
+            what = f"{job.name} › {missed.label}" if missed else job.name
+            why = missed.not_run_locally if missed else job.not_run_locally
+            lines.append(f"  - {what}: {why}")
     return "\n".join(lines)
 
 
 def render_markdown(run: RunResult) -> str:
-    out = [f"# pitstop run {run.id}: {run.result}", "",
-           "| job | result | duration |", "|---|---|---|"]
+    out = [
+        f"# pitstop run {run.id}: {run.result}",
+        "",
+        "| job | result | duration |",
+        "|---|---|---|",
+    ]
     for job in run.jobs:
-        out.append(f"| {job.name} | {MARKS.get(job.result, '')} {job.result} | "
-                   f"{_seconds(job.duration)} |")
+        out.append(
+            f"| {job.name} | {MARKS.get(job.result, '')} {job.result} | {_seconds(job.duration)} |"
+        )
     missing = run.not_run_locally
     if missing:
         out += ["", "## Not run locally", ""]
@@ -61,7 +68,7 @@ def render_markdown(run: RunResult) -> str:
     for job in run.jobs:
         summaries = [s.summary for s in job.steps if s.summary]
         if summaries:
-            out += ["", f"## {job.name}", ""] + summaries
+            out += ["", f"## {job.name}", "", *summaries]
     return "\n".join(out) + "\n"
 
 
@@ -92,22 +99,27 @@ def _suite(job: JobResult) -> str:
         body = ""
         if step.outcome == FAILURE:
             text = escape("\n".join(step.tail))
-            body = f'<failure message={quoteattr(step.message or "failed")}>{text}</failure>'
+            body = f"<failure message={quoteattr(step.message or 'failed')}>{text}</failure>"
         elif step.outcome == SKIPPED or step.not_run_locally:
             reason = step.not_run_locally or "skipped"
             body = f"<skipped message={quoteattr(reason)}/>"
         cases.append(
-            f'    <testcase classname={quoteattr(job.name)} name={quoteattr(step.label)} '
+            f"    <testcase classname={quoteattr(job.name)} name={quoteattr(step.label)} "
             f'time="{step.duration:.3f}">{body}</testcase>\n'
         )
     if not job.steps:
         reason = job.reason or job.result
-        inner = (f"<skipped message={quoteattr(reason)}/>" if job.result != FAILURE
-                 else f"<failure message={quoteattr(reason)}/>")
-        cases.append(f'    <testcase classname={quoteattr(job.name)} name="job">{inner}'
-                     "</testcase>\n")
+        inner = (
+            f"<skipped message={quoteattr(reason)}/>"
+            if job.result != FAILURE
+            else f"<failure message={quoteattr(reason)}/>"
+        )
+        cases.append(
+            f'    <testcase classname={quoteattr(job.name)} name="job">{inner}</testcase>\n'
+        )
     failures = sum(1 for s in job.steps if s.outcome == FAILURE) or int(
-        not job.steps and job.result == FAILURE)
+        not job.steps and job.result == FAILURE
+    )
     return (
         f'  <testsuite name={quoteattr(job.name)} tests="{max(1, len(job.steps))}" '
         f'failures="{failures}" time="{job.duration:.3f}">\n' + "".join(cases) + "  </testsuite>\n"

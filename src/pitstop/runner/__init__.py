@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from pitstop.report.run import render_json, render_junit, render_markdown
-from pitstop.runner.contexts import RunInfo
 from pitstop.runner.history import next_run_number, record_run
 from pitstop.runner.results import RunResult
 from pitstop.runner.scheduler import WorkflowRun

@@ -1,8 +1,9 @@
 """Workflow commands in a step's output: ``::name key=value,…::data``.
 
-Source: actions/runner ``ActionCommandManager.cs`` and ``ActionCommand.cs`` (TryParseV2). A line is a
-command when, after leading white space, it starts with ``::``, a known command name follows (up to a
-space or the next ``::``), and properties are ``key=value`` pairs separated by commas. Data unescapes
+Source: actions/runner ``ActionCommandManager.cs`` and ``ActionCommand.cs`` (TryParseV2). A line
+is a command when, after leading white space, it starts with ``::``, a known command name follows
+(up to a space or the next ``::``), and properties are ``key=value`` pairs separated by commas.
+Data unescapes
 ``%25`` ``%0D`` ``%0A``; property values also ``%3A`` and ``%2C``. ``stop-commands`` pauses
 processing until a line ``::TOKEN::``. ``set-env`` and ``add-path`` are disabled unless
 ``ACTIONS_ALLOW_UNSECURE_COMMANDS`` is true; ``set-output`` and ``save-state`` still work but warn.
@@ -39,8 +40,8 @@ DISABLED_MESSAGE = (
     "https://github.blog/changelog/2020-10-01-github-actions-deprecating-set-env-and-add-path-commands/"
 )
 DEPRECATED_MESSAGE = (
-    "The `{0}` command is deprecated and will be disabled soon. Please upgrade to using Environment "
-    "Files. For more information see: "
+    "The `{0}` command is deprecated and will be disabled soon. Please upgrade to using "
+    "Environment Files. For more information see: "
     "https://github.blog/changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/"
 )
 

@@ -1,14 +1,16 @@
 """The file commands a step writes to: ``GITHUB_ENV``, ``GITHUB_OUTPUT``, ``GITHUB_STATE``,
 ``GITHUB_PATH`` and ``GITHUB_STEP_SUMMARY``, parsed as the runner parses them.
 
-Source: actions/runner ``src/Runner.Worker/FileCommandManager.cs``. A line is ``NAME=value`` when its
-first ``=`` comes before any ``<<``, otherwise ``NAME<<DELIMITER`` followed by lines up to one that is
-exactly the delimiter; the value is the text between, without the newline before the delimiter.
-Lines end at ``\\n``; empty lines are skipped. The runner creates fresh, empty files for each step.
+Source: actions/runner ``src/Runner.Worker/FileCommandManager.cs``. A line is ``NAME=value`` when
+its first ``=`` comes before any ``<<``, otherwise ``NAME<<DELIMITER`` followed by lines up to one
+that is exactly the delimiter; the value is the text between, without the newline before the
+delimiter. Lines end at ``\\n``; empty lines are skipped. The runner creates fresh, empty files for
+each step.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from dataclasses import dataclass
@@ -110,7 +112,5 @@ class StepFiles:
 
     def remove(self) -> None:
         for path in self.paths.values():
-            try:
+            with contextlib.suppress(OSError):
                 os.remove(path)
-            except OSError:
-                pass

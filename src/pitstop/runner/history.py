@@ -29,20 +29,46 @@ def record_run(path: str, run: RunResult) -> None:
         db.executescript(SCHEMA)
         db.execute(
             "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (run.id, run.started_at, run.event, ",".join(run.workflows), run.result,
-             run.duration, int(run.interrupted)),
+            (
+                run.id,
+                run.started_at,
+                run.event,
+                ",".join(run.workflows),
+                run.result,
+                run.duration,
+                int(run.interrupted),
+            ),
         )
         for job in run.jobs:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run.id, job.key, job.job_id, job.name, job.workflow, job.result, job.started,
-                 job.duration, job.reason),
+                (
+                    run.id,
+                    job.key,
+                    job.job_id,
+                    job.name,
+                    job.workflow,
+                    job.result,
+                    job.started,
+                    job.duration,
+                    job.reason,
+                ),
             )
             for position, step in enumerate(job.steps):
                 db.execute(
                     "INSERT OR REPLACE INTO steps VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (run.id, job.key, position, step.label, step.id, step.outcome,
-                     step.conclusion, step.duration, step.exit_code, step.not_run_locally),
+                    (
+                        run.id,
+                        job.key,
+                        position,
+                        step.label,
+                        step.id,
+                        step.outcome,
+                        step.conclusion,
+                        step.duration,
+                        step.exit_code,
+                        step.not_run_locally,
+                    ),
                 )
 
 

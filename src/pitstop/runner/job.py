@@ -26,7 +26,6 @@ from pitstop.runner.process import end_group
 from pitstop.runner.results import (
     CANCELLED,
     FAILURE,
-    SKIPPED,
     SUCCESS,
     JobResult,
     StepResult,

@@ -109,10 +109,9 @@ async def run_streamed(
         await waiter
         result = Finished(None, timed_out=timed_out, cancelled=not timed_out)
     canceller.cancel()
-    try:
+    # background children may keep the pipe; their output goes on to the log
+    with contextlib.suppress(asyncio.TimeoutError):
         await asyncio.wait_for(asyncio.shield(reader), DRAIN_SECONDS)
-    except asyncio.TimeoutError:
-        pass  # background children keep the pipe; their output goes on to the log
     return result
 
 

@@ -8,6 +8,7 @@ Docs "Reusing workflows": inputs come from ``with`` (defaults and types from
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +43,11 @@ async def run_called_workflow(
     uses = job.uses or ""
     if not uses.startswith("./"):
         record = JobResult(
-            key=caller.prefix + job.id, job_id=job.id, name=caller.prefix + (job.name or job.id),
-            workflow=caller.workflow.path, result=SKIPPED,
+            key=caller.prefix + job.id,
+            job_id=job.id,
+            name=caller.prefix + (job.name or job.id),
+            workflow=caller.workflow.path,
+            result=SKIPPED,
             not_run_locally=f"'{uses}' is a reusable workflow in another repository",
         )
         caller.results.append(record)
@@ -86,8 +90,14 @@ async def run_called_workflow(
         elif spec.get("required"):
             return caller._skip(job, f"{uses}: input '{name}' is required", FAILURE)
     nested = WorkflowRun(
-        state=caller.state, workflow=called, info=caller.info, inputs=inputs, secrets=secrets,
-        selected=set(called.jobs), matrix_filter={}, prefix=f"{caller.prefix}{job.id} / ",
+        state=caller.state,
+        workflow=called,
+        info=caller.info,
+        inputs=inputs,
+        secrets=secrets,
+        selected=set(called.jobs),
+        matrix_filter={},
+        prefix=f"{caller.prefix}{job.id} / ",
         slots=caller.slots,
     )
     outcomes = await nested.run()
@@ -98,12 +108,10 @@ async def run_called_workflow(
         value = spec.get("value") if isinstance(spec, dict) else None
         if value is None:
             continue
-        try:
+        with contextlib.suppress(ExpressionError):
             outputs[name] = to_string(
                 render(str(value), lambda e: evaluate(e, {**data, "jobs": jobs_context}))
             )
-        except ExpressionError:
-            pass
     results = [o.result for o in outcomes.values()]
     result = FAILURE if FAILURE in results else "cancelled" if "cancelled" in results else SUCCESS
     return JobOutcome(result, outputs)

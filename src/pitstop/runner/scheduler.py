@@ -14,6 +14,7 @@ rows' outputs merged, later rows overwriting earlier ones.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -93,8 +94,12 @@ class WorkflowRun:
 
     def _skip(self, job: Job, reason: str, result: str = SKIPPED) -> JobOutcome:
         record = JobResult(
-            key=self.prefix + job.id, job_id=job.id, name=self.prefix + (job.name or job.id),
-            workflow=self.workflow.path, result=result, reason=reason,
+            key=self.prefix + job.id,
+            job_id=job.id,
+            name=self.prefix + (job.name or job.id),
+            workflow=self.workflow.path,
+            result=result,
+            reason=reason,
         )
         self.results.append(record)
         self.state.sink_job(record)
@@ -118,7 +123,7 @@ class WorkflowRun:
         except ExpressionError as error:
             return self._skip(job, f"if: {condition}: {error}", FAILURE)
         if not runs:
-            if status == SKIPPED or status == FAILURE and not condition:
+            if status == SKIPPED or (status == FAILURE and not condition):
                 blocked = next(n for n, v in needs.items() if v["result"] != SUCCESS)
                 return self._skip(job, f"needs '{blocked}', which {_verb(needs[blocked])}")
             if status == CANCELLED:
@@ -160,7 +165,9 @@ class WorkflowRun:
         if strategy is not None:
             fail_fast = truthy(_render(strategy.fail_fast, contexts))
             if strategy.max_parallel is not None:
-                max_parallel = max(1, int(float(to_string(_render(strategy.max_parallel, contexts)))))
+                max_parallel = max(
+                    1, int(float(to_string(_render(strategy.max_parallel, contexts))))
+                )
         matrix_slots = asyncio.Semaphore(max_parallel)
         siblings: list[JobRun] = []
         cancelled = asyncio.Event()
@@ -208,8 +215,13 @@ class WorkflowRun:
     def _cancelled_row(self, job: Job, row: dict[str, Any]) -> JobResult:
         key, name = _names(self.prefix, job, row)
         record = JobResult(
-            key=key, job_id=job.id, name=name, workflow=self.workflow.path, result=CANCELLED,
-            matrix=row, reason="cancelled by fail-fast",
+            key=key,
+            job_id=job.id,
+            name=name,
+            workflow=self.workflow.path,
+            result=CANCELLED,
+            matrix=row,
+            reason="cancelled by fail-fast",
         )
         self.results.append(record)
         self.state.sink_job(record)
@@ -221,26 +233,39 @@ class WorkflowRun:
         key, name = _names(self.prefix, job, row)
         if job.name and "${{" in job.name:
             contexts = {**self._base_contexts(needs), "matrix": row, "strategy": strategy}
-            try:
+            with contextlib.suppress(ExpressionError):
                 name = self.prefix + to_string(render(job.name, lambda e: evaluate(e, contexts)))
-            except ExpressionError:
-                pass
         slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)[:80]
         folder = os.path.join(self.state.directory, "jobs", slug)
         os.makedirs(folder, exist_ok=True)
         result = JobResult(
-            key=key, job_id=job.id, name=name, workflow=self.workflow.path, matrix=row,
+            key=key,
+            job_id=job.id,
+            name=name,
+            workflow=self.workflow.path,
+            matrix=row,
             started=time.monotonic() - self.state.started,
             log_path=os.path.join(self.state.directory, "logs", f"{slug}.log"),
         )
         os.makedirs(os.path.dirname(result.log_path or folder), exist_ok=True)
-        log = JobLog(key, result.log_path or "", self.state.masker, self.state.sink,
-                     self.state.options.debug)
+        log = JobLog(
+            key, result.log_path or "", self.state.masker, self.state.sink, self.state.options.debug
+        )
         workspace = self.state.root if self.state.options.in_place else os.path.join(folder, "ws")
         return JobRun(
-            state=self.state, workflow=self.workflow, job=job, result=result, log=log,
-            matrix=row, strategy=strategy, needs=needs, inputs=self.inputs,
-            secrets=self.secrets, folder=folder, workspace=workspace, info=self.info,
+            state=self.state,
+            workflow=self.workflow,
+            job=job,
+            result=result,
+            log=log,
+            matrix=row,
+            strategy=strategy,
+            needs=needs,
+            inputs=self.inputs,
+            secrets=self.secrets,
+            folder=folder,
+            workspace=workspace,
+            info=self.info,
         )
 
 
@@ -274,8 +299,9 @@ def _names(prefix: str, job: Job, row: dict[str, Any]) -> tuple[str, str]:
     base = job.name if job.name and "${{" not in job.name else job.id
     if not row:
         return prefix + job.id, prefix + base
-    values = ", ".join(to_string(v) if not isinstance(v, dict | list) else str(v)
-                       for v in row.values())
+    values = ", ".join(
+        to_string(v) if not isinstance(v, dict | list) else str(v) for v in row.values()
+    )
     return f"{prefix}{job.id} ({values})", f"{prefix}{base} ({values})"
 
 
@@ -296,6 +322,7 @@ def _text(value: Any) -> str:
 
 
 def _verb(need: dict[str, Any]) -> str:
+    result = str(need["result"])
     return {"failure": "failed", "cancelled": "was cancelled", "skipped": "was skipped"}.get(
-        need["result"], need["result"]
+        result, result
     )

@@ -91,15 +91,15 @@ async def run_process(
             elif name == "set-env":
                 key = command.properties.get("name", "")
                 if key.upper() == "NODE_OPTIONS":
-                    log.emit("error", "Can't update NODE_OPTIONS environment variable using "
-                             "::set-env:: command.")
+                    log.emit(
+                        "error",
+                        "Can't update NODE_OPTIONS environment variable using ::set-env:: command.",
+                    )
                 elif key:
                     job.global_env[key] = data
             elif data:
                 job.add_path(data)
-        elif name == "stop-commands":
-            log.emit("line", line)
-        elif name == "resume-commands":
+        elif name == "stop-commands" or name == "resume-commands":
             log.emit("line", line)
         # echo, add-matcher, remove-matcher: accepted, nothing to show locally
 

@@ -17,7 +17,7 @@ TEMPLATES = {
     "python": "python {0}",
     "pwsh": "pwsh -command \". '{0}'\"",
     "powershell": "powershell -command \". '{0}'\"",
-    "cmd": "cmd /D /E:ON /V:OFF /S /C \"CALL \"{0}\"\"",
+    "cmd": 'cmd /D /E:ON /V:OFF /S /C "CALL "{0}""',
 }
 EXTENSIONS = {"bash": ".sh", "sh": ".sh", "python": ".py", "pwsh": ".ps1", "powershell": ".ps1"}
 BUILT_IN = ("bash", "pwsh", "python", "sh", "cmd", "powershell")

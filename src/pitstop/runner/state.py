@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pitstop.runner.contexts import RunInfo

@@ -40,7 +40,7 @@ def copy_tree(root: str, target: str) -> int:
     made: set[str] = set()
     for relative in tree_files(root):
         source = os.path.join(root, relative)
-        if not os.path.lexists(source) or os.path.isdir(source) and not os.path.islink(source):
+        if not os.path.lexists(source) or (os.path.isdir(source) and not os.path.islink(source)):
             continue  # deleted in the working tree, or a submodule folder
         destination = os.path.join(target, relative)
         folder = os.path.dirname(destination)

@@ -115,21 +115,31 @@ async def run_action(
         return
     if uses.startswith("./"):
         folder = os.path.normpath(os.path.join(job.workspace, uses))
-        await _run_folder_action(job, step, scope, result, contexts, step_env, timeout, folder, uses)
+        await _run_folder_action(
+            job, step, scope, result, contexts, step_env, timeout, folder, uses
+        )
         return
     name, ref = split_uses(uses)
     module = EMULATIONS.get(name.lower())
     if module is not None:
         call = ActionCall(
-            step, scope, result, name.lower(), ref, evaluate_inputs(job, step, contexts, None),
-            step_env, timeout,
+            step,
+            scope,
+            result,
+            name.lower(),
+            ref,
+            evaluate_inputs(job, step, contexts, None),
+            step_env,
+            timeout,
         )
         emulation = importlib.import_module(f"pitstop.runner.actions.{module}")
         await emulation.run(job, call)
         return
     cached = cached_action_folder(job.state.tool_cache, name, ref)
     if cached is not None:
-        await _run_folder_action(job, step, scope, result, contexts, step_env, timeout, cached, uses)
+        await _run_folder_action(
+            job, step, scope, result, contexts, step_env, timeout, cached, uses
+        )
         return
     not_run_locally(
         job,

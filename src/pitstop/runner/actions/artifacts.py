@@ -42,7 +42,8 @@ def _matched_files(root: str, text: str) -> list[str]:
                 files.append(match)
     excluded = [os.path.join(root, os.path.expanduser(p)) for p in exclude]
     kept = [
-        f for f in dict.fromkeys(files)
+        f
+        for f in dict.fromkeys(files)
         if not any(fnmatch.fnmatch(f, p) or f.startswith(p.rstrip("/") + "/") for p in excluded)
     ]
     return kept
@@ -60,7 +61,10 @@ def upload(job: JobRun, call: ActionCall) -> None:
     files = _matched_files(job.workspace, call.input("path"))
     if not files:
         mode = call.input("if-no-files-found", "warn")
-        message = f"No files were found with the provided path: {call.input('path')}. No artifacts will be uploaded."
+        message = (
+            f"No files were found with the provided path: {call.input('path')}. "
+            "No artifacts will be uploaded."
+        )
         if mode == "error":
             job.log.emit("error", message)
             call.result.outcome = FAILURE
@@ -101,7 +105,9 @@ def download(job: JobRun, call: ActionCall) -> None:
     available = sorted(os.listdir(root)) if os.path.isdir(root) else []
     if name:
         if name not in available:
-            job.log.emit("error", f"Unable to download artifact(s): Artifact not found for name: {name}")
+            job.log.emit(
+                "error", f"Unable to download artifact(s): Artifact not found for name: {name}"
+            )
             call.result.outcome = FAILURE
             return
         shutil.copytree(os.path.join(root, name), path, dirs_exist_ok=True)

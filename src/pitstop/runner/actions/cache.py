@@ -74,7 +74,10 @@ def save(job: JobRun, key: str, paths_text: str) -> str:
         return f"Cache with key '{key}' already exists; not saved again"
     paths = _paths(job, paths_text)
     if not paths:
-        return "Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved."
+        return (
+            "Path Validation Error: Path(s) specified in the action for caching do(es) not "
+            "exist, hence no cache is being saved."
+        )
     os.makedirs(folder, exist_ok=True)
     name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".tar.gz"
     archive = os.path.join(folder, name)
@@ -100,7 +103,7 @@ def restore(job: JobRun, key: str, restore_keys: list[str]) -> str | None:
     with tarfile.open(archive, "r:gz") as tar:
         for member in tar.getmembers():
             if member.name.startswith("__abs__"):
-                member.name = member.name[len("__abs__"):]
+                member.name = member.name[len("__abs__") :]
                 tar.extract(member, "/")
             else:
                 tar.extract(member, job.workspace)
@@ -113,7 +116,9 @@ async def run(job: JobRun, call: ActionCall) -> None:
     restore_keys = [k.strip() for k in call.input("restore-keys").splitlines() if k.strip()]
     if call.name == "actions/cache/save":
         if not key or not paths_text:
-            job.log.emit("error", "Input required and not supplied: " + ("key" if not key else "path"))
+            job.log.emit(
+                "error", "Input required and not supplied: " + ("key" if not key else "path")
+            )
             call.result.outcome = FAILURE
             return
         job.log.line(save(job, key, paths_text))

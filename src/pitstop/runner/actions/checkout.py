@@ -49,10 +49,15 @@ async def run(job: JobRun, call: ActionCall) -> None:
 
 
 def _archive(root: str, ref: str, target: str) -> int:
-    archive = subprocess.Popen(["git", "archive", "--format=tar", ref], cwd=root,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    extract = subprocess.run(["tar", "-x", "-C", target], stdin=archive.stdout,
-                             capture_output=True, check=False)
+    archive = subprocess.Popen(
+        ["git", "archive", "--format=tar", ref],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    extract = subprocess.run(
+        ["tar", "-x", "-C", target], stdin=archive.stdout, capture_output=True, check=False
+    )
     assert archive.stdout is not None
     archive.stdout.close()
     return archive.wait() or extract.returncode

@@ -1,5 +1,6 @@
-"""``actions/setup-node``: find the requested node on this machine (PATH, nvm) and put its folder
-first on the job's PATH; fail clearly when no installed version matches. Output: ``node-version``."""
+"""``actions/setup-node``: find the requested node on this machine (PATH, nvm) and put its
+folder first on the job's PATH; fail clearly when no installed version matches. Output:
+``node-version``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ if TYPE_CHECKING:
 
 def _version(node: str) -> str | None:
     try:
-        out = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=20,
-                             check=True).stdout.strip()
+        out = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return out.lstrip("v") or None
@@ -36,8 +38,9 @@ def matches(wanted: str, version: str) -> bool:
 def find_node(wanted: str) -> tuple[str, str] | None:
     places = [p for p in [shutil.which("node")] if p]
     home = os.path.expanduser("~")
-    places += sorted(glob.glob(os.path.join(home, ".nvm", "versions", "node", "*", "bin", "node")),
-                     reverse=True)
+    places += sorted(
+        glob.glob(os.path.join(home, ".nvm", "versions", "node", "*", "bin", "node")), reverse=True
+    )
     for node in places:
         version = _version(node)
         if version and matches(wanted, version):

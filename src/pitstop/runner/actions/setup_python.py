@@ -31,7 +31,10 @@ def _version_of(python: str) -> str | None:
     try:
         out = subprocess.run(
             [python, "-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
-            capture_output=True, text=True, timeout=20, check=True,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
@@ -46,10 +49,13 @@ def candidates() -> list[str]:
     home = os.path.expanduser("~")
     found.extend(sorted(glob.glob(os.path.join(home, ".pyenv", "versions", "*", "bin", "python3"))))
     found.extend(
-        sorted(glob.glob(os.path.join(home, ".local", "share", "uv", "python", "*", "bin",
-                                      "python3")))
+        sorted(
+            glob.glob(os.path.join(home, ".local", "share", "uv", "python", "*", "bin", "python3"))
+        )
     )
-    found.extend(sorted(glob.glob("/usr/bin/python3*")) + sorted(glob.glob("/usr/local/bin/python3*")))
+    found.extend(
+        sorted(glob.glob("/usr/bin/python3*")) + sorted(glob.glob("/usr/local/bin/python3*"))
+    )
     unique: list[str] = []
     for path in found:
         if re.search(r"python3(\.\d+)?$", path) and os.access(path, os.X_OK) and path not in unique:
@@ -103,8 +109,10 @@ async def run(job: JobRun, call: ActionCall) -> None:
         call.result.outcome = FAILURE
         return
     interpreter, version = found
-    key = json.dumps([os.path.realpath(interpreter), job.workflow.path, job.job.id,
-                      job.result.matrix], sort_keys=True)
+    key = json.dumps(
+        [os.path.realpath(interpreter), job.workflow.path, job.job.id, job.result.matrix],
+        sort_keys=True,
+    )
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     venv = os.path.join(job.state.tool_cache, "venvs", f"{version}-{digest}")
     hit = os.path.isfile(os.path.join(venv, "bin", "python"))
@@ -114,8 +122,12 @@ async def run(job: JobRun, call: ActionCall) -> None:
     if not hit:
         job.log.line(f"Creating a virtual environment of Python {version} ({interpreter})")
         proc = await asyncio.create_subprocess_exec(
-            interpreter, "-m", "venv", venv,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            interpreter,
+            "-m",
+            "venv",
+            venv,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
         )
         out, _ = await proc.communicate()
         if proc.returncode:

@@ -145,7 +145,7 @@ async def stop_services(job: JobRun, running: list[Running]) -> None:
     for handle in reversed(running):
         try:
             await handle.stop()
-        except Exception as error:  # noqa: BLE001 - stopping must go on for the others
+        except Exception as error:
             job.log.emit("warning", f"Stopping service '{handle.spec.id}': {error}")
     for lock in job.tool_state.pop("port_locks", []):
         if lock.locked():

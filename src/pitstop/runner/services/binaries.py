@@ -50,17 +50,22 @@ def _traversable_by_others(path: str) -> bool:
         path = parent
 
 
-def shared_copy(folder: str) -> str:
-    """``folder`` itself when others may reach it, else a copy in the temp folder (made once)."""
-    if not is_root() or _traversable_by_others(folder):
-        return folder
-    digest = hashlib.sha256(os.path.realpath(folder).encode()).hexdigest()[:12]
+def shared_copy(base: str, parts: tuple[str, ...]) -> str:
+    """``base`` itself when others may reach it, else a copy of its ``parts`` (relative folders,
+    kept at the same relative places so that ``$ORIGIN`` library paths still resolve) in the temp
+    folder, made once."""
+    if not is_root() or _traversable_by_others(base):
+        return base
+    digest = hashlib.sha256(os.path.realpath(base).encode()).hexdigest()[:12]
     target = os.path.join(tempfile.gettempdir(), f"pitstop-bin-{digest}")
     if os.path.isdir(target):
         return target
     staging = tempfile.mkdtemp(prefix="pitstop-bin-", dir=tempfile.gettempdir())
     try:
-        shutil.copytree(folder, staging, dirs_exist_ok=True, symlinks=True)
+        for part in parts:
+            source = os.path.join(base, part)
+            if os.path.isdir(source):
+                shutil.copytree(source, os.path.join(staging, part), symlinks=True)
         os.chmod(staging, 0o755)
         os.replace(staging, target)
     except OSError:

