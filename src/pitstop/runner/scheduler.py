@@ -208,7 +208,9 @@ class WorkflowRun:
 
         await asyncio.gather(*(run_row(i, r) for i, r in enumerate(rows)))
         for result in row_results:
-            outcome.outputs.update(result.outputs)
+            # an empty value does not overwrite another row's: the runner does not send empty
+            # outputs, which is what makes the one-output-per-row pattern work
+            outcome.outputs.update({k: v for k, v in result.outputs.items() if v != ""})
         outcome.result = _combined(row_results)
         return outcome
 
