@@ -192,6 +192,8 @@ def command(
             problems += 1
             continue
         workflow = loaded.workflow
+        if ignore_filters and event.name not in workflow.triggers and not workflows:
+            continue  # --all ignores filters, not the event: workflow_call-only files stay out
         if not ignore_filters:
             decision = decide(workflow, event)
             if not decision.runs:
