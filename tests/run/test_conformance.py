@@ -66,3 +66,8 @@ def test_conformance(case: Path, tmp_path: Path) -> None:
     assert got == expected, output[-4000:]
     wanted_exit = int(header.get("exit", "1" if "failure" in expected.values() else "0"))
     assert proc.returncode == wanted_exit, output[-4000:]
+
+
+def test_the_suite_has_at_least_80_cases() -> None:
+    """Issue 3's bar: at least 80 self-checking workflows."""
+    assert len(CASES) >= 80
