@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -287,9 +288,13 @@ class JobRun:
             handle.write(shell.wrap(script))
         for line in script.splitlines()[:20]:
             self.log.emit("debug", line)
-        outcome = await run_process(
-            self, shell.command(path), cwd=cwd, env=env, timeout=timeout, cancel=self.step_cancel
-        )
+        try:
+            outcome = await run_process(
+                self, shell.command(path), cwd=cwd, env=env, timeout=timeout,
+                cancel=self.step_cancel,
+            )
+        finally:
+            os.remove(path)  # it holds the expanded expressions, secrets included
         self.finish_process(result, outcome, timeout)
 
     def finish_process(self, result: StepResult, outcome: Any, timeout: float | None) -> None:
@@ -362,6 +367,7 @@ class JobRun:
                 timer.cancel()
             await stop_services(self, running_services)
             await self._end_leftovers()
+            self._clean_up()
             self.state.active.discard(self)
             self.log.close()
         self.result.duration = time.monotonic() - started
@@ -410,6 +416,15 @@ class JobRun:
                 self.result.steps.append(result)
                 if result.conclusion == FAILURE:
                     scope.failed = True
+
+    def _clean_up(self) -> None:
+        """As the runner empties RUNNER_TEMP and the workspace between jobs: what steps wrote
+        there (expanded scripts, tokens) does not stay in the run directory."""
+        folders = [self.temp_dir, self.files_dir]
+        if not self.state.options.in_place:
+            folders.append(self.workspace)
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
     async def _end_leftovers(self) -> None:
         """The runner's orphan clean-up: nothing a step started outlives its job."""
