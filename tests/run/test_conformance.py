@@ -40,16 +40,28 @@ def run_case(case: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[st
     if extra.is_dir():
         shutil.copytree(extra, repo, dirs_exist_ok=True)
     shutil.copy(case, repo / ".github" / "workflows" / case.name)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    for argv in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                 ["git", "commit", "-q", "-m", "case"]):
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    for argv in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "case"],
+    ):
         subprocess.run(argv, cwd=repo, check=True, env=env)
     header = _header(case)
     args = shlex.split(header.get("args", ""))
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "--all", *args],
-        cwd=repo, capture_output=True, text=True, timeout=120, env=env,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     reports = sorted((repo / ".pitstop" / "runs").glob("*/report.json"))
     report = json.loads(reports[-1].read_text()) if reports else {}

@@ -9,16 +9,23 @@ import sys
 import time
 from pathlib import Path
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
 
 
 def make_repo(root: Path, workflow: str) -> Path:
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / ".github" / "workflows" / "w.yml").write_text(workflow)
     env = {**os.environ, **GIT_ENV}
-    for argv in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"],
-                 ["git", "commit", "-q", "-m", "w"]):
+    for argv in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-q", "-m", "w"],
+    ):
         subprocess.run(argv, cwd=root, check=True, env=env)
     return root
 
@@ -58,7 +65,10 @@ def test_sigint_mid_step_exits_130_writes_the_summary_and_leaves_no_process(
     repo = make_repo(tmp_path / "repo", INTERRUPTED)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pitstop", "run", "--plain"],
-        cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while not list((repo / ".pitstop" / "runs").glob("*/started")) and time.monotonic() < deadline:
@@ -92,8 +102,13 @@ jobs:
 def test_a_step_over_its_timeout_is_killed_with_its_children(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", TIMEOUT)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pitstop", "run", "--plain"], cwd=repo,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pitstop", "run", "--plain"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stdout
     assert "timed out" in proc.stdout
     assert time.monotonic() - started < 30
@@ -129,9 +144,21 @@ def test_no_secret_value_appears_in_the_run_directory_or_the_terminal(tmp_path: 
     (repo / "secrets.env").write_text("CERT='-----BEGIN KEY-----\\nline-two-secret-77'\n")
     token = "tok-4c1d-very-secret"
     proc = subprocess.run(
-        [sys.executable, "-m", "pitstop", "run", "--plain", "--secret", f"API_TOKEN={token}",
-         "--secret-file", "secrets.env"],
-        cwd=repo, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "pitstop",
+            "run",
+            "--plain",
+            "--secret",
+            f"API_TOKEN={token}",
+            "--secret-file",
+            "secrets.env",
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 1
     values = [token, "runtime-generated-9f8e", "line-two-secret-77"]

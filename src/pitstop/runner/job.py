@@ -290,7 +290,11 @@ class JobRun:
             self.log.emit("debug", line)
         try:
             outcome = await run_process(
-                self, shell.command(path), cwd=cwd, env=env, timeout=timeout,
+                self,
+                shell.command(path),
+                cwd=cwd,
+                env=env,
+                timeout=timeout,
                 cancel=self.step_cancel,
             )
         finally:
