@@ -18,12 +18,17 @@ import click
 
 from pitstop import git
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from pitstop.cli.plan import build_event, parse_pairs
+from pitstop.cli.selection import (
+    build_event,
+    check_event_name,
+    parse_pairs,
+    require_workflow_files,
+    selected,
+)
 from pitstop.errors import PitstopError
 from pitstop.plan import Event, decide, plan_workflow
 from pitstop.workflow.model import Workflow
-from pitstop.workflow.repository import find_workflow_files, load_file
-from pitstop.workflow.schema import ACTIVITY_TYPES
+from pitstop.workflow.repository import load_file
 
 EXIT_INTERRUPTED = 130
 
@@ -49,12 +54,6 @@ def read_dotenv(path: str, option: str) -> dict[str, str]:
             value = value[1:-1]
         values[key.strip()] = value
     return values
-
-
-def _select(workflows: tuple[str, ...], path: str, name: str | None) -> bool:
-    return not workflows or any(
-        w in (path, name, os.path.basename(path)) or os.path.normpath(w) == path for w in workflows
-    )
 
 
 def _with_needs(workflow: Workflow, wanted: set[str]) -> set[str]:
@@ -159,10 +158,7 @@ def command(
     from pitstop.runner.masking import Masker
     from pitstop.runner.state import RunOptions, RunState
 
-    if event_name not in ACTIVITY_TYPES:
-        raise click.BadParameter(
-            f"'{event_name}' is not an event GitHub knows", param_hint="--event"
-        )
+    check_event_name(event_name)
     given_inputs = parse_pairs(inputs, "--input")
     matrix_filter = parse_pairs(matrix, "--matrix")
     try:
@@ -174,17 +170,14 @@ def command(
     except PitstopError as error:
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
-    paths = find_workflow_files(".")
-    if not paths:
-        click.echo("pitstop: no workflows found in .github/workflows", err=True)
-        raise SystemExit(EXIT_USAGE)
+    paths = require_workflow_files()
 
     targets: list[Target] = []
     problems = 0
     for path in paths:
         loaded = load_file(path, "workflow")
         name = loaded.workflow.name if loaded.workflow else None
-        if not _select(workflows, path, name):
+        if not selected(workflows, path, name):
             continue
         if loaded.workflow is None or loaded.problems:
             for problem in loaded.problems:

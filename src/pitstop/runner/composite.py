@@ -11,34 +11,26 @@ from typing import TYPE_CHECKING
 
 from pitstop.expr import ExpressionError
 from pitstop.expr.values import to_string
-from pitstop.runner.results import FAILURE, SUCCESS, StepResult
+from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.runner.scope import Scope
-from pitstop.workflow.model import Action, Step
+from pitstop.workflow.model import Action
 
 if TYPE_CHECKING:
+    from pitstop.runner.actions import ActionCall
     from pitstop.runner.job import JobRun
 
 MAX_DEPTH = 9
 
 
-async def run_composite(
-    job: JobRun,
-    step: Step,
-    outer: Scope,
-    result: StepResult,
-    action: Action,
-    folder: str,
-    inputs: dict[str, str],
-    step_env: dict[str, str],
-    uses: str,
-) -> None:
+async def run_composite(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
+    step, outer, result, uses = call.step, call.scope, call.result, call.uses
     if outer.depth >= MAX_DEPTH:
         job.log.emit("error", f"'{uses}': composite actions are nested more than {MAX_DEPTH} deep")
         result.outcome = FAILURE
         return
     scope = Scope(
-        inputs=dict(inputs),
-        env={**outer.env, **step_env},
+        inputs=dict(call.inputs),
+        env={**outer.env, **call.env},
         action_path=folder,
         action_name=uses,
         composite=True,
@@ -58,6 +50,4 @@ async def run_composite(
             result.outputs[name] = to_string(job.evaluate(str(value), contexts))
         except ExpressionError as error:
             job.log.emit("warning", f"Output '{name}' of '{uses}' could not be evaluated: {error}")
-    result.outcome = FAILURE if scope.failed else SUCCESS
-    if job.cancelled and not scope.failed:
-        result.outcome = FAILURE if job.timed_out else result.outcome
+    result.outcome = FAILURE if scope.failed or job.timed_out else SUCCESS

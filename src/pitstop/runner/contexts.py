@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pitstop.plan import Event
@@ -33,7 +33,6 @@ class RunInfo:
     workflow_name: str
     workflow_path: str
     secrets_token: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def owner(self) -> str:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 from pitstop.expr import ExpressionError, evaluate_condition
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
-from pitstop.workflow.model import Action, Step
+from pitstop.workflow.model import Action
 
 if TYPE_CHECKING:
+    from pitstop.runner.actions import ActionCall
     from pitstop.runner.job import JobRun
 
 
@@ -25,20 +26,12 @@ def input_variables(inputs: dict[str, str]) -> dict[str, str]:
     return {f"INPUT_{k.replace(' ', '_').upper()}": v for k, v in inputs.items()}
 
 
-async def run_node_action(
-    job: JobRun,
-    step: Step,
-    scope: Scope,
-    result: StepResult,
-    action: Action,
-    folder: str,
-    inputs: dict[str, str],
-    step_env: dict[str, str],
-    timeout: float | None,
-) -> None:
+async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
     from pitstop.runner.actions import not_run_locally
     from pitstop.runner.script import run_process
 
+    step, scope, result, inputs = call.step, call.scope, call.result, call.inputs
+    step_env, timeout = call.env, call.timeout
     node = shutil.which("node", path=job.process_env(scope, {}, "").get("PATH"))
     if node is None:
         not_run_locally(job, result, "JavaScript actions need node on the PATH, and none was found")

@@ -32,7 +32,7 @@ from pitstop.runner.results import (
     StepResult,
 )
 from pitstop.runner.scope import Scope
-from pitstop.runner.script import run_process, script_path
+from pitstop.runner.script import ProcessOutcome, run_process, script_path
 from pitstop.runner.shells import ShellError, resolve_shell
 from pitstop.runner.state import RunState
 from pitstop.workflow.model import Job, Step, Workflow
@@ -68,7 +68,7 @@ class JobRun:
     timed_out: bool = False
     step_cancel: asyncio.Event = field(default_factory=asyncio.Event)
     job_env: dict[str, str] = field(default_factory=dict)
-    tool_state: dict[str, Any] = field(default_factory=dict)  # for emulated actions
+    port_locks: list[asyncio.Lock] = field(default_factory=list)  # host ports held by services
     info: ctx.RunInfo | None = None  # this workflow's; the run's when None
 
     # -- folders ---------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ class JobRun:
         value = self.render_value(env, contexts)
         if not isinstance(value, dict):
             raise ExpressionError("env must evaluate to a mapping", "evaluation", 0)
-        return {str(k): _env_string(v) for k, v in value.items()}
+        return {str(k): to_string(v) for k, v in value.items()}
 
     # -- the process environment -----------------------------------------------------------------
 
@@ -171,7 +171,6 @@ class JobRun:
             prepend = os.pathsep.join(reversed(self.path_prepend))
             env["PATH"] = prepend + os.pathsep + env.get("PATH", base.get("PATH", ""))
         github = self.github(scope, action)
-        github["event_path"] = self.event_path
         env.update(ctx.default_variables(github, self.runner()))
         if scope.action_path:
             env["GITHUB_ACTION_PATH"] = scope.action_path
@@ -198,7 +197,7 @@ class JobRun:
         result = StepResult(label=label, id=step.id)
         status = self.status(scope)
         contexts = self.contexts(scope)
-        condition = "" if step.if_ is None else _condition_string(step.if_)
+        condition = "" if step.if_ is None else to_string(step.if_)
         try:
             runs = evaluate_condition(condition, contexts, status=status)
         except ExpressionError as error:
@@ -214,9 +213,8 @@ class JobRun:
         else:
             self.log.begin_step(label)
         started = time.monotonic()
-        if not self.state.interrupted.is_set() or not self.step_cancel.is_set():
-            # after a cancellation, always() steps get a fresh chance to run
-            self.step_cancel = asyncio.Event()
+        # a fresh event per step: after a cancellation, always() steps still get to run
+        self.step_cancel = asyncio.Event()
         try:
             continue_on_error = truthy(self.render_value(step.continue_on_error, contexts))
             timeout = _minutes(self.render_value(step.timeout_minutes, contexts))
@@ -301,7 +299,9 @@ class JobRun:
             os.remove(path)  # it holds the expanded expressions, secrets included
         self.finish_process(result, outcome, timeout)
 
-    def finish_process(self, result: StepResult, outcome: Any, timeout: float | None) -> None:
+    def finish_process(
+        self, result: StepResult, outcome: ProcessOutcome, timeout: float | None
+    ) -> None:
         """Turn a finished process into the step's outcome, outputs and summary."""
         finished = outcome.finished
         result.exit_code = finished.exit_code
@@ -433,20 +433,6 @@ class JobRun:
     async def _end_leftovers(self) -> None:
         """The runner's orphan clean-up: nothing a step started outlives its job."""
         await asyncio.gather(*(end_group(pgid, grace=1.0) for pgid in self.groups))
-
-
-def _condition_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return str(value)
-
-
-def _env_string(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return to_string(value) if value is not None else ""
 
 
 def _minutes(value: Any) -> float | None:

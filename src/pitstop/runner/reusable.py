@@ -16,7 +16,7 @@ from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import render
 from pitstop.expr.values import to_string
-from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, JobResult
+from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.workflow.model import Job
 from pitstop.workflow.repository import load_file
 
@@ -42,26 +42,19 @@ async def run_called_workflow(
 
     uses = job.uses or ""
     if not uses.startswith("./"):
-        record = JobResult(
-            key=caller.prefix + job.id,
-            job_id=job.id,
-            name=caller.prefix + (job.name or job.id),
-            workflow=caller.workflow.path,
-            result=SKIPPED,
-            not_run_locally=f"'{uses}' is a reusable workflow in another repository",
+        outcome = caller.skip(
+            job, None, not_run_locally=f"'{uses}' is a reusable workflow in another repository"
         )
-        caller.results.append(record)
-        caller.state.sink_job(record)
-        return JobOutcome(FAILURE if caller.state.options.strict else SKIPPED)
+        return JobOutcome(FAILURE) if caller.state.options.strict else outcome
     path = os.path.join(caller.state.root, uses[2:].split("@")[0])
     loaded = load_file(path, "workflow")
     if loaded.workflow is None or loaded.problems:
         problem = loaded.problems[0] if loaded.problems else PitstopError("cannot be read")
-        return caller._skip(job, f"{uses}: {problem}", FAILURE)
+        return caller.skip(job, f"{uses}: {problem}", FAILURE)
     called = loaded.workflow
     trigger = called.triggers.get("workflow_call")
     if trigger is None:
-        return caller._skip(job, f"{uses} is not triggered by workflow_call", FAILURE)
+        return caller.skip(job, f"{uses} is not triggered by workflow_call", FAILURE)
     data = {**contexts, "secrets": dict(caller.secrets), "matrix": {}, "strategy": {}}
 
     def evaluate_value(value: Any) -> Any:
@@ -78,7 +71,7 @@ async def run_called_workflow(
         else:
             secrets = {}
     except ExpressionError as error:
-        return caller._skip(job, f"{uses}: {error}", FAILURE)
+        return caller.skip(job, f"{uses}: {error}", FAILURE)
     inputs: dict[str, Any] = {}
     for name, spec in trigger.inputs.items():
         spec = spec if isinstance(spec, dict) else {}
@@ -88,7 +81,7 @@ async def run_called_workflow(
         elif spec.get("default") is not None:
             inputs[name] = _typed(evaluate_value(spec["default"]), kind)
         elif spec.get("required"):
-            return caller._skip(job, f"{uses}: input '{name}' is required", FAILURE)
+            return caller.skip(job, f"{uses}: input '{name}' is required", FAILURE)
     nested = WorkflowRun(
         state=caller.state,
         workflow=called,

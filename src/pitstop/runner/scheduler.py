@@ -27,6 +27,7 @@ from pitstop.runner.contexts import RunInfo
 from pitstop.runner.job import JobRun
 from pitstop.runner.log import JobLog
 from pitstop.runner.results import CANCELLED, FAILURE, SKIPPED, SUCCESS, JobResult
+from pitstop.runner.scope import Scope
 from pitstop.runner.state import RunState
 from pitstop.workflow.matrix import expand_matrix
 from pitstop.workflow.model import Job, Workflow
@@ -92,7 +93,14 @@ class WorkflowRun:
             "inputs": self.inputs,
         }
 
-    def _skip(self, job: Job, reason: str, result: str = SKIPPED) -> JobOutcome:
+    def skip(
+        self,
+        job: Job,
+        reason: str | None,
+        result: str = SKIPPED,
+        not_run_locally: str | None = None,
+    ) -> JobOutcome:
+        """Record ``job`` as not run, with why; return what the jobs that need it see."""
         record = JobResult(
             key=self.prefix + job.id,
             job_id=job.id,
@@ -100,6 +108,7 @@ class WorkflowRun:
             workflow=self.workflow.path,
             result=result,
             reason=reason,
+            not_run_locally=not_run_locally,
         )
         self.results.append(record)
         self.state.sink_job(record)
@@ -117,18 +126,18 @@ class WorkflowRun:
         else:
             status = SUCCESS
         contexts = self._base_contexts(needs)
-        condition = "" if job.if_ is None else _text(job.if_)
+        condition = "" if job.if_ is None else to_string(job.if_)
         try:
             runs = evaluate_condition(condition, contexts, status=status)
         except ExpressionError as error:
-            return self._skip(job, f"if: {condition}: {error}", FAILURE)
+            return self.skip(job, f"if: {condition}: {error}", FAILURE)
         if not runs:
             if status == SKIPPED or (status == FAILURE and not condition):
                 blocked = next(n for n, v in needs.items() if v["result"] != SUCCESS)
-                return self._skip(job, f"needs '{blocked}', which {_verb(needs[blocked])}")
+                return self.skip(job, f"needs '{blocked}', which {_verb(needs[blocked])}")
             if status == CANCELLED:
-                return self._skip(job, "the run was interrupted", CANCELLED)
-            return self._skip(job, f"if: {condition or 'success()'} is false")
+                return self.skip(job, "the run was interrupted", CANCELLED)
+            return self.skip(job, f"if: {condition or 'success()'} is false")
         if job.uses:
             from pitstop.runner.reusable import run_called_workflow
 
@@ -149,16 +158,16 @@ class WorkflowRun:
                 else None
             )
         except ValueError as error:
-            return self._skip(job, f"strategy.matrix: {error}", FAILURE)
+            return self.skip(job, f"strategy.matrix: {error}", FAILURE)
         if matrix is not None and (matrix.error or matrix.pending):
-            return self._skip(job, f"strategy.matrix: {matrix.error or matrix.pending}", FAILURE)
+            return self.skip(job, f"strategy.matrix: {matrix.error or matrix.pending}", FAILURE)
         rows = matrix.rows if matrix is not None else [{}]
         if matrix is not None and not rows:
-            return self._skip(job, "the matrix has no rows", FAILURE)
+            return self.skip(job, "the matrix has no rows", FAILURE)
         if self.matrix_filter:
             rows = [r for r in rows if _row_matches(r, self.matrix_filter)]
             if not rows:
-                return self._skip(job, "no matrix row matches --matrix")
+                return self.skip(job, "no matrix row matches --matrix")
         strategy = job.strategy
         fail_fast = True
         max_parallel = len(rows)
@@ -240,6 +249,8 @@ class WorkflowRun:
         slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)[:80]
         folder = os.path.join(self.state.directory, "jobs", slug)
         os.makedirs(folder, exist_ok=True)
+        log_path = os.path.join(self.state.directory, "logs", f"{slug}.log")
+        os.makedirs(os.path.dirname(log_path), exist_ok=True)
         result = JobResult(
             key=key,
             job_id=job.id,
@@ -247,12 +258,9 @@ class WorkflowRun:
             workflow=self.workflow.path,
             matrix=row,
             started=time.monotonic() - self.state.started,
-            log_path=os.path.join(self.state.directory, "logs", f"{slug}.log"),
+            log_path=log_path,
         )
-        os.makedirs(os.path.dirname(result.log_path or folder), exist_ok=True)
-        log = JobLog(
-            key, result.log_path or "", self.state.masker, self.state.sink, self.state.options.debug
-        )
+        log = JobLog(key, log_path, self.state.masker, self.state.sink, self.state.options.debug)
         workspace = self.state.root if self.state.options.in_place else os.path.join(folder, "ws")
         return JobRun(
             state=self.state,
@@ -273,16 +281,10 @@ class WorkflowRun:
 
 def _may_fail(run: JobRun) -> bool:
     try:
-        value = run.render_value(run.job.continue_on_error, run.contexts(_empty_scope()))
+        value = run.render_value(run.job.continue_on_error, run.contexts(Scope()))
     except ExpressionError:
         return False
     return truthy(value)
-
-
-def _empty_scope() -> Any:
-    from pitstop.runner.scope import Scope
-
-    return Scope()
 
 
 def _combined(rows: list[JobResult]) -> str:
@@ -315,12 +317,6 @@ def _render(value: Any, contexts: dict[str, Any]) -> Any:
     if isinstance(value, str):
         return render(value, lambda e: evaluate(e, contexts))
     return value
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _verb(need: dict[str, Any]) -> str:

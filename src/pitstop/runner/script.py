@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -164,6 +165,4 @@ def _read_files(job: JobRun, files: StepFiles, outcome: ProcessOutcome) -> None:
 
 
 def script_path(job: JobRun, extension: str) -> str:
-    import uuid
-
     return os.path.join(job.temp_dir, f"{uuid.uuid4()}{extension}")

@@ -46,7 +46,6 @@ class RunState:
     port_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     started: float = 0.0
     active: set[Any] = field(default_factory=set)  # the JobRuns running now
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pitstop_dir(self) -> str:

@@ -33,8 +33,6 @@ EMULATIONS = {
     "actions/download-artifact": "artifacts",
 }
 
-MAX_DEPTH = 10  # composite actions nested deeper than this fail, as on GitHub
-
 
 @dataclass
 class ActionCall:
@@ -43,12 +41,12 @@ class ActionCall:
     step: Step
     scope: Scope
     result: StepResult
-    name: str  # owner/repo[/path], lower case
+    uses: str  # as written, expressions evaluated
+    name: str  # owner/repo[/path], lower case; empty for local actions
     ref: str
-    inputs: dict[str, str]  # lower-case names
     env: dict[str, str]  # the step's own env, evaluated
     timeout: float | None
-    extra: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # lower-case names
 
     def input(self, name: str, default: str = "") -> str:
         value = self.inputs.get(name.lower())
@@ -110,36 +108,24 @@ async def run_action(
     timeout: float | None,
 ) -> None:
     uses = to_string(job.render_value(step.uses or "", contexts))
+    name, ref = ("", "") if uses.startswith("./") else split_uses(uses)
+    call = ActionCall(step, scope, result, uses, name.lower(), ref, step_env, timeout)
     if uses.startswith("docker://"):
         not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
         return
     if uses.startswith("./"):
         folder = os.path.normpath(os.path.join(job.workspace, uses))
-        await _run_folder_action(
-            job, step, scope, result, contexts, step_env, timeout, folder, uses
-        )
+        await _run_folder_action(job, call, contexts, folder)
         return
-    name, ref = split_uses(uses)
-    module = EMULATIONS.get(name.lower())
+    module = EMULATIONS.get(call.name)
     if module is not None:
-        call = ActionCall(
-            step,
-            scope,
-            result,
-            name.lower(),
-            ref,
-            evaluate_inputs(job, step, contexts, None),
-            step_env,
-            timeout,
-        )
+        call.inputs = evaluate_inputs(job, step, contexts, None)
         emulation = importlib.import_module(f"pitstop.runner.actions.{module}")
         await emulation.run(job, call)
         return
     cached = cached_action_folder(job.state.tool_cache, name, ref)
     if cached is not None:
-        await _run_folder_action(
-            job, step, scope, result, contexts, step_env, timeout, cached, uses
-        )
+        await _run_folder_action(job, call, contexts, cached)
         return
     not_run_locally(
         job,
@@ -163,16 +149,9 @@ def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
 
 
 async def _run_folder_action(
-    job: JobRun,
-    step: Step,
-    scope: Scope,
-    result: StepResult,
-    contexts: dict[str, Any],
-    step_env: dict[str, str],
-    timeout: float | None,
-    folder: str,
-    uses: str,
+    job: JobRun, call: ActionCall, contexts: dict[str, Any], folder: str
 ) -> None:
+    result, uses = call.result, call.uses
     try:
         action = load_local_action(folder)
     except FileNotFoundError as missing:
@@ -192,16 +171,16 @@ async def _run_folder_action(
         result.outcome = FAILURE
         result.message = str(error)
         return
-    inputs = evaluate_inputs(job, step, contexts, action)
+    call.inputs = evaluate_inputs(job, call.step, contexts, action)
     using = (action.using or "").lower()
     if using == "composite":
         from pitstop.runner.composite import run_composite
 
-        await run_composite(job, step, scope, result, action, folder, inputs, step_env, uses)
+        await run_composite(job, call, action, folder)
     elif using.startswith("node"):
         from pitstop.runner.javascript import run_node_action
 
-        await run_node_action(job, step, scope, result, action, folder, inputs, step_env, timeout)
+        await run_node_action(job, call, action, folder)
     elif using == "docker":
         not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
     else:

@@ -63,7 +63,7 @@ def _paths(job: JobRun, text: str) -> list[str]:
         if not line or line.startswith("!"):
             continue
         pattern = os.path.join(job.workspace, os.path.expanduser(line))
-        found.extend(sorted(glob.glob(pattern, recursive=True)) or [])
+        found.extend(sorted(glob.glob(pattern, recursive=True)))
     return found
 
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
+import shutil
 import time
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pitstop.expr.values import to_string
-from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
+from pitstop.runner.process import end_group
+from pitstop.runner.results import FAILURE, SUCCESS, StepResult
 from pitstop.runner.scope import Scope
 
 if TYPE_CHECKING:
@@ -43,13 +47,14 @@ class Running:
 
     spec: ServiceSpec
     provider: str
-    stop: Any  # async callable
-    cleanup: list[str] = field(default_factory=list)
+    stop: Callable[[], Awaitable[None]]
 
 
 def family(image: str) -> str | None:
-    name = image.split("@")[0].rsplit(":", 1)[0] if ":" in image.split("/")[-1] else image
-    name = name.split("@")[0]
+    """The server family of an image reference, ignoring registry, tag and digest."""
+    name = image.split("@")[0]
+    folder, _, last = name.rpartition("/")
+    name = (folder + "/" if folder else "") + last.split(":")[0]
     for prefix in ("docker.io/library/", "docker.io/", "library/"):
         if name.startswith(prefix):
             name = name[len(prefix) :]
@@ -107,7 +112,7 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
                 if lock.locked():
                     job.log.line(f"Waiting for host port {host_port}, used by another job")
                 await lock.acquire()
-                job.tool_state.setdefault("port_locks", []).append(lock)
+                job.port_locks.append(lock)
             module = importlib.import_module(f"pitstop.runner.services.{kind}")
             handle: Running = await module.start(job, spec)
             running.append(handle)
@@ -124,17 +129,13 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
             result.message = str(error)
             job.result.steps.append(result)
             result.duration = time.monotonic() - started
-            raise_failure(job, str(error))
+            job.result.reason = f"a service failed to start: {error}"
+            job.service_failed = True
             break
         result.duration = time.monotonic() - started
         result.tail = list(job.log.tail)
         job.result.steps.append(result)
     return running
-
-
-def raise_failure(job: JobRun, message: str) -> None:
-    job.result.reason = f"a service failed to start: {message}"
-    job.service_failed = True
 
 
 def _where(ports: dict[int, int]) -> str:
@@ -147,9 +148,10 @@ async def stop_services(job: JobRun, running: list[Running]) -> None:
             await handle.stop()
         except Exception as error:
             job.log.emit("warning", f"Stopping service '{handle.spec.id}': {error}")
-    for lock in job.tool_state.pop("port_locks", []):
+    for lock in job.port_locks:
         if lock.locked():
             lock.release()
+    job.port_locks.clear()
 
 
 async def wait_until(check: Any, timeout: float, what: str) -> None:
@@ -162,4 +164,44 @@ async def wait_until(check: Any, timeout: float, what: str) -> None:
     raise ServiceError(f"{what} was not ready after {timeout:g} s")
 
 
-__all__ = ["SKIPPED", "Running", "ServiceError", "ServiceSpec", "start_services", "stop_services"]
+async def launch(
+    spec: ServiceSpec,
+    provider: str,
+    argv: list[str],
+    *,
+    log_path: str,
+    home: str,
+    ready: Callable[[], Awaitable[bool]],
+    seconds: float,
+    grace: float,
+    user: int | None = None,
+) -> Running:
+    """Start a server in its own process group, logging to ``log_path``, and wait until
+    ``ready()``; stopping it ends the group and removes ``home``."""
+    with open(log_path, "ab") as log:
+        server = await asyncio.create_subprocess_exec(
+            *argv,
+            stdout=log,
+            stderr=log,
+            stdin=asyncio.subprocess.DEVNULL,
+            user=user,
+            start_new_session=True,
+        )
+
+    async def stop() -> None:
+        await end_group(server.pid, grace=grace)
+        shutil.rmtree(home, ignore_errors=True)
+
+    async def check() -> bool:
+        if server.returncode is not None:
+            program = os.path.basename(argv[0])
+            raise ServiceError(f"{program} exited with code {server.returncode}; see {log_path}")
+        return await ready()
+
+    port = next(iter(spec.ports.values()), 0)
+    try:
+        await wait_until(check, seconds, f"{spec.image} on port {port}")
+    except BaseException:
+        await stop()
+        raise
+    return Running(spec, provider, stop)

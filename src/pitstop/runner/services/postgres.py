@@ -11,11 +11,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
-import shutil
 from typing import TYPE_CHECKING
 
-from pitstop.runner.process import end_group
-from pitstop.runner.services import Running, ServiceError, ServiceSpec, wait_until
+from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch
 from pitstop.runner.services.binaries import (
     find_on_path,
     private_folder,
@@ -111,57 +109,29 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     )
     if code != 0:
         raise ServiceError(f"initdb failed (exit {code}); see {log_path}")
-    with open(log_path, "ab") as log:
-        server = await asyncio.create_subprocess_exec(
-            os.path.join(bin_dir, "postgres"),
-            "-D",
-            data,
-            "-p",
-            str(port),
-            "-k",
-            home,
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
-            stdout=log,
-            stderr=log,
-            stdin=asyncio.subprocess.DEVNULL,
-            user=uid,
-            start_new_session=True,
-        )
-
-    async def stop() -> None:
-        await end_group(server.pid, grace=5.0)
-        shutil.rmtree(home, ignore_errors=True)
+    argv = [
+        os.path.join(bin_dir, "postgres"), "-D", data, "-p", str(port), "-k", home,
+        "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+        "-c", "full_page_writes=off",
+    ]  # fmt: skip
 
     async def ready() -> bool:
-        if server.returncode is not None:
-            raise ServiceError(f"postgres exited with code {server.returncode}; see {log_path}")
-        argv = [os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(port)]
-        return await _run(argv, uid, log_path) == 0
+        probe = [os.path.join(bin_dir, "pg_isready"), "-q", "-h", home, "-p", str(port)]
+        return await _run(probe, uid, log_path) == 0
 
-    try:
-        await wait_until(ready, READY_SECONDS, f"postgres on port {port}")
-        if database != "postgres":
-            argv = [
-                os.path.join(bin_dir, "createdb"),
-                "-h",
-                home,
-                "-p",
-                str(port),
-                "-U",
-                user_name,
-                database,
-            ]
-            code = await _run(argv, uid, log_path)
-            if code != 0:
+    running = await launch(
+        spec, provider, argv, log_path=log_path, home=home, ready=ready,
+        seconds=READY_SECONDS, grace=5.0, user=uid,
+    )  # fmt: skip
+    if database != "postgres":
+        create = [
+            os.path.join(bin_dir, "createdb"), "-h", home, "-p", str(port), "-U", user_name,
+            database,
+        ]  # fmt: skip
+        try:
+            if await _run(create, uid, log_path) != 0:
                 raise ServiceError(f"creating database '{database}' failed; see {log_path}")
-    except BaseException:
-        await stop()
-        raise
-    return Running(spec, provider, stop)
+        except BaseException:
+            await running.stop()
+            raise
+    return running

@@ -6,11 +6,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
-import shutil
 from typing import TYPE_CHECKING
 
-from pitstop.runner.process import end_group
-from pitstop.runner.services import Running, ServiceError, ServiceSpec, wait_until
+from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch
 from pitstop.runner.services.binaries import find_on_path, private_folder
 
 if TYPE_CHECKING:
@@ -61,39 +59,11 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     port = spec.ports.get(CONTAINER_PORT) or next(iter(spec.ports.values()), CONTAINER_PORT)
     home = private_folder("pitstop-redis-")
     log_path = os.path.join(job.folder, f"service-{spec.id}.log")
-    with open(log_path, "ab") as log:
-        server = await asyncio.create_subprocess_exec(
-            server_path,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            home,
-            "--daemonize",
-            "no",
-            stdout=log,
-            stderr=log,
-            stdin=asyncio.subprocess.DEVNULL,
-            start_new_session=True,
-        )
-
-    async def stop() -> None:
-        await end_group(server.pid, grace=3.0)
-        shutil.rmtree(home, ignore_errors=True)
-
-    async def ready() -> bool:
-        if server.returncode is not None:
-            raise ServiceError(f"redis-server exited with code {server.returncode}; see {log_path}")
-        return await _ping(port)
-
-    try:
-        await wait_until(ready, READY_SECONDS, f"redis on port {port}")
-    except BaseException:
-        await stop()
-        raise
-    return Running(spec, provider, stop)
+    argv = [
+        server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", home, "--daemonize", "no",
+    ]  # fmt: skip
+    return await launch(
+        spec, provider, argv, log_path=log_path, home=home, ready=lambda: _ping(port),
+        seconds=READY_SECONDS, grace=3.0,
+    )  # fmt: skip
