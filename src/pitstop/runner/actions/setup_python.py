@@ -93,7 +93,8 @@ def _wanted_version(job: JobRun, call: ActionCall) -> str:
     path = os.path.join(job.workspace, file)
     if os.path.isfile(path):
         with open(path, encoding="utf-8") as handle:
-            return handle.read().strip().splitlines()[0] if handle else ""
+            lines = handle.read().split()
+        return lines[0] if lines else ""
     return ""
 
 
