@@ -224,6 +224,12 @@ class JobRun:
             result.outcome = FAILURE
             result.message = str(error)
             continue_on_error = False
+        except Exception as error:  # a pitstop bug fails the step, not the whole run
+            message = f"pitstop could not run this step ({type(error).__name__}: {error})"
+            self.log.emit("error", message + "; please report it")
+            result.outcome = FAILURE
+            result.message = message
+            continue_on_error = False
         result.duration = time.monotonic() - started
         result.tail = list(self.log.tail)
         if result.outcome == FAILURE and continue_on_error:

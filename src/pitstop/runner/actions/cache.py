@@ -128,7 +128,12 @@ async def run(job: JobRun, call: ActionCall) -> None:
         job.log.emit("error", "Input required and not supplied: key")
         call.result.outcome = FAILURE
         return
-    matched = restore(job, key, restore_keys)
+    try:
+        matched = restore(job, key, restore_keys)
+    except (tarfile.TarError, OSError, KeyError) as error:
+        # as actions/cache does, a failed restore is a warning and a miss, not a failed step
+        job.log.emit("warning", f"Failed to restore: {error}")
+        matched = None
     hit = matched == key
     if matched is None:
         job.log.line(f"Cache not found for input keys: {', '.join([key, *restore_keys])}")
