@@ -240,8 +240,13 @@ def command(
         try:
             with open(event_file, encoding="utf-8") as handle:
                 payload.update(json.load(handle))
-        except (OSError, ValueError) as error:
-            raise click.BadParameter(f"{event_file}: {error}", param_hint="--event-file") from None
+        except json.JSONDecodeError as error:
+            where = f"{event_file}:{error.lineno}:{error.colno}"
+            raise click.BadParameter(f"{where}: {error.msg}", param_hint="--event-file") from None
+        except OSError as error:
+            raise click.BadParameter(
+                f"{event_file}: {error.strerror}", param_hint="--event-file"
+            ) from None
     run_id, number, directory = new_run_directory(root)
     info = RunInfo(
         event=event,
