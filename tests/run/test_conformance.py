@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import GIT_ENV, commit_all
 
 HERE = Path(__file__).parent / "conformance"
 CASES = sorted(HERE.glob("*.yml"))
@@ -40,19 +41,8 @@ def run_case(case: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess[st
     if extra.is_dir():
         shutil.copytree(extra, repo, dirs_exist_ok=True)
     shutil.copy(case, repo / ".github" / "workflows" / case.name)
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    for argv in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", "case"],
-    ):
-        subprocess.run(argv, cwd=repo, check=True, env=env)
+    commit_all(repo, message="case")
+    env = {**os.environ, **GIT_ENV}
     header = _header(case)
     args = shlex.split(header.get("args", ""))
     proc = subprocess.run(

@@ -9,25 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
-
-
-def make_repo(root: Path, workflow: str) -> Path:
-    (root / ".github" / "workflows").mkdir(parents=True)
-    (root / ".github" / "workflows" / "w.yml").write_text(workflow)
-    env = {**os.environ, **GIT_ENV}
-    for argv in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", "w"],
-    ):
-        subprocess.run(argv, cwd=root, check=True, env=env)
-    return root
+from conftest import make_repo
 
 
 def pids_with(marker: str) -> list[int]:

@@ -10,13 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import commit_all
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
 
 
 def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
@@ -28,13 +24,8 @@ def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
             ".pitstop", ".coverage", "*_cache", "__pycache__", "*.egg-info", "coverage.xml"
         ),
     )
-    env = {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    for argv in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", "example"],
-    ):
-        subprocess.run(argv, cwd=repo, check=True, env=env)
+    commit_all(repo)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "--services", "wheel", "ci.yml"],
         cwd=repo,

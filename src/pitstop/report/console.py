@@ -84,14 +84,30 @@ class LiveView(PlainView):
         self.live: Any = None
 
     def on_event(self, event: LogEvent) -> None:
+        """Keep the running step's last lines; a group folds into one ``▸ title (n lines)`` line,
+        as GitHub's log view shows it closed, while errors and warnings inside it stay visible."""
         job = self.jobs.setdefault(event.job, self._new(event.job))
+        lines = job["lines"]
         if event.kind == "step":
             job["step"] = event.text
-            job["lines"].clear()
-        elif event.kind in ("line", "error", "warning", "notice"):
-            job["lines"].append(event.text[:200])
+            job["group"] = None
+            lines.clear()
         elif event.kind == "group":
-            job["lines"].append(f"▸ {event.text}"[:200])
+            job["group"] = [event.text[:200], 0]
+            lines.append(f"▸ {job['group'][0]}")
+        elif event.kind == "endgroup":
+            job["group"] = None
+        elif event.kind == "line" and job["group"] is not None:
+            group = job["group"]
+            group[1] += 1
+            folded = f"▸ {group[0]} ({group[1]} line{'s' if group[1] != 1 else ''})"
+            if lines and lines[-1].startswith(f"▸ {group[0]}"):
+                lines[-1] = folded
+            else:
+                lines.append(folded)
+        elif event.kind in ("line", "error", "warning", "notice"):
+            prefix = "" if event.kind == "line" else f"{event.kind}: "
+            lines.append((prefix + event.text)[:200])
 
     def _new(self, key: str) -> dict[str, Any]:
         return {
@@ -99,6 +115,7 @@ class LiveView(PlainView):
             "step": "",
             "start": time.monotonic(),
             "duration": None,
+            "group": None,
             "lines": collections.deque(maxlen=LIVE_LINES),
         }
 

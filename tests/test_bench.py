@@ -1,0 +1,33 @@
+"""The benchmarks still run: tiny sizes, so a broken bench fails here rather than on the day
+someone needs the figures. The figures themselves are never asserted (timing is not a test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def bench(script: str, *args: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_run_speed_prints_per_step_and_critical_path_ratios() -> None:
+    out = bench("run_speed.py", "--steps", "4", "--unit", "0.05", "--rounds", "1")
+    assert "bash -e per step (baseline)" in out
+    assert "sequential script (baseline)" in out
+    assert "pitstop wall / critical path:" in out
+
+
+def test_validate_workflows_prints_the_ratio_to_the_composer() -> None:
+    out = bench("validate_workflows.py", "--files", "8", "--rounds", "1")
+    assert "ratio pitstop / composer:" in out
