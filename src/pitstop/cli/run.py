@@ -115,6 +115,14 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
 )
 @click.option("--in-place", is_flag=True, help="Run in the working tree, not in copies.")
 @click.option("--strict", is_flag=True, help="A step that cannot run locally fails the job.")
+@click.option(
+    "--fetch-actions",
+    is_flag=True,
+    help="Download the remote actions the run uses into ~/.cache/pitstop/actions first.",
+)
+@click.option(
+    "--host-containers", is_flag=True, help="Run `container:` jobs' steps on this machine."
+)
 @click.option("--plain", is_flag=True, help="Line-prefixed logs, no live view.")
 @click.option(
     "--services",
@@ -144,6 +152,8 @@ def command(
     parallel: int | None,
     in_place: bool,
     strict: bool,
+    fetch_actions: bool,
+    host_containers: bool,
     plain: bool,
     services: str,
     fresh_envs: bool,
@@ -215,6 +225,18 @@ def command(
         click.echo(f"pitstop: nothing to run for {', '.join(workflows)}", err=True)
         raise SystemExit(EXIT_USAGE)
 
+    fetch_failures: dict[str, str] = {}
+    if fetch_actions and not list_only:
+        from pitstop.runner.fetch import fetch_actions as fetch
+        from pitstop.runner.state import tool_cache_root
+
+        report = fetch(
+            os.getcwd(),
+            [(t.workflow, sorted(t.jobs)) for t in targets],
+            tool_cache_root(),
+            lambda text: click.echo(f"pitstop: {text}", err=True),
+        )
+        fetch_failures = report.failed
     if list_only or dry_run:
         _describe(targets, event, dry_run)
         raise SystemExit(EXIT_OK)
@@ -265,6 +287,7 @@ def command(
         parallel=parallel or os.cpu_count() or 2,
         in_place=in_place,
         strict=strict,
+        host_containers=host_containers,
         services=services,
         fresh_envs=fresh_envs,
         debug=debug,
@@ -277,6 +300,7 @@ def command(
         masker=masker,
         secrets=secret_values,
         vars=var_values,
+        fetch_failures=fetch_failures,
     )
     live = not plain and sys.stdout.isatty()
     from pitstop.report.console import attach

@@ -2,20 +2,28 @@
 
 Source: actions/runner ``NodeScriptActionHandler.cs`` and docs "Metadata syntax for GitHub
 Actions" (runs for JavaScript actions). Inputs arrive as ``INPUT_<NAME>`` (upper case, spaces as
-``_``); ``pre`` runs before ``main``, ``post`` at the end of the job (``post-if`` defaults to
-``always()``), and state saved with ``GITHUB_STATE`` arrives as ``STATE_<name>``. Unlike GitHub,
-``pre`` runs just before ``main`` rather than at the start of the job.
+``_``); ``post`` runs at the end of the job (``post-if`` defaults to ``always()``), and state saved
+with ``GITHUB_STATE`` arrives as ``STATE_<name>``.
+
+``pre`` (ADR 0361 "wrapper action", actions/runner#389): the ``pre`` of every repository action the
+job's steps use runs during job set-up, in step order, before the first step, when ``pre-if``
+(default ``always()``) holds. A local action's ``pre`` never runs; the runner says "`pre` execution
+is not supported for local action from './x'" (``ActionRunner.cs``). Inside a composite action,
+pitstop runs a nested repository action's ``pre`` just before its ``main``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from pitstop.expr import ExpressionError, evaluate_condition
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
-from pitstop.workflow.model import Action
+from pitstop.runner.script import ProcessOutcome
+from pitstop.workflow.model import Action, Step
 
 if TYPE_CHECKING:
     from pitstop.runner.actions import ActionCall
@@ -26,20 +34,23 @@ def input_variables(inputs: dict[str, str]) -> dict[str, str]:
     return {f"INPUT_{k.replace(' ', '_').upper()}": v for k, v in inputs.items()}
 
 
-async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
-    from pitstop.runner.actions import not_run_locally
-    from pitstop.runner.script import run_process
+def _node(job: JobRun, scope: Scope) -> str | None:
+    return shutil.which("node", path=job.process_env(scope, {}, "").get("PATH"))
 
-    step, scope, result, inputs = call.step, call.scope, call.result, call.inputs
-    step_env, timeout = call.env, call.timeout
-    node = shutil.which("node", path=job.process_env(scope, {}, "").get("PATH"))
-    if node is None:
-        not_run_locally(job, result, "JavaScript actions need node on the PATH, and none was found")
-        return
-    if not action.main:
-        job.log.emit("error", "The action has no runs.main")
-        result.outcome = FAILURE
-        return
+
+def _script_runner(
+    job: JobRun,
+    node: str,
+    folder: str,
+    step: Step,
+    scope: Scope,
+    env: tuple[dict[str, str], dict[str, str]],  # the step's env, the action's inputs
+    state: dict[str, str],
+    timeout: float | None,
+) -> Callable[[str], Awaitable[ProcessOutcome]]:
+    """Run one entry point of the action; the state it saves is kept for the next ones."""
+
+    step_env, inputs = env
     action_scope = Scope(
         steps=scope.steps,
         inputs=inputs,
@@ -49,10 +60,11 @@ async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder:
         composite=scope.composite,
         depth=scope.depth,
     )
-    state: dict[str, str] = {}
     action_id = scope.action_id(step.id)
 
-    async def run_script(entry: str) -> Any:
+    async def run_script(entry: str) -> ProcessOutcome:
+        from pitstop.runner.script import run_process
+
         env = job.process_env(action_scope, {**step_env, **input_variables(inputs)}, action_id)
         env.update({f"STATE_{k}": v for k, v in state.items()})
         outcome = await run_process(
@@ -66,7 +78,71 @@ async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder:
         state.update(outcome.state)
         return outcome
 
-    if action.pre:
+    return run_script
+
+
+async def run_pre_steps(job: JobRun, scope: Scope) -> None:
+    """The ``pre`` of the repository JavaScript actions the job's own steps use, in step order."""
+    from pitstop.runner.actions import evaluate_inputs, repository_action
+
+    for step in job.job.steps:
+        found = repository_action(job, step)
+        if found is None:
+            continue
+        action, folder = found
+        if not action.pre or not (action.using or "").lower().startswith("node"):
+            continue
+        node = _node(job, scope)
+        if node is None:
+            continue  # main reports node missing as not run locally
+        label = f"Pre {step.label}"
+        result = StepResult(label=label, id=None)
+        job.log.begin_step(label)
+        job.step_cancel = asyncio.Event()
+        contexts = job.contexts(scope)
+        condition = str(action.pre_if) if action.pre_if is not None else "always()"
+        try:
+            runs = evaluate_condition(condition, contexts, status=job.status(scope))
+            step_env = job.render_env(step.env, contexts) if step.env else {}
+            inputs = evaluate_inputs(job, step, contexts, action)
+        except ExpressionError as error:
+            job.log.emit("error", str(error))
+            result.outcome = FAILURE
+            runs = False
+        if runs:
+            state = job.pre_state.setdefault(id(step), {})
+            run_script = _script_runner(
+                job, node, folder, step, scope, (step_env, inputs), state, None
+            )
+            job.finish_process(result, await run_script(action.pre), None)
+        elif result.outcome != FAILURE:
+            result.outcome = SKIPPED
+        result.conclusion = result.outcome
+        job.result.steps.append(result)
+        if result.conclusion == FAILURE:
+            scope.failed = True
+
+
+async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
+    from pitstop.runner.actions import not_run_locally
+
+    step, scope, result, inputs = call.step, call.scope, call.result, call.inputs
+    step_env, timeout = call.env, call.timeout
+    node = _node(job, scope)
+    if node is None:
+        not_run_locally(job, result, "JavaScript actions need node on the PATH, and none was found")
+        return
+    if not action.main:
+        job.log.emit("error", "The action has no runs.main")
+        result.outcome = FAILURE
+        return
+    state = job.pre_state.get(id(step), {})
+    run_script = _script_runner(job, node, folder, step, scope, (step_env, inputs), state, timeout)
+    if action.pre and not call.name:
+        job.log.emit(
+            "warning", f"`pre` execution is not supported for local action from '{call.uses}'"
+        )
+    elif action.pre and scope.composite:
         pre = await run_script(action.pre)
         if pre.finished.exit_code:
             job.finish_process(result, pre, timeout)

@@ -27,6 +27,7 @@ from pitstop.runner.process import end_group
 from pitstop.runner.results import (
     CANCELLED,
     FAILURE,
+    SKIPPED,
     SUCCESS,
     JobResult,
     StepResult,
@@ -69,6 +70,8 @@ class JobRun:
     step_cancel: asyncio.Event = field(default_factory=asyncio.Event)
     job_env: dict[str, str] = field(default_factory=dict)
     port_locks: list[asyncio.Lock] = field(default_factory=list)  # host ports held by services
+    container: str = ""  # the job's container image, when it has one
+    pre_state: dict[int, dict[str, str]] = field(default_factory=dict)  # id(step) -> pre's state
     info: ctx.RunInfo | None = None  # this workflow's; the run's when None
 
     # -- folders ---------------------------------------------------------------------------------
@@ -119,6 +122,8 @@ class JobRun:
 
     def job_context(self) -> dict[str, Any]:
         context: dict[str, Any] = {"status": SUCCESS}
+        if self.container:
+            context["container"] = {"id": "", "network": ""}
         if self.services:
             context["services"] = self.services
         return context
@@ -274,6 +279,8 @@ class JobRun:
             raise StepFailed("Required property is missing: shell")
         action = scope.action_id(step.id)
         env = self.process_env(scope, step_env, action)
+        if not shell_text and self.container:
+            shell_text = "sh"
         shell = resolve_shell(shell_text, env.get("PATH"))
         workdir = step.working_directory or (
             None if scope.composite else defaults_run.get("working-directory")
@@ -358,6 +365,8 @@ class JobRun:
         running_services: list[Any] = []
         try:
             self.job_env = self._evaluate_job_env()
+            if not self._enter_container(scope):
+                return self._not_run_in_container()
             timeout = _minutes(self.render_value(self.job.timeout_minutes, self.contexts(scope)))
             timeout = 360 * 60 if timeout is None else timeout
             loop = asyncio.get_running_loop()
@@ -365,6 +374,9 @@ class JobRun:
             running_services = await start_services(self, scope)
             scope.failed = self.service_failed
             if not self.cancelled and not self.service_failed:
+                from pitstop.runner.javascript import run_pre_steps
+
+                await run_pre_steps(self, scope)
                 await self.run_steps(self.job.steps, scope)
             await self._run_post_steps(scope)
             self.result.outputs = self._evaluate_outputs(scope)
@@ -388,6 +400,49 @@ class JobRun:
             self.result.result = CANCELLED
         else:
             self.result.result = FAILURE if scope.failed else SUCCESS
+        return self.result
+
+    def _enter_container(self, scope: Scope) -> bool:
+        """``container:``: False when the job needs a container pitstop cannot give it. With
+        ``--host-containers`` the steps run on this machine, with the container's env beneath the
+        job's and ``sh`` as the default shell, as in a container (docs "Running jobs in a
+        container"). An image that evaluates empty means no container, as on GitHub
+        (actions/runner#266, #2235)."""
+        if self.job.container is None:
+            return True
+        value = self.render_value(self.job.container, self.contexts(scope))
+        spec = value if isinstance(value, dict) else {"image": value}
+        image = to_string(spec.get("image") or "")
+        if not image:
+            return True
+        self.container = image
+        if not self.state.options.host_containers:
+            return False
+        self.log.emit(
+            "warning",
+            f"Running on this machine, not in the container '{image}' (--host-containers)",
+        )
+        if self.job.services:
+            self.log.emit(
+                "warning",
+                "Services are on 127.0.0.1 at their mapped ports, not at their service names as "
+                "a container job would reach them",
+            )
+        env = spec.get("env")
+        if isinstance(env, dict):
+            self.job_env = {**{str(k): to_string(v) for k, v in env.items()}, **self.job_env}
+        return True
+
+    def _not_run_in_container(self) -> JobResult:
+        reason = (
+            f"container '{self.container}' needs a Docker engine; --host-containers runs the "
+            "job's steps on this machine instead"
+        )
+        self.log.emit("warning", f"Not run locally: {reason}")
+        self.result.not_run_locally = reason
+        strict = self.state.options.strict
+        self.result.result = FAILURE if strict else SKIPPED
+        self.result.reason = "not run locally (--strict)" if strict else "not run locally"
         return self.result
 
     def _time_out(self, seconds: float) -> None:

@@ -16,7 +16,7 @@ from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import render
 from pitstop.expr.values import to_string
-from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS
 from pitstop.workflow.model import Job
 from pitstop.workflow.repository import load_file
 
@@ -42,10 +42,12 @@ async def run_called_workflow(
 
     uses = job.uses or ""
     if not uses.startswith("./"):
-        outcome = caller.skip(
-            job, None, not_run_locally=f"'{uses}' is a reusable workflow in another repository"
+        return caller.skip(
+            job,
+            None,
+            FAILURE if caller.state.options.strict else SKIPPED,
+            not_run_locally=f"'{uses}' is a reusable workflow in another repository",
         )
-        return JobOutcome(FAILURE) if caller.state.options.strict else outcome
     path = os.path.join(caller.state.root, uses[2:].split("@")[0])
     loaded = load_file(path, "workflow")
     if loaded.workflow is None or loaded.problems:

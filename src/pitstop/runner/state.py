@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from pitstop.runner.results import JobResult
 
 
+def tool_cache_root() -> str:
+    """``~/.cache/pitstop`` (``$XDG_CACHE_HOME/pitstop``): action cache, venvs, tool cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "pitstop")
+
+
 def _ignore_job(result: JobResult, started: bool) -> None:
     pass
 
@@ -46,6 +52,7 @@ class RunState:
     port_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     started: float = 0.0
     active: set[Any] = field(default_factory=set)  # the JobRuns running now
+    fetch_failures: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> why
 
     @property
     def pitstop_dir(self) -> str:
@@ -61,8 +68,7 @@ class RunState:
 
     @property
     def tool_cache(self) -> str:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        return os.path.join(base, "pitstop")
+        return tool_cache_root()
 
     def interrupt(self) -> None:
         """Ctrl-C: cancel every running job; their always() steps still run."""

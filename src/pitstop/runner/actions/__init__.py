@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pitstop.errors import PitstopError
 from pitstop.expr.values import to_string
+from pitstop.runner.fetch import action_key, action_root
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
 from pitstop.workflow.model import Action, Step, build_action
@@ -127,12 +128,33 @@ async def run_action(
     if cached is not None:
         await _run_folder_action(job, call, contexts, cached)
         return
+    failed = job.state.fetch_failures.get(action_key(name, ref))
     not_run_locally(
         job,
         result,
-        f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches it "
-        "when the network allows",
+        f"'{uses}' could not be fetched: {failed}"
+        if failed
+        else f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches "
+        "it when the network allows",
     )
+
+
+def repository_action(job: JobRun, step: Step) -> tuple[Action, str] | None:
+    """The action a step's ``uses:`` names when it is a repository action in the local action
+    cache (not local, not Docker, not emulated), with its folder."""
+    uses = step.uses
+    if not isinstance(uses, str) or uses.startswith(("./", "docker://")) or "${{" in uses:
+        return None
+    name, ref = split_uses(uses)
+    if name.lower() in EMULATIONS:
+        return None
+    folder = cached_action_folder(job.state.tool_cache, name, ref)
+    if folder is None:
+        return None
+    try:
+        return load_local_action(folder), folder
+    except (FileNotFoundError, PitstopError):
+        return None
 
 
 def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
@@ -140,8 +162,7 @@ def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
     parts = name.split("/")
     if len(parts) < 2 or not ref:
         return None
-    owner, repo, sub = parts[0], parts[1], parts[2:]
-    folder = os.path.join(cache_root, "actions", owner.lower(), repo.lower(), ref, *sub)
+    folder = os.path.join(action_root(cache_root, parts[0], parts[1], ref), *parts[2:])
     for file in ("action.yml", "action.yaml"):
         if os.path.isfile(os.path.join(folder, file)):
             return folder

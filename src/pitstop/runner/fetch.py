@@ -1,0 +1,212 @@
+"""``pitstop run --fetch-actions``: the remote actions a run uses, put in the local action cache.
+
+Each action is downloaded as the runner downloads it: the repository's tarball at the ref, from
+the REST API (``GET {GITHUB_API_URL}/repos/{owner}/{repo}/tarball/{ref}``, docs "REST API
+endpoints for repository contents", Download a repository archive (tar)), with ``GITHUB_TOKEN``
+when set. It lands in ``~/.cache/pitstop/actions/<owner>/<repo>/<ref>``, unpacked without the
+tarball's top folder, and is moved into place whole or not at all. The actions that local and
+fetched composite actions use are fetched too. Emulated actions (checkout, setup-python, …) are
+not fetched: the emulation runs either way.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from pitstop.workflow.model import Step, Workflow
+from pitstop.workflow.repository import load_file
+
+API_URL = "https://api.github.com"
+NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+class FetchError(Exception):
+    """Why one action could not be fetched, in words for the user."""
+
+
+@dataclass
+class FetchReport:
+    fetched: list[str] = field(default_factory=list)  # owner/repo@ref
+    cached: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # owner/repo@ref (lower case) -> why
+
+
+def action_key(name: str, ref: str) -> str:
+    """``owner/repo@ref`` of ``owner/repo[/path]``: one download serves every path in it."""
+    owner, repo = [*name.split("/"), "", ""][:2]
+    return f"{owner.lower()}/{repo.lower()}@{ref}"
+
+
+def action_root(cache_root: str, owner: str, repo: str, ref: str) -> str:
+    return os.path.join(cache_root, "actions", owner.lower(), repo.lower(), ref)
+
+
+def _step_uses(steps: Iterable[Step]) -> Iterator[str]:
+    for step in steps:
+        if isinstance(step.uses, str) and "${{" not in step.uses:
+            yield step.uses.strip()
+
+
+def _workflow_uses(root: str, workflow: Workflow, jobs: Iterable[str], seen: set[str]) -> list[str]:
+    """The ``uses:`` of the steps of ``jobs``, through local reusable workflows."""
+    found: list[str] = []
+    for job_id in jobs:
+        job = workflow.jobs[job_id]
+        found.extend(_step_uses(job.steps))
+        called = job.uses or ""
+        if called.startswith("./") and called not in seen:
+            seen.add(called)
+            loaded = load_file(os.path.join(root, called[2:].split("@")[0]), "workflow")
+            if loaded.workflow is not None:
+                found.extend(_workflow_uses(root, loaded.workflow, loaded.workflow.jobs, seen))
+    return found
+
+
+def _action_uses(folder: str) -> list[str]:
+    """The ``uses:`` of a composite action's steps; nothing for other actions or none at all."""
+    for name in ("action.yml", "action.yaml"):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            loaded = load_file(path, "action")
+            if loaded.action is not None and (loaded.action.using or "").lower() == "composite":
+                return list(_step_uses(loaded.action.steps))
+            return []
+    return []
+
+
+def fetch_actions(
+    root: str,
+    targets: Iterable[tuple[Workflow, Iterable[str]]],
+    cache_root: str,
+    note: Callable[[str], None],
+    api_url: str | None = None,
+    token: str | None = None,
+) -> FetchReport:
+    """Fetch every remote action the selected jobs use that the cache does not hold yet."""
+    from pitstop.runner.actions import EMULATIONS, split_uses
+
+    api_url = api_url or os.environ.get("GITHUB_API_URL") or API_URL
+    token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
+    report = FetchReport()
+    seen_workflows: set[str] = set()
+    queue: list[str] = []
+    for workflow, jobs in targets:
+        queue.extend(_workflow_uses(root, workflow, jobs, seen_workflows))
+    done: set[str] = set()
+    while queue:
+        uses = queue.pop(0)
+        if uses in done or uses.startswith("docker://"):
+            continue
+        done.add(uses)
+        if uses.startswith("./"):
+            queue.extend(_action_uses(os.path.join(root, uses[2:])))
+            continue
+        name, ref = split_uses(uses)
+        parts = name.split("/")
+        if name.lower() in EMULATIONS or len(parts) < 2 or not ref:
+            continue
+        owner, repo, sub = parts[0], parts[1], parts[2:]
+        key = action_key(name, ref)
+        folder = action_root(cache_root, owner, repo, ref)
+        if key not in report.failed and key not in report.fetched and key not in report.cached:
+            if os.path.isdir(folder):
+                report.cached.append(key)
+            else:
+                try:
+                    files = download(api_url, token, owner, repo, ref, folder)
+                except FetchError as error:
+                    report.failed[key] = str(error)
+                    note(f"could not fetch {owner}/{repo}@{ref}: {error}")
+                    continue
+                report.fetched.append(key)
+                note(f"fetched {owner}/{repo}@{ref} ({files} files) into {folder}")
+        if os.path.isdir(folder):
+            queue.extend(_action_uses(os.path.join(folder, *sub)))
+    return report
+
+
+def download(api_url: str, token: str, owner: str, repo: str, ref: str, folder: str) -> int:
+    """Download and unpack one repository at ``ref`` into ``folder``; the number of files."""
+    if not (NAME.match(owner) and NAME.match(repo)) or not _safe_ref(ref):
+        raise FetchError("not a valid owner/repo@ref")
+    import httpx
+
+    url = f"{api_url.rstrip('/')}/repos/{owner}/{repo}/tarball/{quote(ref, safe='/')}"
+    headers = {"Accept": "application/vnd.github+json", "User-Agent": "pitstop"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    parent = os.path.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".fetch-", dir=parent) as work:
+        archive = os.path.join(work, "archive.tar.gz")
+        try:
+            with httpx.stream(
+                "GET", url, headers=headers, follow_redirects=True, timeout=60
+            ) as response:
+                if response.status_code != 200:
+                    hint = " (a private repository needs GITHUB_TOKEN)" if not token else ""
+                    raise FetchError(f"HTTP {response.status_code} from {url}{hint}")
+                with open(archive, "wb") as handle:
+                    for chunk in response.iter_bytes():
+                        handle.write(chunk)
+        except httpx.HTTPError as error:
+            raise FetchError(f"{url}: {error or type(error).__name__}") from None
+        unpacked = os.path.join(work, "unpacked")
+        files = _unpack(archive, unpacked)
+        try:
+            os.rename(unpacked, folder)
+        except OSError:
+            if not os.path.isdir(folder):  # another run put it there first: keep that one
+                raise
+    return files
+
+
+def _safe_ref(ref: str) -> bool:
+    parts = ref.split("/")
+    return all(p and p not in (".", "..") and NAME.match(p) for p in parts)
+
+
+def _unpack(archive: str, into: str) -> int:
+    """Unpack a GitHub tarball without its top folder; refuse members that would land outside."""
+    try:
+        with tarfile.open(archive, "r:gz") as tar:
+            members = [m for m in (_stripped(m) for m in tar.getmembers()) if m is not None]
+            os.makedirs(into)
+            extract: Any = tar.extractall
+            if hasattr(tarfile, "data_filter"):
+                extract(into, members=members, filter="data")
+            else:  # pragma: no cover - Python before 3.10.12 / 3.11.4
+                extract(into, members=members)
+    except (tarfile.TarError, OSError, EOFError) as error:
+        shutil.rmtree(into, ignore_errors=True)
+        raise FetchError(f"the archive could not be unpacked: {error}") from None
+    return sum(1 for m in members if m.isfile())
+
+
+def _stripped(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+    _, _, rest = member.name.partition("/")
+    if not rest.strip("/"):
+        return None  # the top folder itself
+    name = posixpath.normpath(rest)
+    if name.startswith(("/", "../")) or name == "..":
+        raise FetchError(f"the archive has a member outside its folder: {member.name}")
+    if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
+        return None
+    if member.islnk():
+        _, _, target = member.linkname.partition("/")
+        member.linkname = posixpath.normpath(target)
+    elif member.issym():
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(name), member.linkname))
+        if member.linkname.startswith("/") or resolved.startswith("../") or resolved == "..":
+            raise FetchError(f"the archive has a link outside its folder: {member.name}")
+    member.name = name
+    return member

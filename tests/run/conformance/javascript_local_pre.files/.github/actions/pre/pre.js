@@ -1,0 +1,1 @@
+require('fs').writeFileSync(process.env['RUNNER_TEMP'] + '/pre-ran', 'yes');
