@@ -28,6 +28,7 @@ class _Commands(click.Group):
         "validate": ("pitstop.cli.validate", "Check workflows and local actions as GitHub would."),
         "plan": ("pitstop.cli.plan", "Show what an event would trigger, and why."),
         "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
+        "audit": ("pitstop.cli.audit", "Score the workflows against the bulletproof standard."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -56,18 +56,6 @@ def read_dotenv(path: str, option: str) -> dict[str, str]:
     return values
 
 
-def _with_needs(workflow: Workflow, wanted: set[str]) -> set[str]:
-    chosen: set[str] = set()
-    stack = list(wanted)
-    while stack:
-        job = stack.pop()
-        if job in chosen or job not in workflow.jobs:
-            continue
-        chosen.add(job)
-        stack.extend(workflow.jobs[job].needs)
-    return chosen
-
-
 def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str, Any]:
     """``inputs``: the given values over the declared defaults, booleans typed as on GitHub."""
     trigger = workflow.triggers.get(event.name)
@@ -211,7 +199,7 @@ def command(
             wanted = {j for j in jobs if j in workflow.jobs}
             if not wanted:
                 continue
-            chosen = wanted if only else _with_needs(workflow, wanted)
+            chosen = wanted if only else workflow.with_needs(wanted)
         targets.append(Target(workflow, frozenset(chosen)))
     if problems:
         raise SystemExit(EXIT_USAGE)

@@ -170,6 +170,18 @@ class Workflow:
         """GitHub shows the ``name:``, or the file's path when there is none."""
         return self.name or self.path
 
+    def with_needs(self, wanted: set[str] | tuple[str, ...]) -> set[str]:
+        """``wanted`` and every job they wait for, directly or through others."""
+        chosen: set[str] = set()
+        stack = list(wanted)
+        while stack:
+            job = stack.pop()
+            if job in chosen or job not in self.jobs:
+                continue
+            chosen.add(job)
+            stack.extend(self.jobs[job].needs)
+        return chosen
+
 
 def build_workflow(doc: YamlDocument) -> Workflow:
     root = doc.root if isinstance(doc.root, MappingNode) else MappingNode(ORIGIN, ORIGIN)

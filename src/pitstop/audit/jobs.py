@@ -1,0 +1,43 @@
+"""What a job does, read from its steps: deploys, tests. Shared by the rules about delivery."""
+
+from __future__ import annotations
+
+import re
+
+from pitstop.workflow.model import Job
+
+DEPLOY = re.compile(
+    r"\b(deploy|release|publish|rollout|kubectl\s+apply|helm\s+(upgrade|install)|terraform\s+apply"
+    r"|twine\s+upload|npm\s+publish|docker\s+push|flyctl\s+deploy|serverless\s+deploy)\b",
+    re.IGNORECASE,
+)
+DEPLOY_ACTIONS = re.compile(
+    r"(deploy|release|publish|pypi-publish|ecs-deploy|kubernetes|helm|vercel|netlify|heroku)",
+    re.IGNORECASE,
+)
+TESTS = re.compile(
+    r"\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run|go\s+test"
+    r"|cargo\s+test|mvn\s+(test|verify)|gradle\w*\s+test|(npm|pnpm|yarn)\s+(run\s+)?test"
+    r"|make\s+(test|check)|ctest|phpunit|rspec)\b",
+    re.IGNORECASE,
+)
+
+
+def is_deploy(job: Job) -> bool:
+    """A job that ships: an `environment:`, or a step or name that deploys or publishes."""
+    if job.environment is not None:
+        return True
+    if (job.name and DEPLOY.search(job.name)) or DEPLOY.search(job.id):
+        return True
+    return any(
+        (s.run and DEPLOY.search(s.run)) or (s.uses and DEPLOY_ACTIONS.search(s.uses))
+        for s in job.steps
+    )
+
+
+def runs_tests(job: Job) -> bool:
+    if job.uses:
+        return bool(re.search(r"(test|ci|check)", job.uses, re.IGNORECASE))
+    return any(s.run and TESTS.search(s.run) for s in job.steps) or bool(
+        re.search(r"\btests?\b", f"{job.id} {job.name or ''}", re.IGNORECASE)
+    )

@@ -1,0 +1,27 @@
+"""Spans for parts of a value: the fragment of a ``run:`` script a finding is about, on its own
+line and column in the file, whatever the scalar's style (plain, quoted, ``|`` or ``>``)."""
+
+from __future__ import annotations
+
+from pitstop.errors import Span
+from pitstop.workflow.yaml import Node, YamlDocument, span_of
+
+
+def offset_span(doc: YamlDocument, start: int, end: int) -> Span:
+    """The span of ``doc.text[start:end]``."""
+    text = doc.text
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    end_line = text.count("\n", 0, end) + 1
+    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return Span(doc.path, line, column, end_line, end_column, start, end)
+
+
+def fragment_span(doc: YamlDocument, node: Node, fragment: str, after: int = 0) -> Span:
+    """Where ``fragment`` stands inside ``node``'s text, searching from character ``after`` of
+    the node; the node's own span when the fragment is not written there as it is (escapes)."""
+    begin = node.start.offset
+    found = doc.text.find(fragment, begin + after, node.end.offset)
+    if found < 0:
+        return span_of(doc.path, node)
+    return offset_span(doc, found, found + len(fragment))

@@ -1,0 +1,103 @@
+"""The repository as rules read it: its workflows and local actions (read once), its other files
+on demand, and every step with the job and file it belongs to."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pitstop.errors import PitstopError, Span
+from pitstop.workflow.model import Action, Job, Step, Workflow
+from pitstop.workflow.repository import find_action_files, find_workflow_files, load_file
+from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument, span_of
+
+
+@dataclass(frozen=True)
+class StepPlace:
+    """One step: in a workflow's job, or in a composite action (``job`` is None)."""
+
+    step: Step
+    doc: YamlDocument
+    workflow: Workflow | None
+    job: Job | None
+    action: Action | None
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+
+@dataclass
+class Repo:
+    root: str
+    workflows: list[Workflow] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    problems: list[PitstopError] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: str) -> Repo:
+        """Read every workflow and local action under ``root``. Paths in spans are ``root``
+        joined with the file's path inside it, so they open from where pitstop was started."""
+        repo = cls(root)
+        for relative in find_workflow_files(root) + find_action_files(root):
+            loaded = load_file(os.path.normpath(os.path.join(root, relative)))
+            repo.problems.extend(loaded.problems)
+            if loaded.workflow is not None:
+                repo.workflows.append(loaded.workflow)
+            if loaded.action is not None:
+                repo.actions.append(loaded.action)
+        return repo
+
+    def relative(self, path: str) -> str:
+        """A span's path as a path inside the repository."""
+        return os.path.relpath(path, self.root)
+
+    # -- what rules iterate ----------------------------------------------------------------------
+
+    def jobs(self) -> Iterator[tuple[Workflow, Job]]:
+        for workflow in self.workflows:
+            for job in workflow.jobs.values():
+                yield workflow, job
+
+    def steps(self) -> Iterator[StepPlace]:
+        for workflow, job in self.jobs():
+            for step in job.steps:
+                yield StepPlace(step, workflow.doc, workflow, job, None)
+        for action in self.actions:
+            for step in action.steps:
+                yield StepPlace(step, action.doc, None, None, action)
+
+    # -- files -----------------------------------------------------------------------------------
+
+    @cached_property
+    def files(self) -> list[str]:
+        """The repository's files, relative to its root: git's view when it is a repository."""
+        from pitstop.runner.workspace import tree_files
+
+        return tree_files(self.root)
+
+    def read(self, relative: str) -> str | None:
+        """A text file's contents, or None when it is missing or not text."""
+        try:
+            with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
+def span(doc: YamlDocument, node: Node) -> Span:
+    return span_of(doc.path, node)
+
+
+def key_span(doc: YamlDocument, mapping: MappingNode, key: str) -> Span:
+    """The span of ``key`` itself in ``mapping`` (the mapping's start when it is absent)."""
+    node: ScalarNode | None = mapping.keys.get(key)
+    return span_of(doc.path, node if node is not None else mapping)
+
+
+def value_span(doc: YamlDocument, mapping: MappingNode, key: str) -> Span:
+    """The span of the value under ``key`` (the mapping's start when it is absent)."""
+    node = mapping.get(key)
+    return span_of(doc.path, node if node is not None else mapping)

@@ -1,0 +1,1 @@
+"""One module per rule, each defining ``RULE`` (see :mod:`pitstop.audit.rule`)."""

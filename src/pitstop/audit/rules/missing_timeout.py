@@ -1,0 +1,39 @@
+"""missing-timeout: a job without ``timeout-minutes`` may run for GitHub's default 360 minutes."""
+
+from __future__ import annotations
+
+from pitstop.audit.repo import Repo, span
+from pitstop.audit.rule import Check, Docs, Rule
+
+
+def check(repo: Repo, out: Check) -> None:
+    for workflow, job in repo.jobs():
+        if job.uses:
+            continue  # a job that calls a workflow cannot set timeout-minutes
+        out.checked += 1
+        if job.timeout_minutes is None:
+            out.flag(
+                span(workflow.doc, job.key),
+                f"job '{job.id}' has no timeout-minutes: a hung step holds a runner for "
+                "360 minutes",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} jobs have timeout-minutes"
+
+
+RULE = Rule(
+    id="missing-timeout",
+    category="reliability",
+    severity="medium",
+    summary="A job has no timeout-minutes.",
+    docs=Docs(
+        what="Flags jobs (other than reusable-workflow calls) without `timeout-minutes`.",
+        why="GitHub's default is 360 minutes. A test waiting on a dead service, or a deploy "
+        "waiting for an approval that never comes, holds a runner and blocks the queue for six "
+        "hours before anyone hears of it.",
+        example="jobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: …",
+        instead="jobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 15\n"
+        "    steps: …\n\nOption `minutes` (default 30) is what `pitstop fix` writes.",
+    ),
+    check=check,
+    options={"minutes": 30},
+)

@@ -1,0 +1,52 @@
+"""unchecked-curl: ``curl`` without ``--fail`` passes on an HTTP 500."""
+
+from __future__ import annotations
+
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.scripts import located_commands, words
+
+FAIL_FLAGS = frozenset({"--fail", "--fail-with-body", "--fail-early"})
+CHECKED_BY_HAND = frozenset({"-w", "--write-out"})
+
+
+def fails_on_error(said: list[str]) -> bool:
+    for word in said:
+        if word in FAIL_FLAGS or word in CHECKED_BY_HAND or word.startswith("--write-out="):
+            return True
+        if word.startswith("-") and not word.startswith("--") and "f" in word[1:]:
+            return True
+    return False
+
+
+def check(repo: Repo, out: Check) -> None:
+    for place in repo.steps():
+        for command, where in located_commands(place):
+            said = words(command.text)
+            if not said or said[0] != "curl":
+                continue
+            out.checked += 1
+            if fails_on_error(said):
+                continue
+            out.flag(
+                where,
+                "curl exits 0 on an HTTP error status: add --fail (or -f) so a 500 fails the step",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} curl calls fail on HTTP errors"
+
+
+RULE = Rule(
+    id="unchecked-curl",
+    category="reliability",
+    severity="medium",
+    summary="curl without --fail: an HTTP error passes.",
+    docs=Docs(
+        what="Flags `curl` commands in `run:` scripts that neither pass `--fail`/`-f` "
+        "(`--fail-with-body`) nor check the status themselves with `-w`/`--write-out`.",
+        why="curl exits 0 whenever it gets any HTTP answer. A health check or smoke test that "
+        "gets a 500 or a 404 passes, and the deploy is declared healthy.",
+        example="- run: curl -s http://127.0.0.1:8080/healthz",
+        instead="- run: curl -fsS http://127.0.0.1:8080/healthz",
+    ),
+    check=check,
+)

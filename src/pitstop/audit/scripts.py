@@ -1,0 +1,94 @@
+"""Reading ``run:`` scripts the way a reviewer does: commands line by line, with what a loop or
+``|| true`` does to them. Heuristics, not a shell parser; rules state their confidence."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pitstop.audit.locate import fragment_span
+
+if TYPE_CHECKING:
+    from pitstop.audit.repo import StepPlace
+    from pitstop.errors import Span
+
+_LOOP_START = re.compile(r"^\s*(while|until|for)\b")
+_DO = re.compile(r"(^|[;\s])do(\s|$)")
+_DONE = re.compile(r"(^|[;\s])done(\s|;|$)")
+SOFT_FAIL = re.compile(r"\|\|\s*(true\b|exit\s+0\b|echo\b|:(\s|$))")
+
+
+@dataclass(frozen=True)
+class Command:
+    text: str  # one command, stripped
+    line: int  # 0-based line of the script it is on
+    in_loop: bool
+    offset: int  # where the command starts in the script
+
+
+def commands(script: str) -> Iterator[Command]:
+    """Each command of a script (lines split further at ``;``, ``&&`` and ``||``), whether it
+    is inside a ``while``/``until``/``for`` loop, and where it is."""
+    depth = 0
+    position = 0
+    joined = script.replace("\\\n", "  ")  # continuation lines read as one, offsets kept
+    for number, line in enumerate(joined.split("\n")):
+        code = _strip_comment(line)
+        starts_loop = bool(_LOOP_START.match(code)) or (depth and _DO.search(code))
+        if _LOOP_START.match(code):
+            depth += 1
+        cursor = 0
+        for part in re.split(r"(;|&&|\|\||\|)", code):
+            if part in (";", "&&", "||", "|"):
+                cursor += len(part)
+                continue
+            text = part.strip()
+            if text and text not in ("do", "done", "then", "fi", "else"):
+                words = text.split()
+                if words[0] in ("do", "then", "else"):
+                    text = " ".join(words[1:])
+                if text:
+                    inside = depth > 0 and not (starts_loop and _LOOP_START.match(text))
+                    yield Command(text, number, bool(inside), position + cursor + part.find(text))
+            cursor += len(part)
+        if _DONE.search(code):
+            depth = max(0, depth - len(_DONE.findall(code)))
+        position += len(line) + 1
+
+
+def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:
+    """The commands of a step's ``run:`` script, each with its span in the file."""
+    script = place.step.run
+    node = place.step.node.get("run")
+    if not script or node is None:
+        return
+    after = 0
+    for command in commands(script):
+        where = fragment_span(place.doc, node, command.text, after)
+        after = where.end - node.start.offset
+        yield command, where
+
+
+def words(command: str) -> list[str]:
+    try:
+        return shlex.split(command, comments=True)
+    except ValueError:
+        return command.split()
+
+
+def _strip_comment(line: str) -> str:
+    if "#" not in line:
+        return line
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index]
+    return line

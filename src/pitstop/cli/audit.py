@@ -1,0 +1,118 @@
+"""``pitstop audit``: the workflows checked against the bulletproof standard, with a scorecard.
+
+Exit codes: 0 no finding at or above ``--fail-on``; 1 at least one; 2 invalid input (no such
+folder, no workflows, a workflow GitHub would reject, bad settings, an unknown rule).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import click
+
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.errors import PitstopError
+
+if TYPE_CHECKING:
+    from pitstop.audit.rule import Rule
+
+
+@click.command(name="audit")
+@click.argument("root", default=".", type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print the findings and the scorecard.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["low", "medium", "high", "none"]),
+    default=None,
+    help="Exit 1 when a finding at or above this severity remains (default: high).",
+)
+@click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules.")
+@click.option("--explain", metavar="ID", help="Explain a rule and exit.")
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def command(
+    root: str,
+    output: str,
+    fail_on: str | None,
+    rules: tuple[str, ...],
+    explain: str | None,
+    list_rules: bool,
+) -> None:
+    """Audit ROOT's workflows and local actions (default: the current folder)."""
+    from pitstop.audit.registry import all_rules
+
+    known = all_rules()
+    if explain is not None:
+        click.echo(_explain(explain, known))
+        raise SystemExit(EXIT_OK)
+    if list_rules:
+        for rule in known.values():
+            click.echo(f"{rule.id:<30} {rule.category:<16} {rule.severity:<7} {rule.summary}")
+        raise SystemExit(EXIT_OK)
+    for rule_id in rules:
+        if rule_id not in known:
+            raise click.BadParameter(f"no rule '{rule_id}' (see --list-rules)", param_hint="--rule")
+    if not os.path.isdir(root):
+        click.echo(f"pitstop: {root}: no such folder", err=True)
+        raise SystemExit(EXIT_USAGE)
+
+    from pitstop.audit import audit
+    from pitstop.audit.config import audit_config
+    from pitstop.audit.findings import severity_rank
+    from pitstop.audit.repo import Repo
+    from pitstop.config import load_settings
+
+    try:
+        config = audit_config(load_settings(root), {r.id: r.options for r in known.values()})
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    repo = Repo.load(root)
+    if not repo.workflows and not repo.actions and not repo.problems:
+        click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    for problem in repo.problems:
+        click.echo(f"pitstop: {problem}", err=True)
+    result = audit(repo, config, rules)
+    if output == "json":
+        from pitstop.report.audit import render_json
+
+        click.echo(render_json(result))
+    else:
+        from pitstop.report.audit import render_text
+
+        texts = {w.path: w.doc.text for w in repo.workflows}
+        texts.update({a.path: a.doc.text for a in repo.actions})
+        click.echo(render_text(result, texts, colour=sys.stdout.isatty()))
+    if repo.problems:
+        raise SystemExit(EXIT_USAGE)
+    threshold = severity_rank(fail_on or config.fail_on or "high")
+    failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
+    raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
+
+
+def _explain(rule_id: str, known: Mapping[str, Rule]) -> str:
+    rule = known.get(rule_id)
+    if rule is None:
+        raise click.BadParameter(f"no rule '{rule_id}' (see --list-rules)", param_hint="--explain")
+    docs = rule.docs
+    options = "".join(f"\n  {k} = {v!r}" for k, v in rule.options.items())
+    return (
+        f"{rule.id} ({rule.category}, {rule.severity}): {rule.summary}\n\n"
+        f"What it does\n{_indent(docs.what)}\n\nWhy it matters\n{_indent(docs.why)}\n\n"
+        f"Example\n{_indent(docs.example)}\n\nUse instead\n{_indent(docs.instead)}"
+        + (f"\n\nOptions ([tool.pitstop.audit.rules.{rule.id}]){options}" if options else "")
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line else "" for line in text.splitlines())

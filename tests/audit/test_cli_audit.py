@@ -1,0 +1,157 @@
+"""``pitstop audit`` as a user runs it: the bundled example's weaknesses, the scorecard, inline
+ignores, settings, exit codes and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
+
+
+def audit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", "audit", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def repo(tmp_path: Path, workflow: str, **files: str) -> Path:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(workflow)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_the_example_shows_every_weakness_its_readme_lists() -> None:
+    proc = audit(str(EXAMPLE), "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    found = {(f["rule"], Path(f["path"]).name, f["line"]) for f in report["findings"]}
+    ci, deploy, security = "ci.yml", "deploy.yml", "security.yml"
+    readme = {
+        ("unpinned-action", security, 43),  # 1. gitleaks/gitleaks-action@v2
+        ("unpinned-action", ci, 28),  # 1. actions/checkout@v4
+        ("hardcoded-credential", ci, 62),  # 2. POSTGRES_PASSWORD: tradedesk-test
+        ("hardcoded-credential", ci, 74),  # 2. the password inside DATABASE_URL
+        ("soft-fail-security-scan", security, 34),  # 3. bandit -r src -ll || true
+        ("sleep-for-readiness", deploy, 35),  # 4. sleep 30
+        ("unchecked-curl", deploy, 37),  # 5. curl -s without --fail
+        ("missing-timeout", ci, 53),  # 6. integration
+        ("missing-timeout", security, 25),  # 6. static-analysis
+        ("service-without-healthcheck", ci, 69),  # 7. redis
+        ("deploy-without-tests", deploy, 21),  # 8. deploy runs without CI
+        ("checkout-credentials", ci, 28),  # 9. persist-credentials
+    }
+    assert readme <= found, readme - found
+    rows = {r["category"]: r for r in report["scorecard"]["categories"]}
+    assert rows["security"]["score"] is not None and rows["security"]["score"] < 9
+    rules = {r["rule"]: r for r in report["scorecard"]["rules"]}
+    assert rules["unpinned-action"]["checked"] == 13
+    assert rules["unpinned-action"]["figure"] == "0 of 13 uses: pinned to a commit SHA"
+
+
+def test_text_output_has_code_frames_and_the_seeds_table() -> None:
+    proc = audit(str(EXAMPLE))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "  35:14  medium sleep-for-readiness  'sleep 30' waits a fixed time" in out
+    assert "   35 |         run: sleep 30\n" in out
+    assert "      |              ^^^^^^^^\n" in out
+    assert "Category         Current  Target  Gap" in out
+    assert "reliability: 0 of 1 waits poll instead of sleeping" in out
+
+
+WAITS = """\
+on: push
+permissions:
+  contents: read
+jobs:
+  settle:
+    runs-on: ubuntu-latest
+    timeout-minutes: 5
+    steps:
+      - run: sleep 30  # pitstop: ignore[sleep-for-readiness] the DNS TTL, not a service
+      - name: Settle  # pitstop: ignore[sleep-for-readiness, unchecked-curl]
+        run: |
+          sleep 20
+          curl https://example.com
+      - run: sleep 10
+"""
+
+
+def test_inline_ignores_on_the_line_or_an_enclosing_key(tmp_path: Path) -> None:
+    proc = audit(str(repo(tmp_path, WAITS)), "--format", "json")
+    report = json.loads(proc.stdout)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("sleep-for-readiness", 14)]
+    assert sorted((f["rule"], f["line"]) for f in report["ignored"]) == [
+        ("sleep-for-readiness", 9),
+        ("sleep-for-readiness", 12),
+        ("unchecked-curl", 13),
+    ]
+    assert proc.returncode == 0  # medium findings stay under the default --fail-on high
+
+
+def test_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
+    root = str(repo(tmp_path, WAITS))
+    assert audit(root, "--fail-on", "medium").returncode == 1
+    assert audit(root, "--fail-on", "none").returncode == 0
+
+
+SETTINGS = """\
+[tool.pitstop.audit]
+disable = ["unchecked-curl"]
+severity = { sleep-for-readiness = "high" }
+
+[tool.pitstop.audit.rules.sleep-for-readiness]
+seconds = 15
+"""
+
+
+def test_settings_disable_rules_change_severity_and_set_options(tmp_path: Path) -> None:
+    proc = audit(str(repo(tmp_path, WAITS, **{"pyproject.toml": SETTINGS})), "--format", "json")
+    report = json.loads(proc.stdout)
+    assert {f["rule"] for f in report["findings"] + report["ignored"]} == {"sleep-for-readiness"}
+    assert [f["severity"] for f in report["ignored"]] == ["high", "high"]  # sleep 30, sleep 20
+    assert report["findings"] == []  # sleep 10 is under the 15 seconds set
+    assert proc.returncode == 0
+
+
+def test_bad_settings_are_reported_with_their_place(tmp_path: Path) -> None:
+    bad_rule = '[tool.pitstop.audit]\ndisable = ["no-such-rule"]\n'
+    proc = audit(str(repo(tmp_path / "a", WAITS, **{"pyproject.toml": bad_rule})))
+    assert proc.returncode == 2
+    assert "pyproject.toml:2:13: unknown rule 'no-such-rule'" in proc.stderr
+    broken = "[tool.pitstop.audit]\ndisable = [\n"
+    proc = audit(str(repo(tmp_path / "b", WAITS, **{".pitstop.toml": broken})))
+    assert proc.returncode == 2
+    assert ".pitstop.toml:3:1:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_an_invalid_workflow_is_input_error(tmp_path: Path) -> None:
+    proc = audit(str(repo(tmp_path, "on: push\njobs:\n  a:\n    runs-on: [\n")))
+    assert proc.returncode == 2
+    assert "ci.yml:5:1:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_no_workflows_and_no_folder_are_input_errors(tmp_path: Path) -> None:
+    assert audit(str(tmp_path)).returncode == 2
+    assert audit(str(tmp_path / "missing")).returncode == 2
+
+
+def test_explain_prints_the_four_parts() -> None:
+    proc = audit("--explain", "unpinned-action")
+    assert proc.returncode == 0
+    for heading in ("What it does", "Why it matters", "Example", "Use instead"):
+        assert f"\n{heading}\n" in proc.stdout
+    proc = audit("--explain", "nope")
+    assert proc.returncode == 2
+    assert "no rule 'nope'" in proc.stderr

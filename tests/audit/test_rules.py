@@ -1,0 +1,55 @@
+"""Every rule against its fixtures: ``fixtures/<rule>/flag_*.yml`` must be flagged exactly at the
+``# expect: line:col …`` positions of its header, ``ok_*.yml`` (near misses) not at all."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pitstop.audit import audit
+from pitstop.audit.config import AuditConfig
+from pitstop.audit.registry import all_rules
+from pitstop.audit.repo import Repo
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CASES = sorted(FIXTURES.glob("*/*.yml"))
+
+
+def positions(case: Path, tmp_path: Path) -> list[str]:
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copy(case, workflows / "w.yml")
+    result = audit(Repo.load(str(tmp_path)), AuditConfig(), [case.parent.name])
+    for finding in result.findings:
+        assert finding.span.path.endswith("w.yml")
+        assert finding.rule == case.parent.name
+    return [f"{f.span.line}:{f.span.column}" for f in result.findings]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
+def test_fixture(case: Path, tmp_path: Path) -> None:
+    header = case.read_text().splitlines()[0]
+    assert header.startswith("# expect: ")
+    expected = header.removeprefix("# expect: ").split()
+    if case.stem.startswith("ok_"):
+        assert expected == ["none"]
+        assert positions(case, tmp_path) == []
+    else:
+        assert expected != ["none"]
+        assert positions(case, tmp_path) == expected
+
+
+@pytest.mark.parametrize("rule_id", sorted(all_rules()))
+def test_every_rule_has_docs_three_flagged_fixtures_and_two_near_misses(rule_id: str) -> None:
+    rule = all_rules()[rule_id]
+    assert rule.summary and rule.docs.what and rule.docs.why
+    assert rule.docs.example and rule.docs.instead
+    folder = FIXTURES / rule_id
+    assert len(list(folder.glob("flag_*.yml"))) >= 3
+    assert len(list(folder.glob("ok_*.yml"))) >= 2
+
+
+def test_rule_ids_and_fixture_folders_match() -> None:
+    assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} <= set(all_rules())
