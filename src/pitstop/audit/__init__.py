@@ -13,7 +13,6 @@ from pitstop.audit.registry import all_rules
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check
 from pitstop.audit.scorecard import Scorecard, score
-from pitstop.workflow.yaml import YamlDocument
 
 
 @dataclass
@@ -29,8 +28,7 @@ def audit(repo: Repo, config: AuditConfig, only: Iterable[str] = ()) -> AuditRes
     """Run the enabled rules (or just ``only``) over ``repo``."""
     rules = all_rules()
     chosen = [rules[r] for r in only] if only else list(rules.values())
-    docs: dict[str, YamlDocument] = {w.path: w.doc for w in repo.workflows}
-    docs.update({a.path: a.doc for a in repo.actions})
+    docs = repo.documents
     comments: dict[str, dict[int, set[str]]] = {}
     checks: list[Check] = []
     ignored: list[Finding] = []

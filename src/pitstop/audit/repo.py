@@ -69,6 +69,13 @@ class Repo:
             for step in action.steps:
                 yield StepPlace(step, action.doc, None, None, action)
 
+    @cached_property
+    def documents(self) -> dict[str, YamlDocument]:
+        """Each workflow's and local action's parsed file, by its path in spans."""
+        found = {w.path: w.doc for w in self.workflows}
+        found.update({a.path: a.doc for a in self.actions})
+        return found
+
     # -- files -----------------------------------------------------------------------------------
 
     @cached_property

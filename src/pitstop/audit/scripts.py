@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from pitstop.errors import Span
 
 _LOOP_START = re.compile(r"^\s*(while|until|for)\b")
-_DO = re.compile(r"(^|[;\s])do(\s|$)")
 _DONE = re.compile(r"(^|[;\s])done(\s|;|$)")
 SOFT_FAIL = re.compile(r"\|\|\s*(true\b|exit\s+0\b|echo\b|:(\s|$))")
 
@@ -37,7 +36,6 @@ def commands(script: str) -> Iterator[Command]:
     joined = script.replace("\\\n", "  ")  # continuation lines read as one, offsets kept
     for number, line in enumerate(joined.split("\n")):
         code = _strip_comment(line)
-        starts_loop = bool(_LOOP_START.match(code)) or (depth and _DO.search(code))
         if _LOOP_START.match(code):
             depth += 1
         cursor = 0
@@ -51,8 +49,8 @@ def commands(script: str) -> Iterator[Command]:
                 if words[0] in ("do", "then", "else"):
                     text = " ".join(words[1:])
                 if text:
-                    inside = depth > 0 and not (starts_loop and _LOOP_START.match(text))
-                    yield Command(text, number, bool(inside), position + cursor + part.find(text))
+                    inside = depth > 0 and not _LOOP_START.match(text)  # a loop's own head
+                    yield Command(text, number, inside, position + cursor + part.find(text))
             cursor += len(part)
         if _DONE.search(code):
             depth = max(0, depth - len(_DONE.findall(code)))

@@ -90,8 +90,7 @@ def command(
     else:
         from pitstop.report.audit import render_text
 
-        texts = {w.path: w.doc.text for w in repo.workflows}
-        texts.update({a.path: a.doc.text for a in repo.actions})
+        texts = {path: doc.text for path, doc in repo.documents.items()}
         click.echo(render_text(result, texts, colour=sys.stdout.isatty()))
     if repo.problems:
         raise SystemExit(EXIT_USAGE)

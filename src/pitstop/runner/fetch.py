@@ -92,7 +92,7 @@ def fetch_actions(
     token: str | None = None,
 ) -> FetchReport:
     """Fetch every remote action the selected jobs use that the cache does not hold yet."""
-    from pitstop.runner.actions import EMULATIONS, split_uses
+    from pitstop.runner.actions import remote_action
 
     api_url = api_url or os.environ.get("GITHUB_API_URL") or API_URL
     token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
@@ -104,17 +104,17 @@ def fetch_actions(
     done: set[str] = set()
     while queue:
         uses = queue.pop(0)
-        if uses in done or uses.startswith("docker://"):
+        if uses in done:
             continue
         done.add(uses)
         if uses.startswith("./"):
             queue.extend(_action_uses(os.path.join(root, uses[2:])))
             continue
-        name, ref = split_uses(uses)
-        parts = name.split("/")
-        if name.lower() in EMULATIONS or len(parts) < 2 or not ref:
+        found = remote_action(uses)
+        if found is None:
             continue
-        owner, repo, sub = parts[0], parts[1], parts[2:]
+        name, ref = found
+        owner, repo, *sub = name.split("/")
         key = action_key(name, ref)
         folder = action_root(cache_root, owner, repo, ref)
         if key not in report.failed and key not in report.fetched and key not in report.cached:

@@ -25,14 +25,9 @@ HARMLESS = frozenset({"", "true", "false", "none", "null", "trust", "md5", "scra
 
 def _maps(repo: Repo) -> Iterator[tuple[YamlDocument, MappingNode]]:
     """Every env, with, service/container env and credentials mapping in the repository."""
-    for workflow in repo.workflows:
-        root = workflow.doc.root
-        if isinstance(root, MappingNode):
-            yield from _under(workflow.doc, root)
-    for action in repo.actions:
-        root = action.doc.root
-        if isinstance(root, MappingNode):
-            yield from _under(action.doc, root)
+    for doc in repo.documents.values():
+        if doc.root is not None:
+            yield from _under(doc, doc.root)
 
 
 def _under(doc: YamlDocument, node: Node) -> Iterator[tuple[YamlDocument, MappingNode]]:

@@ -139,16 +139,24 @@ async def run_action(
     )
 
 
-def repository_action(job: JobRun, step: Step) -> tuple[Action, str] | None:
-    """The action a step's ``uses:`` names when it is a repository action in the local action
-    cache (not local, not Docker, not emulated), with its folder."""
-    uses = step.uses
-    if not isinstance(uses, str) or uses.startswith(("./", "docker://")) or "${{" in uses:
+def remote_action(uses: str | None) -> tuple[str, str] | None:
+    """``(owner/repo[/path], ref)`` of a repository action pitstop does not emulate; None for
+    local, Docker, emulated and expression ``uses:``, and for names without owner or ref."""
+    if not uses or uses.startswith(("./", "docker://")) or "${{" in uses:
         return None
     name, ref = split_uses(uses)
-    if name.lower() in EMULATIONS:
+    if name.lower() in EMULATIONS or "/" not in name or not ref:
         return None
-    folder = cached_action_folder(job.state.tool_cache, name, ref)
+    return name, ref
+
+
+def repository_action(job: JobRun, step: Step) -> tuple[Action, str] | None:
+    """The action a step's ``uses:`` names when it is a repository action in the local action
+    cache, with its folder."""
+    found = remote_action(step.uses)
+    if found is None:
+        return None
+    folder = cached_action_folder(job.state.tool_cache, *found)
     if folder is None:
         return None
     try:
