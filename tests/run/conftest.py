@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.com",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.com",
-}
-
-
-def commit_all(root: Path, message: str = "w") -> Path:
-    """``git init`` on branch main and commit every file under ``root`` with ``message``."""
-    env = {**os.environ, **GIT_ENV}
-    for argv in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "add", "-A"],
-        ["git", "commit", "-q", "-m", message],
-    ):
-        subprocess.run(argv, cwd=root, check=True, env=env)
-    return root
+from tests.gitrepo import GIT_ENV, commit_all
 
 
 def make_repo(root: Path, workflow: str) -> Path:
@@ -31,3 +12,6 @@ def make_repo(root: Path, workflow: str) -> Path:
     (root / ".github" / "workflows").mkdir(parents=True)
     (root / ".github" / "workflows" / "w.yml").write_text(workflow)
     return commit_all(root)
+
+
+__all__ = ["GIT_ENV", "commit_all", "make_repo"]

@@ -246,7 +246,7 @@ class WorkflowRun:
             contexts = {**self._base_contexts(needs), "matrix": row, "strategy": strategy}
             with contextlib.suppress(ExpressionError):
                 name = self.prefix + to_string(render(job.name, lambda e: evaluate(e, contexts)))
-        slug = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)[:80]
+        slug = self.state.claim_slug(key, self.workflow.path)
         folder = os.path.join(self.state.directory, "jobs", slug)
         os.makedirs(folder, exist_ok=True)
         log_path = os.path.join(self.state.directory, "logs", f"{slug}.log")

@@ -53,6 +53,23 @@ class RunState:
     started: float = 0.0
     active: set[Any] = field(default_factory=set)  # the JobRuns running now
     fetch_failures: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> why
+    slugs: set[str] = field(default_factory=set)  # job folder and log names taken in this run
+
+    def claim_slug(self, key: str, workflow_path: str) -> str:
+        """A job's folder and log name, from its key; when another workflow of the run has a
+        job with that key, the workflow file's name goes in front."""
+
+        def clean(text: str) -> str:
+            return "".join(c if c.isalnum() or c in "-_." else "_" for c in text)[:80]
+
+        slug = clean(key)
+        if slug in self.slugs:
+            slug = clean(f"{os.path.splitext(os.path.basename(workflow_path))[0]}__{key}")
+        base, number = slug, 2
+        while slug in self.slugs:
+            slug, number = f"{base}_{number}", number + 1
+        self.slugs.add(slug)
+        return slug
 
     @property
     def pitstop_dir(self) -> str:

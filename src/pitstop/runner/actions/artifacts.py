@@ -49,6 +49,14 @@ def _matched_files(root: str, text: str) -> list[str]:
     return kept
 
 
+def store(job: JobRun) -> str:
+    """Where this workflow run keeps its artifacts. Each workflow started by the event is a run
+    of its own on GitHub, with its own artifact names; a called workflow shares its caller's."""
+    info = job.info or job.state.info
+    name = os.path.basename(info.workflow_path or job.workflow.path)
+    return os.path.join(job.state.artifacts_dir, name)
+
+
 async def run(job: JobRun, call: ActionCall) -> None:
     if call.name == "actions/upload-artifact":
         upload(job, call)
@@ -73,7 +81,7 @@ def upload(job: JobRun, call: ActionCall) -> None:
             job.log.emit("warning", message)
         call.result.outcome = SUCCESS
         return
-    target = os.path.join(job.state.artifacts_dir, name)
+    target = os.path.join(store(job), name)
     if os.path.exists(target):
         if call.input("overwrite", "false").lower() != "true":
             job.log.emit(
@@ -99,7 +107,7 @@ def upload(job: JobRun, call: ActionCall) -> None:
 
 
 def download(job: JobRun, call: ActionCall) -> None:
-    root = job.state.artifacts_dir
+    root = store(job)
     name = call.input("name")
     path = os.path.normpath(os.path.join(job.workspace, os.path.expanduser(call.input("path"))))
     available = sorted(os.listdir(root)) if os.path.isdir(root) else []
