@@ -61,7 +61,8 @@ def test_text_output_has_code_frames_and_the_seeds_table() -> None:
     proc = audit(str(EXAMPLE))
     assert proc.returncode == 1
     out = proc.stdout
-    assert "  35:14  medium sleep-for-readiness  'sleep 30' waits a fixed time" in out
+    frame = "  35:14  medium sleep-for-readiness [fix --unsafe]  'sleep 30' waits a fixed time"
+    assert frame in out
     assert "   35 |         run: sleep 30\n" in out
     assert "      |              ^^^^^^^^\n" in out
     assert "Category         Current  Target  Gap" in out

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pitstop.errors import Span
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 SEVERITIES = ("low", "medium", "high")
 CONFIDENCES = ("low", "medium", "high")
@@ -25,6 +30,17 @@ def severity_rank(severity: str) -> int:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """How ``pitstop fix`` removes a finding. ``safe`` fixes cannot make a passing pipeline
+    fail and are applied by default; ``unsafe`` ones only with ``--unsafe``. ``apply`` records
+    its edits through the context, or raises ``CannotFix`` with the reason."""
+
+    title: str
+    safety: str  # "safe" or "unsafe"
+    apply: Callable[[FixContext], None]
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     category: str
@@ -33,6 +49,7 @@ class Finding:
     message: str
     span: Span
     source: str = "pitstop"  # or the linter whose finding this is
+    fix: Fix | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.path, self.span.line, self.span.column, self.rule)

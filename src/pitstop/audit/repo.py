@@ -4,7 +4,7 @@ on demand, and every step with the job and file it belongs to."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,12 +37,15 @@ class Repo:
     problems: list[PitstopError] = field(default_factory=list)
 
     @classmethod
-    def load(cls, root: str) -> Repo:
+    def load(cls, root: str, texts: Mapping[str, str] | None = None) -> Repo:
         """Read every workflow and local action under ``root``. Paths in spans are ``root``
-        joined with the file's path inside it, so they open from where pitstop was started."""
+        joined with the file's path inside it, so they open from where pitstop was started.
+        ``texts`` holds contents, by that path, that stand in for what is on disk (the files
+        ``pitstop fix`` has edited but not yet written)."""
         repo = cls(root)
         for relative in find_workflow_files(root) + find_action_files(root):
-            loaded = load_file(os.path.normpath(os.path.join(root, relative)))
+            path = os.path.normpath(os.path.join(root, relative))
+            loaded = load_file(path, text=(texts or {}).get(path))
             repo.problems.extend(loaded.problems)
             if loaded.workflow is not None:
                 repo.workflows.append(loaded.workflow)

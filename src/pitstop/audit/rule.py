@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pitstop.audit.findings import Finding
+from pitstop.audit.findings import Finding, Fix
 from pitstop.errors import Span
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ class Check:
         message: str,
         confidence: str = "high",
         severity: str | None = None,
+        fix: Fix | None = None,
     ) -> None:
         self.findings.append(
             Finding(
@@ -56,6 +57,7 @@ class Check:
                 confidence=confidence,
                 message=message,
                 span=span,
+                fix=fix,
             )
         )
 
@@ -74,3 +76,4 @@ class Rule:
     docs: Docs
     check: Callable[[Repo, Check], None]
     options: Mapping[str, Any] = field(default_factory=dict)
+    fixable: str = ""  # "safe", "unsafe" or "sometimes" safe, when the rule offers fixes

@@ -17,6 +17,7 @@ from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
+    from pitstop.audit.config import AuditConfig
     from pitstop.audit.rule import Rule
 
 
@@ -56,26 +57,17 @@ def command(
         raise SystemExit(EXIT_OK)
     if list_rules:
         for rule in known.values():
-            click.echo(f"{rule.id:<30} {rule.category:<16} {rule.severity:<7} {rule.summary}")
+            fix = f"fix: {rule.fixable}" if rule.fixable else ""
+            click.echo(
+                f"{rule.id:<30} {rule.category:<16} {rule.severity:<7} {fix:<15} {rule.summary}"
+            )
         raise SystemExit(EXIT_OK)
-    for rule_id in rules:
-        if rule_id not in known:
-            raise click.BadParameter(f"no rule '{rule_id}' (see --list-rules)", param_hint="--rule")
-    if not os.path.isdir(root):
-        click.echo(f"pitstop: {root}: no such folder", err=True)
-        raise SystemExit(EXIT_USAGE)
+    config = setup(root, rules, known)
 
     from pitstop.audit import audit
-    from pitstop.audit.config import audit_config
     from pitstop.audit.findings import severity_rank
     from pitstop.audit.repo import Repo
-    from pitstop.config import load_settings
 
-    try:
-        config = audit_config(load_settings(root), {r.id: r.options for r in known.values()})
-    except PitstopError as error:
-        click.echo(f"pitstop: {error}", err=True)
-        raise SystemExit(EXIT_USAGE) from None
     repo = Repo.load(root)
     if not repo.workflows and not repo.actions and not repo.problems:
         click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
@@ -99,6 +91,24 @@ def command(
     raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
 
 
+def setup(root: str, rules: tuple[str, ...], known: Mapping[str, Rule]) -> AuditConfig:
+    """Check ``--rule`` and ROOT, and read the audit settings; exit 2 when any is wrong."""
+    from pitstop.audit.config import audit_config
+    from pitstop.config import load_settings
+
+    for rule_id in rules:
+        if rule_id not in known:
+            raise click.BadParameter(f"no rule '{rule_id}' (see --list-rules)", param_hint="--rule")
+    if not os.path.isdir(root):
+        click.echo(f"pitstop: {root}: no such folder", err=True)
+        raise SystemExit(EXIT_USAGE)
+    try:
+        return audit_config(load_settings(root), {r.id: r.options for r in known.values()})
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+
+
 def _explain(rule_id: str, known: Mapping[str, Rule]) -> str:
     rule = known.get(rule_id)
     if rule is None:
@@ -106,7 +116,9 @@ def _explain(rule_id: str, known: Mapping[str, Rule]) -> str:
     docs = rule.docs
     options = "".join(f"\n  {k} = {v!r}" for k, v in rule.options.items())
     return (
-        f"{rule.id} ({rule.category}, {rule.severity}): {rule.summary}\n\n"
+        f"{rule.id} ({rule.category}, {rule.severity}): {rule.summary}\n"
+        + (f"`pitstop fix` fixes it ({rule.fixable}).\n" if rule.fixable else "")
+        + "\n"
         f"What it does\n{_indent(docs.what)}\n\nWhy it matters\n{_indent(docs.why)}\n\n"
         f"Example\n{_indent(docs.example)}\n\nUse instead\n{_indent(docs.instead)}"
         + (f"\n\nOptions ([tool.pitstop.audit.rules.{rule.id}]){options}" if options else "")

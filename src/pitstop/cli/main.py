@@ -29,6 +29,7 @@ class _Commands(click.Group):
         "plan": ("pitstop.cli.plan", "Show what an event would trigger, and why."),
         "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
         "audit": ("pitstop.cli.audit", "Score the workflows against the bulletproof standard."),
+        "fix": ("pitstop.cli.fix", "Fix what the audit finds, editing only what it must."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

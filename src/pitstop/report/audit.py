@@ -40,9 +40,12 @@ def render_text(result: AuditResult, texts: dict[str, str], colour: bool = False
         out.append(style(path, bold=True, underline=True))
         for finding in found:
             severity = style(f"{finding.severity:<6}", fg=COLOURS[finding.severity], bold=True)
+            fixable = ""
+            if finding.fix is not None:
+                fixable = style(" [fix]" if finding.fix.safety == "safe" else " [fix --unsafe]")
             out.append(
                 f"  {finding.span.line}:{finding.span.column}  {severity} "
-                f"{style(finding.rule, fg='magenta')}  {finding.message}"
+                f"{style(finding.rule, fg='magenta')}{fixable}  {finding.message}"
             )
             out.extend("    " + line for line in code_frame(texts.get(path, ""), finding))
         out.append("")
@@ -53,6 +56,10 @@ def render_text(result: AuditResult, texts: dict[str, str], colour: bool = False
     line = f"{total} finding{'s' if total != 1 else ''}" + (f" ({summary})" if summary else "")
     if result.ignored:
         line += f"; {len(result.ignored)} ignored inline"
+    safe = sum(1 for f in result.findings if f.fix and f.fix.safety == "safe")
+    unsafe = sum(1 for f in result.findings if f.fix and f.fix.safety != "safe")
+    if safe or unsafe:
+        line += f"; `pitstop fix` fixes {safe}, `pitstop fix --unsafe` {safe + unsafe}"
     out.append(line)
     return "\n".join(out)
 
@@ -119,6 +126,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "column": span.column,
         "end_line": span.end_line,
         "end_column": span.end_column,
+        "fix": {"title": finding.fix.title, "safety": finding.fix.safety} if finding.fix else None,
     }
 
 

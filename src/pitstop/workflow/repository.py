@@ -14,7 +14,7 @@ from pathlib import Path
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
 from pitstop.workflow.validate import validate_action, validate_workflow
-from pitstop.workflow.yaml import load_yaml
+from pitstop.workflow.yaml import load_yaml, parse_yaml
 
 WORKFLOWS_DIR = Path(".github") / "workflows"
 _SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".pitstop", ".tox"})
@@ -61,11 +61,12 @@ def kind_of_file(path: str) -> str:
     return "action" if os.path.basename(path) in _ACTION_FILES else "workflow"
 
 
-def load_file(path: str, kind: str | None = None) -> LoadedFile:
+def load_file(path: str, kind: str | None = None, text: str | None = None) -> LoadedFile:
+    """Read, validate and model one file; ``text`` stands in for its contents when given."""
     kind = kind or kind_of_file(path)
     loaded = LoadedFile(path, kind)
     try:
-        doc = load_yaml(path)
+        doc = load_yaml(path) if text is None else parse_yaml(text, path)
     except PitstopError as error:
         loaded.problems.append(error)
         return loaded

@@ -275,7 +275,9 @@ class _Builder:
 
 
 def parse_yaml(text: str, path: str) -> YamlDocument:
-    """Parse ``text`` (the contents of ``path``); errors raise ``PitstopError`` with the place."""
+    """Parse ``text`` (the contents of ``path``); errors raise ``PitstopError`` with the place.
+    A byte-order mark is dropped first: libyaml does not count it in its offsets."""
+    text = text.removeprefix("\ufeff")
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -299,8 +301,8 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
 def load_yaml(path: str) -> YamlDocument:
     """Read and parse a file; unreadable or non-UTF-8 files raise ``PitstopError``."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()  # line endings as written: fixes edit the text in place
     except UnicodeDecodeError as exc:
         raise PitstopError(f"not UTF-8 text: {exc.reason}", Span.file_start(path)) from None
     except OSError as exc:

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from pitstop.audit.repo import Repo, span
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.yaml import MappingNode
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+# What shows a later step uses the persisted credentials: git writes, or actions that push.
+PUSHES = re.compile(
+    r"git\s+(push|pull|fetch|commit|tag|submodule)|gh\s+pr\b|git-auto-commit|add-and-commit"
+    r"|create-pull-request|github-push-action|changesets/action|semantic-release|release-please",
+    re.IGNORECASE,
+)
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -19,12 +34,38 @@ def check(repo: Repo, out: Check) -> None:
             continue
         target = persist if persist is not None else place.step.node.get("uses")
         assert target is not None
+        pushes = _later_steps_push(place)
         out.flag(
             span(place.doc, target),
             "actions/checkout keeps the job's token in .git/config for every later step; set "
             "`persist-credentials: false` unless a step pushes",
+            fix=Fix(
+                "set persist-credentials: false"
+                + (" (a later step seems to use git's credentials)" if pushes else ""),
+                "unsafe" if pushes else "safe",
+                partial(_drop_credentials, place),
+            ),
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} checkouts drop their credentials"
+
+
+def _later_steps_push(place: StepPlace) -> bool:
+    steps = place.job.steps if place.job else place.action.steps if place.action else ()
+    later = [s for s in steps if s.index > place.step.index]
+    return any(PUSHES.search(f"{s.run or ''}\n{s.uses or ''}") for s in later)
+
+
+def _drop_credentials(place: StepPlace, context: FixContext) -> None:
+    patch = context.patch(place.doc)
+    given = place.step.node.get("with")
+    if isinstance(given, MappingNode):
+        persist = given.get("persist-credentials")
+        if persist is not None:
+            patch.replace_scalar(persist, False)
+        else:
+            patch.insert_entry(given, "persist-credentials", False)
+    else:
+        patch.insert_entry(place.step.node, "with", {"persist-credentials": False}, after=("uses",))
 
 
 RULE = Rule(
@@ -41,4 +82,5 @@ RULE = Rule(
         instead="- uses: actions/checkout@v4\n  with:\n    persist-credentials: false",
     ),
     check=check,
+    fixable="sometimes",
 )

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import is_deploy, runs_tests
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.fix.patch import CannotFix, Patch
+from pitstop.workflow.model import Job, Workflow
+from pitstop.workflow.yaml import MappingNode
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -20,8 +30,61 @@ def check(repo: Repo, out: Check) -> None:
                 span(workflow.doc, job.key),
                 f"job '{job.id}' deploys without needing a job that runs the tests: a red build "
                 "still ships",
+                fix=Fix(
+                    f"made job '{job.id}' need the tests",
+                    "unsafe",  # the deploy now waits for, and stops on, the tests
+                    partial(_wait_for_tests, repo, workflow, job),
+                ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests"
+
+
+def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContext) -> None:
+    """Need the workflow's own test jobs; failing those, call the repository's test workflow
+    as a reusable workflow (adding ``workflow_call`` to its triggers) and need that."""
+    patch = context.patch(workflow.doc)
+    upstream = set(workflow.with_needs(job.needs))
+    testers = [
+        j.id
+        for j in workflow.jobs.values()
+        if j.id != job.id and runs_tests(j) and job.id not in workflow.with_needs(j.needs)
+    ]
+    if testers:
+        _need(patch, job, [t for t in testers if t not in upstream])
+        return
+    sources = [
+        w
+        for w in repo.workflows
+        if w is not workflow and any(runs_tests(j) for j in w.jobs.values())
+    ]
+    sources.sort(key=lambda w: ("push" not in w.triggers, w.path))
+    if not sources:
+        raise CannotFix("no job or workflow in the repository runs the tests")
+    source = sources[0]
+    if "workflow_call" not in source.triggers:
+        on = source.doc.root.get("on") if isinstance(source.doc.root, MappingNode) else None
+        if not isinstance(on, MappingNode):
+            raise CannotFix(f"{repo.relative(source.path)}'s on: is not a mapping")
+        context.patch(source.doc).insert_entry(on, "workflow_call", None)
+    name = "tests"
+    while name in workflow.jobs:
+        name += "-first"
+    # inherit: the workflow is this repository's own, and has every secret when it runs alone
+    call = {"uses": "./" + repo.relative(source.path).replace("\\", "/"), "secrets": "inherit"}
+    jobs = workflow.doc.root.get("jobs") if isinstance(workflow.doc.root, MappingNode) else None
+    if jobs is None:
+        raise CannotFix("the workflow has no jobs mapping")
+    patch.insert_entry(jobs, name, call, before=(job.id,), spaced=True)
+    _need(patch, job, [name])
+
+
+def _need(patch: Patch, job: Job, names: list[str]) -> None:
+    needs = job.node.get("needs")
+    if needs is None:
+        value: object = names[0] if len(names) == 1 else names
+        patch.insert_entry(job.node, "needs", value, after=("name",), before=("runs-on",))
+    else:
+        patch.replace_scalar(needs, list(job.needs) + names)
 
 
 RULE = Rule(
@@ -42,4 +105,5 @@ RULE = Rule(
         "of CI, and check `github.event.workflow_run.conclusion == 'success'`.",
     ),
     check=check,
+    fixable="unsafe",
 )

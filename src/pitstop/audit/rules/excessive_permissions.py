@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import partial
+from typing import TYPE_CHECKING
 
+from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job
-from pitstop.workflow.yaml import MappingNode, YamlDocument
+from pitstop.workflow.yaml import MappingNode, Node, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+READ = {"contents": "read"}
 
 # What in a job's steps shows it needs a write scope. A job using github-script or `gh api` may
 # need anything: its write scopes are never flagged.
@@ -49,6 +57,7 @@ def _scopes(doc: YamlDocument, node: MappingNode, jobs: list[Job], out: Check) -
                 span(doc, value),
                 f"'{key.raw}: write' is granted but no step here appears to need it",
                 confidence="medium",
+                fix=Fix(f"lowered {key.raw} to read", "unsafe", partial(_set, doc, value, "read")),
             )
 
 
@@ -66,6 +75,11 @@ def check(repo: Repo, out: Check) -> None:
                 key_span(workflow.doc, root, "jobs"),
                 f"no `permissions:` for the workflow or for {names}: the token gets the "
                 "repository's default, often write to everything",
+                fix=Fix(
+                    "added permissions: contents: read for the workflow",
+                    "unsafe",  # a step that writes with the token now fails
+                    partial(_add_read, workflow.doc, root),
+                ),
             )
         for owner, node, jobs in [(None, top, unscoped)] + [
             (j, j.node.get("permissions"), [j]) for j in workflow.jobs.values()
@@ -74,10 +88,26 @@ def check(repo: Repo, out: Check) -> None:
                 continue
             if str(node.to_python()) == "write-all":
                 where = f"job '{owner.id}'" if owner else "the workflow"
-                out.flag(span(workflow.doc, node), f"{where} grants write-all to the token")
+                out.flag(
+                    span(workflow.doc, node),
+                    f"{where} grants write-all to the token",
+                    fix=Fix(
+                        f"replaced write-all for {where} by contents: read",
+                        "unsafe",
+                        partial(_set, workflow.doc, node, READ),
+                    ),
+                )
             elif isinstance(node, MappingNode):
                 _scopes(workflow.doc, node, jobs, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} workflows grant least privilege"
+
+
+def _add_read(doc: YamlDocument, root: MappingNode, context: FixContext) -> None:
+    context.patch(doc).insert_entry(root, "permissions", READ, before=("jobs",), spaced=True)
+
+
+def _set(doc: YamlDocument, node: Node, value: object, context: FixContext) -> None:
+    context.patch(doc).replace_scalar(node, value)
 
 
 RULE = Rule(
@@ -97,4 +127,5 @@ RULE = Rule(
         "scope on the one job that needs it.",
     ),
     check=check,
+    fixable="unsafe",
 )

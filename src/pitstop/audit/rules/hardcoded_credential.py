@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING
 
+from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.fix.patch import CannotFix
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 NAME = re.compile(
     r"(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential|pwd)",
@@ -42,37 +49,99 @@ def _under(doc: YamlDocument, node: Node) -> Iterator[tuple[YamlDocument, Mappin
 
 
 def check(repo: Repo, out: Check) -> None:
+    found = list(_candidates(repo))
+    names = _secret_names(found)
+    for doc, key, value, kind, literal in found:
+        out.checked += 1
+        if kind == "token":
+            message = f"'{key.raw}' holds what looks like a live credential"
+        elif kind == "url":
+            message = (
+                f"'{key.raw}' is a connection string with a literal password; build it from "
+                "${{ secrets.… }}"
+            )
+        elif kind == "named":
+            message = f"'{key.raw}' is a literal value; use ${{{{ secrets.{_secret(key.raw)} }}}}"
+        else:
+            continue
+        out.flag(
+            span(doc, value),
+            message,
+            confidence="medium" if kind == "named" else "high",
+            fix=Fix(
+                f"moved the literal into ${{{{ secrets.{names[literal]} }}}}",
+                "unsafe",  # the secret must exist before the next run
+                partial(_to_secret, doc, value, literal, names[literal]),
+            ),
+        )
+    out.figure = f"{out.checked - out.failed} of {out.checked} credentials come from secrets"
+
+
+Candidate = tuple[YamlDocument, ScalarNode, ScalarNode, str, str]
+
+
+def _candidates(repo: Repo) -> Iterator[Candidate]:
+    """Every credential-like value: (doc, key, value, kind, the literal), kind ``token``,
+    ``url`` or ``named`` when it is flagged, ``ok`` when it comes from a secret or is harmless."""
     for doc, mapping in _maps(repo):
         for key, value in mapping.items():
             if not isinstance(value, ScalarNode) or not isinstance(value.value, str):
                 continue
             text = value.value
-            literal = "${{" not in text
             token = TOKENS.search(text)
             url = URL_PASSWORD.search(text)
             named = bool(NAME.search(key.raw)) and not NOT_A_VALUE.search(key.raw)
-            if not (token or url or named):
-                continue
-            out.checked += 1
             if token:
-                out.flag(span(doc, value), f"'{key.raw}' holds what looks like a live credential")
+                yield doc, key, value, "token", token.group(0)
             elif url and "${{" not in url.group("password"):
-                out.flag(
-                    span(doc, value),
-                    f"'{key.raw}' is a connection string with a literal password; build it from "
-                    "${{ secrets.… }}",
-                )
-            elif named and literal and text.strip().lower() not in HARMLESS:
-                out.flag(
-                    span(doc, value),
-                    f"'{key.raw}' is a literal value; use ${{{{ secrets.{_secret(key.raw)} }}}}",
-                    confidence="medium",
-                )
-    out.figure = f"{out.checked - out.failed} of {out.checked} credentials come from secrets"
+                yield doc, key, value, "url", url.group("password")
+            elif named and "${{" not in text and text.strip().lower() not in HARMLESS:
+                yield doc, key, value, "named", text
+            elif token or url or named:
+                yield doc, key, value, "ok", text
+
+
+def _secret_names(found: list[Candidate]) -> dict[str, str]:
+    """One secret per literal value, named after the first key that holds it whole (so the
+    password in DATABASE_URL becomes the same secret as POSTGRES_PASSWORD)."""
+    names: dict[str, str] = {}
+    for _doc, key, _value, kind, literal in found:
+        if kind in ("named", "token") and literal not in names:
+            names[literal] = _secret(key.raw)
+    for _doc, key, _value, kind, literal in found:
+        if kind == "url" and literal not in names:
+            stem = re.sub(r"_?(URL|URI|DSN|CONNECTION(_STRING)?)$", "", _secret(key.raw))
+            names[literal] = f"{stem or 'DATABASE'}_PASSWORD"
+    return names
+
+
+def _to_secret(
+    doc: YamlDocument, node: ScalarNode, literal: str, name: str, context: FixContext
+) -> None:
+    if doc.path.endswith(("action.yml", "action.yaml")):
+        raise CannotFix("a composite action cannot read secrets; pass the value in as an input")
+    patch = context.patch(doc)
+    expression = f"${{{{ secrets.{name} }}}}"
+    if node.value == literal:
+        patch.replace_scalar(node, expression)
+    else:
+        at = doc.text.find(literal, node.start.offset, node.end.offset)
+        if at < 0:
+            raise CannotFix("the literal is not written as it reads")
+        patch.replace_fragment(node, at, at + len(literal), expression)
+    context.todo.append(
+        f"create the secret {name} (gh secret set {name}); for pitstop run, pass "
+        f"--secret {name}=… or put it in a --secret-file"
+    )
 
 
 def _secret(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", name).upper()
+    """A name GitHub accepts for a secret: letters, digits and _, not GITHUB_…, no leading
+    digit."""
+    cleaned = re.sub(r"[^A-Za-z0-9_]", "_", name).upper()
+    if cleaned.startswith("GITHUB_"):
+        cleaned = "GH_" + cleaned[len("GITHUB_") :]
+    return "S_" + cleaned if cleaned[:1].isdigit() else cleaned
 
 
 RULE = Rule(
@@ -93,4 +162,5 @@ RULE = Rule(
         "  DATABASE_URL: postgresql://app:${{ secrets.POSTGRES_PASSWORD }}@localhost/app",
     ),
     check=check,
+    fixable="unsafe",
 )

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.workflow.model import Job
+from pitstop.workflow.yaml import YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -16,8 +25,20 @@ def check(repo: Repo, out: Check) -> None:
                 span(workflow.doc, job.key),
                 f"job '{job.id}' has no timeout-minutes: a hung step holds a runner for "
                 "360 minutes",
+                fix=Fix(
+                    f"added timeout-minutes: {out.options.get('minutes', 30)}",
+                    "unsafe",  # a job that needs longer now fails
+                    partial(_add, workflow.doc, job),
+                ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} jobs have timeout-minutes"
+
+
+def _add(doc: YamlDocument, job: Job, context: FixContext) -> None:
+    minutes = int(context.options.get("minutes", 30))
+    context.patch(doc).insert_entry(
+        job.node, "timeout-minutes", minutes, after=("runs-on",), before=("steps",)
+    )
 
 
 RULE = Rule(
@@ -36,4 +57,5 @@ RULE = Rule(
     ),
     check=check,
     options={"minutes": 30},
+    fixable="unsafe",
 )

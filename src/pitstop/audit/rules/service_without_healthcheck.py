@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.fix.patch import CannotFix
+from pitstop.fix.render import Folded
+from pitstop.workflow.model import Service
+from pitstop.workflow.yaml import ScalarNode, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+TIMING = "--health-interval 5s --health-timeout 5s --health-retries 10"
+# image name (without registry, namespace or tag) -> the command that says it is ready
+HEALTH = {
+    "postgres": "pg_isready -U {POSTGRES_USER}",
+    "postgresql": "pg_isready -U {POSTGRES_USER}",
+    "postgis": "pg_isready -U {POSTGRES_USER}",
+    "timescaledb": "pg_isready -U {POSTGRES_USER}",
+    "redis": "redis-cli ping",
+    "redis-stack": "redis-cli ping",
+    "redis-stack-server": "redis-cli ping",
+    "valkey": "valkey-cli ping",
+    "mysql": "mysqladmin ping -h 127.0.0.1",
+    "percona": "mysqladmin ping -h 127.0.0.1",
+    "mariadb": "healthcheck.sh --connect --innodb_initialized",
+    "rabbitmq": "rabbitmq-diagnostics -q ping",
+}
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -17,12 +46,57 @@ def check(repo: Repo, out: Check) -> None:
             node = service.node
             if key is not None and hasattr(key, "keys") and service_id in key.keys:
                 node = key.keys[service_id]
+            command = health_command(service)
             out.flag(
                 span(workflow.doc, node),
                 f"service '{service_id}' ({service.image}) has no --health-cmd: the first step "
                 "may start before it accepts connections",
+                fix=Fix(
+                    f"added --health-cmd \"{command}\" to service '{service_id}'",
+                    "safe",
+                    partial(_add_health, workflow.doc, service, command),
+                )
+                if command
+                else None,
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} services are health-checked"
+
+
+def health_command(service: Service) -> str | None:
+    """The readiness command for a well-known image, or None."""
+    name = re.split(r"[:@]", (service.image or "").rsplit("/", 1)[-1])[0].lower()
+    command = HEALTH.get(name)
+    if command is None:
+        return None
+    user = service.env.get("POSTGRES_USER")
+    literal = isinstance(user, str) and re.fullmatch(r"[A-Za-z0-9_.-]+", user)
+    return command.format(POSTGRES_USER=user if literal else "postgres")
+
+
+def _add_health(doc: YamlDocument, service: Service, command: str, context: FixContext) -> None:
+    patch = context.patch(doc)
+    health = f'--health-cmd "{command}" {TIMING}'
+    options = service.node.get("options") if hasattr(service.node, "get") else None
+    if options is None:
+        folded = Folded((f'--health-cmd "{command}"', TIMING))
+        patch.insert_entry(service.node, "options", folded, after=("image",))
+        return
+    if not isinstance(options, ScalarNode) or not isinstance(options.value, str):
+        raise CannotFix("the service's options are not a string")
+    text = doc.text
+    if text[options.start.offset] == ">":  # folded: a first line of its own joins with a space
+        first = text.index("\n", options.start.offset) + 1
+        content = first + len(text[first:]) - len(text[first:].lstrip(" "))
+        indent = text[first:content]
+        patch.edit_scalar(
+            options,
+            content,
+            content,
+            f"{health}{patch.newline}{indent}",
+            f"{health} {options.value}",
+        )
+    else:
+        patch.replace_scalar(options, f"{health} {options.value}".strip())
 
 
 RULE = Rule(
@@ -41,4 +115,5 @@ RULE = Rule(
         "      --health-timeout 5s --health-retries 10",
     ),
     check=check,
+    fixable="safe",
 )

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import partial
+from typing import TYPE_CHECKING
 
-from pitstop.audit.repo import Repo
+from pitstop.audit.findings import Fix
+from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import located_commands, words
+from pitstop.audit.scripts import commands, located_commands, words
+from pitstop.fix.patch import CannotFix
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+URL = re.compile(r"""(["']?)https?://[^\s"']+\1""")
 
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -30,12 +39,52 @@ def check(repo: Repo, out: Check) -> None:
             out.checked += 1
             if command.in_loop or waited < minimum:
                 continue  # a poll's interval, or a short pause
+            url = health_url(place)
             out.flag(
                 where,
                 f"'{command.text}' waits a fixed time: too short on a slow day, wasted on a fast "
                 "one; poll for readiness instead",
+                fix=Fix(
+                    f"replaced '{command.text}' by polling {url}",
+                    "unsafe",  # the step now fails when the service never answers
+                    partial(_poll, place, where.start, command.text, url, waited),
+                )
+                if url
+                else None,
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} waits poll instead of sleeping"
+
+
+def health_url(place: StepPlace) -> str | None:
+    """The URL a later ``curl`` in the same job checks: what the sleep was waiting for. Only
+    for bash and sh steps, where the poll is written in shell."""
+    if place.job is None or (place.step.shell or "bash").split()[0] not in ("bash", "sh"):
+        return None
+    defaults = f"{place.job.defaults}{place.workflow.defaults if place.workflow else ''}"
+    if "windows" in str(place.job.runs_on).lower() or "shell" in defaults:
+        return None
+    for step in place.job.steps[place.step.index :]:
+        for command in commands(step.run or ""):
+            said = words(command.text)
+            if said and said[0] == "curl":
+                found = URL.search(command.text)
+                if found:
+                    return found.group(0)
+    return None
+
+
+def _poll(
+    place: StepPlace, start: int, text: str, url: str, waited: float, context: FixContext
+) -> None:
+    node = place.step.node.get("run")
+    if node is None or place.doc.text[start : start + len(text)] != text:
+        raise CannotFix("the sleep is not written where it was found")
+    tries = max(30, int(waited * 2))
+    poll = (
+        f"curl --fail --silent --show-error --output /dev/null --retry {tries} "
+        f"--retry-delay 1 --retry-all-errors {url}"
+    )
+    context.patch(place.doc).replace_fragment(node, start, start + len(text), poll)
 
 
 RULE = Rule(
@@ -54,5 +103,6 @@ RULE = Rule(
         "  run: until curl -fsS $URL/healthz; do sleep 2; done",
     ),
     check=check,
+    fixable="unsafe",
     options={"seconds": 3},
 )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import partial
+from typing import TYPE_CHECKING
 
+from pitstop.audit.findings import Fix
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import SOFT_FAIL, commands, words
-from pitstop.workflow.yaml import MappingNode
+from pitstop.fix.patch import CannotFix
+from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 SCANNERS = frozenset(
     {
@@ -42,6 +49,7 @@ SOFT_INPUTS = {
     "soft_fail": "true",
     "fail-on-error": "false",
 }
+BLOCKING_INPUTS = {"exit-code": "1", "fail-build": True, "soft_fail": False, "fail-on-error": True}
 EXIT_ZERO = re.compile(r"(--exit-zero|--exit-code[ =]0\b|--continue-on-error|--soft-fail)")
 
 
@@ -75,7 +83,13 @@ def _continue_on_error(place: StepPlace, out: Check, what: str) -> bool:
         value = node.get("continue-on-error")
         if value is not None and str(value.to_python()).lower() == "true":
             out.flag(
-                span(place.doc, value), f"{what} runs with continue-on-error: it can never fail"
+                span(place.doc, value),
+                f"{what} runs with continue-on-error: it can never fail",
+                fix=Fix(
+                    "removed continue-on-error",
+                    "unsafe",
+                    partial(_delete, place.doc, node, "continue-on-error"),
+                ),
             )
             return True
     return False
@@ -101,9 +115,17 @@ def _run_step(place: StepPlace, out: Check) -> None:
         if soft:
             fragment = soft.group(0)
             where = fragment_span(place.doc, node, command.text).start - node.start.offset
+            found = fragment_span(place.doc, node, fragment, after=max(0, where))
             out.flag(
-                fragment_span(place.doc, node, fragment, after=max(0, where)),
+                found,
                 f"'{fragment.strip()}' makes the {name} scan pass whatever it finds",
+                fix=Fix(
+                    f"removed '{fragment.strip()}' from the {name} scan",
+                    "unsafe",
+                    partial(_unsoften, place.doc, node, found.start),
+                )
+                if found.start != node.start.offset
+                else None,
             )
         elif soft_shell:
             out.flag(
@@ -123,9 +145,47 @@ def _blocking_action(place: StepPlace, out: Check) -> None:
                 out.flag(
                     span(place.doc, value),
                     f"`{key.raw}: {soft}` makes {place.step.uses} pass whatever it finds",
+                    fix=Fix(
+                        f"set {key.raw}: {BLOCKING_INPUTS[key.raw.lower()]}".lower(),
+                        "unsafe",
+                        partial(_block, place.doc, value, BLOCKING_INPUTS[key.raw.lower()]),
+                    ),
                 )
                 return
     _continue_on_error(place, out, str(place.step.uses))
+
+
+def _unsoften(doc: YamlDocument, node: Node, start: int, context: FixContext) -> None:
+    """Remove ``|| true`` (with the space before it, and an ``echo``'s words after it), or a
+    flag such as ``--exit-zero``; ``--exit-code 0`` becomes ``--exit-code 1``."""
+    text = doc.text
+    end_of_line = text.find("\n", start, node.end.offset)
+    line = text[start : node.end.offset if end_of_line < 0 else end_of_line]
+    patch = context.patch(doc)
+    code = re.match(r"--exit-code([ =])0\b", line)
+    if code:
+        patch.replace_fragment(node, start, start + len(code.group(0)), f"--exit-code{code[1]}1")
+        return
+    soft = SOFT_FAIL.match(line) or EXIT_ZERO.match(line)
+    if soft is None:
+        raise CannotFix("the soft-fail is not written where it was found")
+    length = len(soft.group(0).rstrip())
+    if soft.group(0).startswith("||") and "echo" in soft.group(0):
+        length = len(re.split(r";|&&|\|\||#", line[2:], maxsplit=1)[0].rstrip()) + 2
+    begin = start
+    while begin > node.start.offset and text[begin - 1] in " \t":
+        begin -= 1
+    patch.replace_fragment(node, begin, start + length, "")
+
+
+def _block(doc: YamlDocument, node: Node, blocking: object, context: FixContext) -> None:
+    if isinstance(node, ScalarNode) and isinstance(node.value, int) and blocking == "1":
+        blocking = 1  # exit-code: 0 written as a number stays a number
+    context.patch(doc).replace_scalar(node, blocking)
+
+
+def _delete(doc: YamlDocument, mapping: Node, key: str, context: FixContext) -> None:
+    context.patch(doc).delete_entry(mapping, key)
 
 
 RULE = Rule(
@@ -145,4 +205,5 @@ RULE = Rule(
         "in the scanner's own config (`# nosec B101`, `.trivyignore`), not the whole scan.",
     ),
     check=check,
+    fixable="unsafe",
 )

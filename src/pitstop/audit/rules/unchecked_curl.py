@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from pitstop.audit.repo import Repo
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import located_commands, words
+from pitstop.fix.patch import CannotFix
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 FAIL_FLAGS = frozenset({"--fail", "--fail-with-body", "--fail-early"})
 CHECKED_BY_HAND = frozenset({"-w", "--write-out"})
@@ -31,8 +39,20 @@ def check(repo: Repo, out: Check) -> None:
             out.flag(
                 where,
                 "curl exits 0 on an HTTP error status: add --fail (or -f) so a 500 fails the step",
+                fix=Fix(
+                    "added --fail to curl",
+                    "unsafe",  # the check it makes now fails when the service errs
+                    partial(_add_fail, place, where.start),
+                ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} curl calls fail on HTTP errors"
+
+
+def _add_fail(place: StepPlace, start: int, context: FixContext) -> None:
+    node = place.step.node.get("run")
+    if node is None or place.doc.text[start : start + 5] not in ("curl ", "curl\t"):
+        raise CannotFix("the curl command is not written where it was found")
+    context.patch(place.doc).replace_fragment(node, start, start + 4, "curl --fail")
 
 
 RULE = Rule(
@@ -49,4 +69,5 @@ RULE = Rule(
         instead="- run: curl -fsS http://127.0.0.1:8080/healthz",
     ),
     check=check,
+    fixable="unsafe",
 )

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from functools import partial
+from typing import TYPE_CHECKING
 
+from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.yaml import MappingNode, YamlDocument
+from pitstop.fix.patch import CannotFix
+from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
 
 SHA = re.compile(r"[0-9a-f]{40}\Z")
+VERSION_COMMENT = re.compile(r"(tag[:=]\s*)?v?\d+(\.\d+)*\S*\Z")
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -39,8 +47,28 @@ def check(repo: Repo, out: Check) -> None:
             span(doc, value),
             f"'{uses}' is pinned to '{ref or 'nothing'}', not a commit SHA: whoever moves that "
             "ref decides what runs here",
+            fix=Fix(f"pinned {name}@{ref} to its commit", "safe", partial(_pin, doc, value))
+            if ref
+            else None,
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} uses: pinned to a commit SHA"
+
+
+def _pin(doc: YamlDocument, node: Node, context: FixContext) -> None:
+    """``owner/repo[/path]@ref`` becomes ``…@<sha> # <most specific tag>``; a comment already
+    on the line is kept after the tag unless it only named the old version."""
+    if not isinstance(node, ScalarNode):
+        raise CannotFix("the uses: value is not a scalar")
+    name, _, ref = str(node.value).partition("@")
+    pin = context.pins.resolve("/".join(name.split("/")[:2]), ref)
+    text = doc.text
+    line_end = text.find("\n", node.end.offset)
+    rest = text[node.end.offset : len(text) if line_end < 0 else line_end].strip()
+    comment = pin.tag
+    old = rest[1:].strip() if rest.startswith("#") else ""
+    if old and not VERSION_COMMENT.match(old):
+        comment = f"{pin.tag} {old}"
+    context.patch(doc).replace_scalar(node, f"{name}@{pin.sha}", comment=comment)
 
 
 RULE = Rule(
@@ -62,4 +90,5 @@ RULE = Rule(
     ),
     check=check,
     options={"allow-tags": []},
+    fixable="safe",
 )

@@ -1,0 +1,72 @@
+"""``pitstop fix``: apply the fixes the audit's findings carry, to the workflows' own text.
+
+Exit codes: 0 nothing at or above ``--fail-on`` remains (with ``--dry-run``: nothing to change);
+1 something does (with ``--dry-run``: the diff is not empty); 2 invalid input, nothing written.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from pitstop.cli.audit import setup
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+
+
+@click.command(name="fix")
+@click.argument("root", default=".", type=click.Path(file_okay=False))
+@click.option("--dry-run", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--unsafe", is_flag=True, help="Also apply fixes that can change what CI does.")
+@click.option("--rule", "rules", multiple=True, metavar="ID", help="Fix only these rules.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["low", "medium", "high", "none"]),
+    default=None,
+    help="Exit 1 when a finding at or above this severity remains (default: high).",
+)
+@click.option("--refresh-pins", is_flag=True, help="Resolve action refs again, not from the cache.")
+def command(
+    root: str,
+    dry_run: bool,
+    unsafe: bool,
+    rules: tuple[str, ...],
+    fail_on: str | None,
+    refresh_pins: bool,
+) -> None:
+    """Fix ROOT's workflows and local actions (default: the current folder)."""
+    from pitstop.audit.findings import severity_rank
+    from pitstop.audit.registry import all_rules
+    from pitstop.fix import fix, write
+    from pitstop.fix.pins import Pins
+    from pitstop.report.fix import render_diff, render_summary
+
+    config = setup(root, rules, all_rules())
+    result = fix(root, config, rules, unsafe, Pins(root, refresh=refresh_pins))
+    if result.problems:
+        for problem in result.problems:
+            click.echo(f"pitstop: {problem}", err=True)
+        click.echo("pitstop: nothing fixed: the files above must be valid first", err=True)
+        raise SystemExit(EXIT_USAGE)
+    if not result.originals:
+        click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    colour = sys.stderr.isatty() if dry_run else sys.stdout.isatty()
+    if dry_run:
+        diff = render_diff(result, root)
+        click.echo(diff, nl=False)
+        click.echo(
+            render_summary(result, root, dry_run=True, unsafe=unsafe, colour=colour), err=True
+        )
+        raise SystemExit(EXIT_FAILED if diff else EXIT_OK)
+    skipped = write(result)
+    click.echo(render_summary(result, root, dry_run=False, unsafe=unsafe, colour=colour))
+    for path in skipped:
+        click.echo(f"pitstop: {path}: changed on disk while fixing; left as it is", err=True)
+    threshold = severity_rank(fail_on or config.fail_on or "high")
+    remaining = result.remaining.findings if result.remaining else []
+    failing = skipped or any(severity_rank(f.severity) >= threshold for f in remaining)
+    raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
+
+
+__all__ = ["EXIT_USAGE", "command"]

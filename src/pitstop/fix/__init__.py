@@ -1,0 +1,171 @@
+"""``pitstop fix``: the audit's findings that carry a fix, fixed in the files' text.
+
+Each round audits the repository as it stands in memory, asks every fixable finding for its
+edits, checks each fix on its own (the file must parse, stay valid and read as before with only
+the intended change), and applies those that do not touch one another. Fixes that met another's
+edit wait for the next round, which audits again, so positions are always fresh; rounds end when
+nothing is left to apply. Nothing is written until the caller asks (``write``), and then each file
+atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pitstop.atomic import write_text
+from pitstop.audit import AuditResult, audit
+from pitstop.audit.config import AuditConfig
+from pitstop.audit.findings import Finding
+from pitstop.audit.registry import all_rules
+from pitstop.audit.repo import Repo
+from pitstop.errors import PitstopError
+from pitstop.fix.context import FixContext
+from pitstop.fix.patch import CannotFix, Change, Edit, Patch
+from pitstop.fix.pins import Pins
+from pitstop.fix.verify import apply_edits, problem
+from pitstop.workflow.yaml import MappingNode, Node, SequenceNode, YamlDocument
+
+ROUNDS = 20
+
+
+@dataclass(frozen=True)
+class Outcome:
+    finding: Finding  # as it was found, in the text of its round
+    title: str  # the fix's title, or why it was not made
+
+
+@dataclass
+class FixResult:
+    originals: dict[str, str] = field(default_factory=dict)  # path -> text before
+    texts: dict[str, str] = field(default_factory=dict)  # path -> text after, changed files
+    applied: list[Outcome] = field(default_factory=list)
+    refused: list[Outcome] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+    remaining: AuditResult | None = None  # the audit of the fixed text
+    problems: list[PitstopError] = field(default_factory=list)  # invalid input: nothing fixed
+
+    @property
+    def changed(self) -> list[str]:
+        return sorted(p for p, t in self.texts.items() if t != self.originals[p])
+
+    def unsafe_left(self) -> list[Finding]:
+        found = self.remaining.findings if self.remaining else []
+        return [f for f in found if f.fix is not None and f.fix.safety == "unsafe"]
+
+
+def fix(
+    root: str,
+    config: AuditConfig,
+    only: Iterable[str] = (),
+    unsafe: bool = False,
+    pins: Pins | None = None,
+) -> FixResult:
+    """Fix what can be fixed in ``root``'s workflows, in memory."""
+    only = tuple(only)
+    pins = pins or Pins(root)
+    result = FixResult()
+    settled: set[tuple[str, str, tuple[object, ...]]] = set()  # applied or refused: not again
+    rules = all_rules()
+    for _ in range(ROUNDS):
+        repo = Repo.load(root, result.texts)
+        if repo.problems:
+            result.problems = repo.problems
+            break
+        for path, doc in repo.documents.items():
+            result.originals.setdefault(path, doc.text)
+        found = audit(repo, config, only)
+        taken: dict[str, tuple[list[Edit], list[Change]]] = {}
+        for finding in found.findings:
+            if finding.fix is None or (finding.fix.safety != "safe" and not unsafe):
+                continue
+            key = (finding.rule, finding.span.path, _place(repo, finding))
+            if key in settled:
+                continue
+            options = config.options.get(finding.rule, rules[finding.rule].options)
+            context = FixContext(repo, pins, options)
+            try:
+                finding.fix.apply(context)
+                patches = [p for p in context.patches.values() if p.edits]
+                if not patches:
+                    raise CannotFix("the fix found nothing to change")
+                if any(_meets(p, taken) for p in patches):
+                    continue  # next round, against the text as this round leaves it
+                for patch in patches:
+                    reason = problem(
+                        patch.doc, apply_edits(patch.doc.text, patch.edits), patch.changes
+                    )
+                    if reason:
+                        raise CannotFix(f"{reason}; left as it was")
+            except CannotFix as error:
+                settled.add(key)
+                result.refused.append(Outcome(finding, str(error)))
+                continue
+            settled.add(key)
+            for patch in patches:
+                edits, changes = taken.setdefault(patch.path, ([], []))
+                edits += patch.edits
+                changes += patch.changes
+            result.applied.append(Outcome(finding, finding.fix.title))
+            result.todo += [t for t in context.todo if t not in result.todo]
+        if not taken:
+            result.remaining = found
+            break
+        for path, (edits, changes) in taken.items():
+            doc = repo.documents[path]
+            text = apply_edits(doc.text, edits)
+            reason = problem(doc, text, changes)
+            if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is kept
+                raise RuntimeError(f"{path}: the fixes together went wrong: {reason}")
+            result.texts[path] = text
+    pins.save()
+    if result.remaining is None and not result.problems:
+        result.remaining = audit(Repo.load(root, result.texts), config, only)
+    return result
+
+
+def write(result: FixResult) -> list[str]:
+    """Write the changed files, each atomically; a file changed on disk since it was read is
+    left alone and named in the returned list."""
+    skipped = []
+    for path in result.changed:
+        with open(path, encoding="utf-8", newline="") as handle:
+            now = handle.read()
+        bom = "\ufeff" if now.startswith("\ufeff") else ""
+        if now.removeprefix("\ufeff") != result.originals[path]:
+            skipped.append(path)
+            continue
+        write_text(path, bom + result.texts[path])
+    return skipped
+
+
+def _meets(patch: Patch, taken: dict[str, tuple[list[Edit], list[Change]]]) -> bool:
+    edits, changes = taken.get(patch.path, ([], []))
+    return any(e.touches(o) for e in patch.edits for o in edits) or any(
+        c.overlaps(o) for c in patch.changes for o in changes
+    )
+
+
+def _place(repo: Repo, finding: Finding) -> tuple[object, ...]:
+    """Where a finding is, in terms that survive edits elsewhere in the file: the path of the
+    node it starts at (and the offset inside a scalar), not its line."""
+    doc = repo.documents.get(finding.span.path)
+    if doc is None or doc.root is None:
+        return (finding.span.line, finding.span.column, finding.message)
+    return (*_node_place(doc, doc.root, finding.span.start, ()), finding.message)
+
+
+def _node_place(
+    doc: YamlDocument, node: Node, offset: int, path: tuple[object, ...]
+) -> tuple[object, ...]:
+    children: list[tuple[object, Node, Node | None]] = []
+    if isinstance(node, MappingNode):
+        children = [(name, node.values[name], key) for name, key in node.keys.items()]
+    elif isinstance(node, SequenceNode):
+        children = [(index, item, None) for index, item in enumerate(node.items)]
+    for name, child, key in children:
+        if key is not None and key.start.offset == offset:
+            return (*path, name, "key")
+        if child.start.offset <= offset < max(child.end.offset, child.start.offset + 1):
+            return _node_place(doc, child, offset, (*path, name))
+    return (*path, offset - node.start.offset)

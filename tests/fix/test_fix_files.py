@@ -1,0 +1,137 @@
+"""What ``pitstop fix`` does to the user's files: line endings, byte-order marks, comments and
+modes kept; a fix that would change more than it means to is refused; ``--dry-run`` writes
+nothing and its diff applies with ``git apply``; invalid input stops everything."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fix.helpers import PinSource, commit_all, fixed_text, run_fix, write_repo
+
+CRLF = (
+    "\ufeff# deploys the app\r\n"
+    "on: push   # every push\r\n"
+    "jobs:\r\n"
+    "  build:\r\n"
+    "    runs-on: ubuntu-latest\r\n"
+    "    steps:\r\n"
+    "      - uses: actions/checkout@v4\r\n"
+    "      # keep this comment\r\n"
+    "      - run: 'echo \"hi\"'\r\n"
+)
+
+
+def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", *argv], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_crlf_bom_and_comments_stay_byte_for_byte(tmp_path: Path, pin_source: PinSource) -> None:
+    sha = pin_source.add("actions/checkout", "v4", "v4.2.2")
+    root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": CRLF})
+    result = pitstop(
+        "fix", "--unsafe", "--rule", "unpinned-action", "--rule", "missing-timeout", cwd=root
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = (root / ".github/workflows/w.yml").read_bytes().decode("utf-8")
+    assert written == CRLF.replace(
+        "ubuntu-latest\r\n", "ubuntu-latest\r\n    timeout-minutes: 30\r\n"
+    ).replace("checkout@v4\r\n", f"checkout@{sha} # v4.2.2\r\n")
+
+
+def test_a_fix_that_would_change_an_alias_too_is_refused(tmp_path: Path) -> None:
+    before = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with: &shared\n          fetch-depth: 0\n"
+        "      - uses: actions/checkout@v4\n        with: *shared\n"
+    )
+    fixed, result = fixed_text(tmp_path, before, ("checkout-credentials",))
+    assert fixed == before
+    assert result.refused
+    assert all("would also change jobs.a.steps.1.with" in o.title for o in result.refused)
+
+
+def test_dry_run_writes_nothing_and_its_diff_applies(tmp_path: Path) -> None:
+    text = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    services:\n      cache:\n"
+        "        image: redis:7\n    steps:\n      - uses: actions/checkout@v4\n"
+    )
+    root = commit_all(write_repo(tmp_path / "repo", {".github/workflows/w.yml": text}))
+    dry = pitstop(
+        "fix",
+        "--dry-run",
+        "--rule",
+        "checkout-credentials",
+        "--rule",
+        "service-without-healthcheck",
+        cwd=root,
+    )
+    assert dry.returncode == 1, dry.stderr
+    assert dry.stdout.startswith("--- a/.github/workflows/w.yml\n+++ b/.github/workflows/w.yml\n")
+    assert "would fix 2 findings in 1 file" in dry.stderr
+    assert (root / ".github/workflows/w.yml").read_text() == text
+    subprocess.run(["git", "apply"], input=dry.stdout, text=True, cwd=root, check=True)
+    applied = (root / ".github/workflows/w.yml").read_text()
+    subprocess.run(["git", "checkout", "--", "."], cwd=root, check=True)
+    done = pitstop(
+        "fix", "--rule", "checkout-credentials", "--rule", "service-without-healthcheck", cwd=root
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (root / ".github/workflows/w.yml").read_text() == applied
+    again = pitstop("fix", "--dry-run", cwd=root)
+    assert "would fix 0 findings" in again.stderr
+    assert again.stdout == ""
+
+
+def test_the_file_keeps_its_mode_and_no_temporary_file_is_left(tmp_path: Path) -> None:
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+    root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": text})
+    path = root / ".github/workflows/w.yml"
+    os.chmod(path, 0o640)
+    assert pitstop("fix", "--rule", "checkout-credentials", cwd=root).returncode == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert sorted(p.name for p in path.parent.iterdir()) == ["w.yml"]
+    assert "persist-credentials: false" in path.read_text()
+
+
+def test_invalid_input_fixes_nothing_and_exits_2(tmp_path: Path) -> None:
+    good = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+    bad = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: [unclosed\n"
+    root = write_repo(
+        tmp_path / "repo", {".github/workflows/good.yml": good, ".github/workflows/bad.yml": bad}
+    )
+    done = pitstop("fix", cwd=root)
+    assert done.returncode == 2
+    assert ".github/workflows/bad.yml:" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert (root / ".github/workflows/good.yml").read_text() == good
+
+
+def test_exit_codes_follow_what_remains(tmp_path: Path) -> None:
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+    root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": text})
+    # unpinned-action (high) cannot be fixed here: no pin source answers for this repository
+    assert pitstop("fix", "--fail-on", "high", cwd=root).returncode == 1
+    assert pitstop("fix", "--fail-on", "none", cwd=root).returncode == 0
+    assert pitstop("fix", "--rule", "nope", cwd=root).returncode == 2
+
+
+def test_in_memory_rounds_apply_two_fixes_to_one_step(
+    tmp_path: Path, pin_source: PinSource
+) -> None:
+    sha = pin_source.add("actions/checkout", "v4")
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+    root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": text})
+    result = run_fix(root, ("unpinned-action", "checkout-credentials"))
+    assert sorted(o.finding.rule for o in result.applied) == [
+        "checkout-credentials",
+        "unpinned-action",
+    ]
+    assert list(result.texts.values()) == [
+        text.replace("@v4\n", f"@{sha} # v4\n        with:\n          persist-credentials: false\n")
+    ]

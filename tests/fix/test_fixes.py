@@ -1,0 +1,338 @@
+"""Every fix on exact text: the file before, the file after, and a second run that changes
+nothing. The expected text is the whole file, so every byte outside the edit is checked too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fix.helpers import fixed_text
+
+HEAD = "on: push\njobs:\n"
+
+
+CASES = [
+    # -- missing-timeout ---------------------------------------------------------------------
+    pytest.param(
+        "missing-timeout",
+        HEAD + "  test:\n    runs-on: ubuntu-latest  # hosted\n    steps:\n      - run: pytest\n",
+        HEAD + "  test:\n    runs-on: ubuntu-latest  # hosted\n    timeout-minutes: 30\n"
+        "    steps:\n      - run: pytest\n",
+        True,
+        {},
+        id="timeout-after-runs-on",
+    ),
+    pytest.param(
+        "missing-timeout",
+        HEAD + "  test:\n    runs-on: [self-hosted, linux]\n    steps:\n      - run: pytest\n",
+        HEAD + "  test:\n    runs-on: [self-hosted, linux]\n    timeout-minutes: 30\n"
+        "    steps:\n      - run: pytest\n",
+        True,
+        {},
+        id="timeout-before-steps",
+    ),
+    pytest.param(
+        "missing-timeout",
+        HEAD + "    test:\n        runs-on: x\n        steps:\n            - run: pytest\n",
+        HEAD + "    test:\n        runs-on: x\n        timeout-minutes: 30\n"
+        "        steps:\n            - run: pytest\n",
+        True,
+        {},
+        id="timeout-four-space-indent",
+    ),
+    # -- checkout-credentials ------------------------------------------------------------------
+    pytest.param(
+        "checkout-credentials",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with:\n          persist-credentials: false\n",
+        False,
+        {},
+        id="credentials-new-with",
+    ),
+    pytest.param(
+        "checkout-credentials",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with:\n          fetch-depth: 0  # full history\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with:\n          fetch-depth: 0  # full history\n"
+        "          persist-credentials: false\n      - run: make\n",
+        False,
+        {},
+        id="credentials-existing-with",
+    ),
+    pytest.param(
+        "checkout-credentials",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with: {persist-credentials: 'true'}\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        with: {persist-credentials: false}\n",
+        False,
+        {},
+        id="credentials-true-to-false",
+    ),
+    # -- service-without-healthcheck -------------------------------------------------------------
+    pytest.param(
+        "service-without-healthcheck",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      redis:\n        image: redis:7\n"
+        "        ports: ['6379:6379']\n    steps:\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      redis:\n        image: redis:7\n"
+        '        options: >-\n          --health-cmd "redis-cli ping"\n'
+        "          --health-interval 5s --health-timeout 5s --health-retries 10\n"
+        "        ports: ['6379:6379']\n    steps:\n      - run: make\n",
+        False,
+        {},
+        id="health-redis-new-options",
+    ),
+    pytest.param(
+        "service-without-healthcheck",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: postgres:16\n"
+        "        env: {POSTGRES_USER: app, POSTGRES_PASSWORD: x}\n"
+        "        options: --shm-size 256m\n    steps:\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: postgres:16\n"
+        "        env: {POSTGRES_USER: app, POSTGRES_PASSWORD: x}\n"
+        '        options: --health-cmd "pg_isready -U app" --health-interval 5s '
+        "--health-timeout 5s --health-retries 10 --shm-size 256m\n    steps:\n      - run: make\n",
+        False,
+        {},
+        id="health-postgres-existing-options",
+    ),
+    pytest.param(
+        "service-without-healthcheck",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: mysql:8\n"
+        "        options: >-\n          --tmpfs /var/lib/mysql\n    steps:\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: mysql:8\n"
+        '        options: >-\n          --health-cmd "mysqladmin ping -h 127.0.0.1" '
+        "--health-interval 5s --health-timeout 5s --health-retries 10\n"
+        "          --tmpfs /var/lib/mysql\n    steps:\n      - run: make\n",
+        False,
+        {},
+        id="health-mysql-folded-options",
+    ),
+    # -- hardcoded-credential ------------------------------------------------------------------
+    pytest.param(
+        "hardcoded-credential",
+        HEAD + "  a:\n    runs-on: x\n    env:\n      DB_PASSWORD: hunter2\n"
+        "      DATABASE_URL: postgres://app:hunter2@localhost/app\n"
+        "      CACHE_URL: redis://u:s3cret@localhost:6379\n    steps:\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    env:\n      DB_PASSWORD: ${{ secrets.DB_PASSWORD }}\n"
+        "      DATABASE_URL: postgres://app:${{ secrets.DB_PASSWORD }}@localhost/app\n"
+        "      CACHE_URL: redis://u:${{ secrets.CACHE_PASSWORD }}@localhost:6379\n"
+        "    steps:\n      - run: make\n",
+        True,
+        {},
+        id="credential-same-literal-same-secret",
+    ),
+    pytest.param(
+        "hardcoded-credential",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: some/deploy@v1\n        with:\n"
+        "          token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: some/deploy@v1\n        with:\n"
+        "          token: '${{ secrets.TOKEN }}'\n",
+        True,
+        {},
+        id="credential-token-keeps-quotes",
+    ),
+    # -- soft-fail-security-scan -----------------------------------------------------------------
+    pytest.param(
+        "soft-fail-security-scan",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: bandit -r src -ll || true\n"
+        "      - run: |\n          pip-audit  || echo 'audit failed'\n          echo done\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: bandit -r src -ll\n"
+        "      - run: |\n          pip-audit\n          echo done\n",
+        True,
+        {},
+        id="soft-fail-or-true-and-echo",
+    ),
+    pytest.param(
+        "soft-fail-security-scan",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - name: scan\n"
+        "        continue-on-error: true\n        run: semgrep scan --error\n"
+        "      - run: flake8 --exit-zero && safety check --exit-zero\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - name: scan\n"
+        "        run: semgrep scan --error\n"
+        "      - run: flake8 --exit-zero && safety check\n",
+        True,
+        {},
+        id="soft-fail-continue-on-error-and-exit-zero",
+    ),
+    pytest.param(
+        "soft-fail-security-scan",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@0.28.0\n"
+        "        with:\n          image-ref: app\n          exit-code: 0\n"
+        "      - run: trivy fs --exit-code 0 .\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: aquasecurity/trivy-action@0.28.0\n"
+        "        with:\n          image-ref: app\n          exit-code: 1\n"
+        "      - run: trivy fs --exit-code 1 .\n",
+        True,
+        {},
+        id="soft-fail-exit-code",
+    ),
+    # -- sleep-for-readiness and unchecked-curl ----------------------------------------------
+    pytest.param(
+        "sleep-for-readiness",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: ./start.sh &\n"
+        '      - run: sleep 20\n      - run: curl -s "http://localhost:$PORT/health"\n',
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: ./start.sh &\n"
+        "      - run: curl --fail --silent --show-error --output /dev/null --retry 40 "
+        '--retry-delay 1 --retry-all-errors "http://localhost:$PORT/health"\n'
+        '      - run: curl -s "http://localhost:$PORT/health"\n',
+        True,
+        {},
+        id="sleep-to-poll",
+    ),
+    pytest.param(
+        "unchecked-curl",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: |\n"
+        "          curl -sS https://example.test/a\n          curl -f https://example.test/b\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: |\n"
+        "          curl --fail -sS https://example.test/a\n          curl -f https://example.test/b\n",
+        True,
+        {},
+        id="curl-fail",
+    ),
+    # -- excessive-permissions -----------------------------------------------------------------
+    pytest.param(
+        "excessive-permissions",
+        "name: CI\non: push\n\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n",
+        "name: CI\non: push\n\npermissions:\n  contents: read\n\n"
+        "jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n",
+        True,
+        {},
+        id="permissions-added",
+    ),
+    pytest.param(
+        "excessive-permissions",
+        "on: push\npermissions: write-all\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - run: make\n",
+        "on: push\npermissions: {contents: read}\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+        "      - run: make\n",
+        True,
+        {},
+        id="permissions-write-all",
+    ),
+    pytest.param(
+        "excessive-permissions",
+        "on: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  a:\n"
+        "    runs-on: x\n    steps:\n      - run: gh issue list\n",
+        "on: push\npermissions:\n  contents: read\n  issues: write\njobs:\n  a:\n"
+        "    runs-on: x\n    steps:\n      - run: gh issue list\n",
+        True,
+        {},
+        id="permissions-unused-write",
+    ),
+    # -- deploy-without-tests ------------------------------------------------------------------
+    pytest.param(
+        "deploy-without-tests",
+        HEAD + "  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+        "  deploy:\n    runs-on: x\n    environment: prod\n    steps:\n      - run: ./deploy.sh\n",
+        HEAD + "  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+        "  deploy:\n    needs: test\n    runs-on: x\n    environment: prod\n"
+        "    steps:\n      - run: ./deploy.sh\n",
+        True,
+        {},
+        id="deploy-needs-test-job",
+    ),
+    pytest.param(
+        "deploy-without-tests",
+        HEAD + "  lint:\n    runs-on: x\n    steps:\n      - run: ruff check\n"
+        "  unit:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+        "  deploy:\n    name: Ship it\n    needs: lint\n    runs-on: x\n"
+        "    steps:\n      - run: ./deploy.sh\n",
+        HEAD + "  lint:\n    runs-on: x\n    steps:\n      - run: ruff check\n"
+        "  unit:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+        "  deploy:\n    name: Ship it\n    needs: [lint, unit]\n    runs-on: x\n"
+        "    steps:\n      - run: ./deploy.sh\n",
+        True,
+        {},
+        id="deploy-needs-extended",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "before", "after", "unsafe", "others"), CASES)
+def test_fix(
+    tmp_path: Path, rule: str, before: str, after: str, unsafe: bool, others: dict[str, str]
+) -> None:
+    fixed, result = fixed_text(tmp_path / "one", before, (rule,), unsafe, others=others)
+    assert fixed == after, "\n".join(o.title for o in result.refused)
+    again, second = fixed_text(tmp_path / "two", fixed, (rule,), unsafe, others=others)
+    assert again == fixed
+    assert not second.applied
+
+
+@pytest.mark.parametrize(("rule", "before", "after", "unsafe", "others"), CASES)
+def test_unsafe_fixes_wait_for_unsafe(
+    tmp_path: Path, rule: str, before: str, after: str, unsafe: bool, others: dict[str, str]
+) -> None:
+    fixed, result = fixed_text(tmp_path, before, (rule,), False, others=others)
+    assert fixed == (after if not unsafe else before)
+    assert all(o.finding.fix and o.finding.fix.safety == "safe" for o in result.applied)
+
+
+def test_the_test_workflow_becomes_reusable_when_the_deploy_is_elsewhere(tmp_path: Path) -> None:
+    ci = (
+        "name: CI\non:\n  push:\n    branches: [main]\n  pull_request:\n"
+        "jobs:\n  test:\n    runs-on: x\n    env:\n      TOKEN: ${{ secrets.API_KEY }}\n"
+        "    steps:\n      - run: pytest\n"
+    )
+    deploy = (
+        "name: Deploy\non:\n  push:\n    branches: [main]\njobs:\n"
+        "  deploy:\n    runs-on: x\n    environment: staging\n"
+        "    steps:\n      - run: ./deploy.sh\n"
+    )
+    fixed, result = fixed_text(
+        tmp_path,
+        deploy,
+        ("deploy-without-tests",),
+        True,
+        name=".github/workflows/deploy.yml",
+        others={".github/workflows/ci.yml": ci},
+    )
+    assert fixed == (
+        "name: Deploy\non:\n  push:\n    branches: [main]\njobs:\n"
+        "  tests:\n    uses: ./.github/workflows/ci.yml\n    secrets: inherit\n"
+        "  deploy:\n    needs: tests\n    runs-on: x\n    environment: staging\n"
+        "    steps:\n      - run: ./deploy.sh\n"
+    )
+    ci_after = next(t for p, t in result.texts.items() if p.endswith("ci.yml"))
+    assert ci_after == ci.replace("  pull_request:\n", "  pull_request:\n  workflow_call:\n")
+
+
+def test_a_push_after_checkout_makes_the_credentials_fix_unsafe(tmp_path: Path) -> None:
+    before = (
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+        "      - run: git commit -am bump && git push\n"
+    )
+    fixed, result = fixed_text(tmp_path, before, ("checkout-credentials",), unsafe=False)
+    assert fixed == before
+    assert result.unsafe_left()
+
+
+def test_a_credential_in_a_composite_action_is_left_with_the_reason(tmp_path: Path) -> None:
+    action = (
+        "name: x\nruns:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n"
+        "      env:\n        API_TOKEN: literal-value\n"
+    )
+    fixed, result = fixed_text(
+        tmp_path,
+        action,
+        ("hardcoded-credential",),
+        True,
+        name=".github/actions/x/action.yml",
+        others={
+            ".github/workflows/w.yml": "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+            "      - run: make\n"
+        },
+    )
+    assert fixed == action
+    assert "cannot read secrets" in result.refused[0].title
+
+
+def test_every_fixable_rule_has_an_exact_text_case() -> None:
+    from pitstop.audit.registry import all_rules
+
+    covered = {str(p.values[0]) for p in CASES} | {"unpinned-action"}  # pins: test_pins.py
+    fixable = {r.id for r in all_rules().values() if r.fixable}
+    assert fixable <= covered, fixable - covered

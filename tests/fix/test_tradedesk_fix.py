@@ -1,0 +1,81 @@
+"""The acceptance run for ``pitstop fix``: on the bundled example, ``fix --unsafe`` (actions pinned
+from a local pin source) leaves no finding, and the fixed pipeline still runs green."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fix.helpers import PinSource, commit_all
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
+ACTIONS = {
+    "actions/checkout": ("v4", "v4.2.2"),
+    "actions/setup-python": ("v5", "v5.3.0"),
+    "actions/upload-artifact": ("v4", "v4.4.3"),
+    "gitleaks/gitleaks-action": ("v2", "v2.3.7"),
+}
+
+
+def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def test_fix_unsafe_clears_every_finding_and_the_pipeline_stays_green(
+    tmp_path: Path, pin_source: PinSource
+) -> None:
+    repo = tmp_path / "tradedesk"
+    shutil.copytree(
+        EXAMPLE,
+        repo,
+        ignore=shutil.ignore_patterns(
+            ".pitstop", ".coverage", "*_cache", "__pycache__", "*.egg-info", "coverage.xml"
+        ),
+    )
+    commit_all(repo)
+    shas = {name: pin_source.add(name, *tags) for name, tags in ACTIONS.items()}
+
+    before = json.loads(pitstop("audit", "--format", "json", cwd=repo).stdout)
+    assert len(before["findings"]) == 32
+
+    fixed = pitstop("fix", "--unsafe", cwd=repo)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "fixed 32 findings in 4 files" in fixed.stdout
+    assert "not fixed" not in fixed.stdout
+    assert "create the secret POSTGRES_PASSWORD" in fixed.stdout
+    assert fixed.stdout.rstrip().endswith("0 findings remain")
+
+    after = pitstop("audit", "--format", "json", cwd=repo)
+    assert after.returncode == 0
+    assert json.loads(after.stdout)["findings"] == []
+    ci = (repo / ".github/workflows/ci.yml").read_text()
+    assert f"actions/checkout@{shas['actions/checkout']} # v4.2.2" in ci
+    assert "tradedesk-test" not in ci
+    assert pitstop("fix", "--unsafe", "--dry-run", cwd=repo).stdout == ""  # nothing left to do
+
+    # security.yml is left out: pip-audit asks PyPI about vulnerabilities, and tests stay local
+    ran = pitstop(
+        "run",
+        "--plain",
+        "--services",
+        "wheel",
+        "--secret",
+        "POSTGRES_PASSWORD=tradedesk-test",
+        "ci.yml",
+        "deploy.yml",
+        cwd=repo,
+    )
+    assert ran.returncode == 0, ran.stdout[-6000:]
+    report = json.loads(next((repo / ".pitstop" / "runs").glob("*/report.json")).read_text())
+    results = {j["key"]: j["result"] for j in report["jobs"]}
+    assert set(results.values()) == {"success"}, results
+    assert len(results) == 9 and results["deploy"] == "success", results
