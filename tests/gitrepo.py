@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,3 +25,18 @@ def commit_all(root: Path, message: str = "w") -> Path:
     ):
         subprocess.run(argv, cwd=root, check=True, env=env)
     return root
+
+
+TRADEDESK = Path(__file__).resolve().parents[1] / "examples" / "tradedesk"
+
+
+def tradedesk_repo(target: Path) -> Path:
+    """The bundled example, without what running it leaves behind, committed at ``target``."""
+    shutil.copytree(
+        TRADEDESK,
+        target,
+        ignore=shutil.ignore_patterns(
+            ".pitstop", ".coverage", "*_cache", "__pycache__", "*.egg-info", "coverage.xml"
+        ),
+    )
+    return commit_all(target)

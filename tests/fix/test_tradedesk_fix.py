@@ -4,14 +4,13 @@ from a local pin source) leaves no finding, and the fixed pipeline still runs gr
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.fix.helpers import PinSource, commit_all
+from tests.fix.helpers import PinSource
+from tests.gitrepo import tradedesk_repo
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
 ACTIONS = {
     "actions/checkout": ("v4", "v4.2.2"),
     "actions/setup-python": ("v5", "v5.3.0"),
@@ -33,15 +32,7 @@ def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_fix_unsafe_clears_every_finding_and_the_pipeline_stays_green(
     tmp_path: Path, pin_source: PinSource
 ) -> None:
-    repo = tmp_path / "tradedesk"
-    shutil.copytree(
-        EXAMPLE,
-        repo,
-        ignore=shutil.ignore_patterns(
-            ".pitstop", ".coverage", "*_cache", "__pycache__", "*.egg-info", "coverage.xml"
-        ),
-    )
-    commit_all(repo)
+    repo = tradedesk_repo(tmp_path / "tradedesk")
     shas = {name: pin_source.add(name, *tags) for name, tags in ACTIONS.items()}
 
     before = json.loads(pitstop("audit", "--format", "json", cwd=repo).stdout)

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import commit_all
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
+from tests.gitrepo import tradedesk_repo
 
 
 def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
-    repo = tmp_path / "tradedesk"
-    shutil.copytree(
-        EXAMPLE,
-        repo,
-        ignore=shutil.ignore_patterns(
-            ".pitstop", ".coverage", "*_cache", "__pycache__", "*.egg-info", "coverage.xml"
-        ),
-    )
-    commit_all(repo)
+    repo = tradedesk_repo(tmp_path / "tradedesk")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "--services", "wheel", "ci.yml"],
