@@ -135,3 +135,18 @@ def test_in_memory_rounds_apply_two_fixes_to_one_step(
     assert list(result.texts.values()) == [
         text.replace("@v4\n", f"@{sha} # v4\n        with:\n          persist-credentials: false\n")
     ]
+
+
+def test_a_file_that_cannot_be_written_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    import pitstop.fix as fixing
+
+    text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
+    root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": text})
+    result = run_fix(root, ("checkout-credentials",))
+    (root / ".github/workflows/w.yml").rename(root / "moved.yml")  # gone before the write
+    skipped = fixing.write(result)
+    assert [reason for _, reason in skipped] == [
+        "cannot write: No such file or directory; left as it was"
+    ]
+    assert (root / "moved.yml").read_text() == text
+    assert not (root / ".github/workflows/w.yml").exists()

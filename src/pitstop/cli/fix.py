@@ -61,8 +61,8 @@ def command(
         raise SystemExit(EXIT_FAILED if diff else EXIT_OK)
     skipped = write(result)
     click.echo(render_summary(result, root, dry_run=False, unsafe=unsafe, colour=colour))
-    for path in skipped:
-        click.echo(f"pitstop: {path}: changed on disk while fixing; left as it is", err=True)
+    for path, reason in skipped:
+        click.echo(f"pitstop: {path}: {reason}", err=True)
     threshold = severity_rank(fail_on or config.fail_on or "high")
     remaining = result.remaining.findings if result.remaining else []
     failing = skipped or any(severity_rank(f.severity) >= threshold for f in remaining)

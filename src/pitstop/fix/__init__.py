@@ -124,18 +124,22 @@ def fix(
     return result
 
 
-def write(result: FixResult) -> list[str]:
-    """Write the changed files, each atomically; a file changed on disk since it was read is
-    left alone and named in the returned list."""
+def write(result: FixResult) -> list[tuple[str, str]]:
+    """Write the changed files, each atomically. A file changed on disk since it was read, or
+    one that cannot be written, is left as it is and returned with the reason."""
     skipped = []
     for path in result.changed:
-        with open(path, encoding="utf-8", newline="") as handle:
-            now = handle.read()
-        bom = "\ufeff" if now.startswith("\ufeff") else ""
-        if now.removeprefix("\ufeff") != result.originals[path]:
-            skipped.append(path)
-            continue
-        write_text(path, bom + result.texts[path])
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                now = handle.read()
+            bom = "\ufeff" if now.startswith("\ufeff") else ""
+            if now.removeprefix("\ufeff") != result.originals[path]:
+                skipped.append((path, "changed on disk while fixing; left as it is"))
+                continue
+            write_text(path, bom + result.texts[path])
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else str(error)
+            skipped.append((path, f"cannot write: {reason}; left as it was"))
     return skipped
 
 
