@@ -48,6 +48,7 @@ def test_the_example_shows_every_weakness_its_readme_lists() -> None:
         ("service-without-healthcheck", ci, 69),  # 7. redis
         ("deploy-without-tests", deploy, 21),  # 8. deploy runs without CI
         ("checkout-credentials", ci, 28),  # 9. persist-credentials
+        ("missing-concurrency", security, 3),  # 10. no concurrency group
     }
     assert readme <= found, readme - found
     rows = {r["category"]: r for r in report["scorecard"]["categories"]}

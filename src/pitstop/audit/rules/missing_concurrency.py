@@ -1,0 +1,75 @@
+"""missing-concurrency: a pull-request workflow that lets superseded runs finish."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.repo import Repo, key_span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.fix.patch import CannotFix
+from pitstop.workflow.model import Workflow
+from pitstop.workflow.yaml import MappingNode
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+PULL_REQUESTS = ("pull_request", "pull_request_target")
+# One group per pull request; every other event gets a group of its own (its run id), so pushes
+# to the default branch are never queued behind or cancelled by one another.
+GROUP = "${{ github.workflow }}-${{ github.event.pull_request.number || github.run_id }}"
+
+
+def check(repo: Repo, out: Check) -> None:
+    for workflow in repo.workflows:
+        root = workflow.doc.root
+        if not isinstance(root, MappingNode) or not any(
+            t in workflow.triggers for t in PULL_REQUESTS
+        ):
+            continue
+        out.checked += 1
+        jobs = list(workflow.jobs.values())
+        if workflow.concurrency is not None or (jobs and all(j.concurrency for j in jobs)):
+            continue
+        out.flag(
+            key_span(workflow.doc, root, "on"),
+            "a new push to a pull request starts a full run while the old one keeps going: "
+            "runners spend their time on commits nobody will merge",
+            fix=Fix("added a concurrency group per pull request", "safe", partial(_add, workflow)),
+        )
+    out.figure = (
+        f"{out.checked - out.failed} of {out.checked} pull-request workflows cancel superseded runs"
+    )
+
+
+def _add(workflow: Workflow, context: FixContext) -> None:
+    root = workflow.doc.root
+    if not isinstance(root, MappingNode):
+        raise CannotFix("the workflow is not a mapping")
+    value = {"group": GROUP, "cancel-in-progress": True}
+    context.patch(workflow.doc).insert_entry(
+        root, "concurrency", value, after=("permissions",), before=("jobs",), spaced=True
+    )
+
+
+RULE = Rule(
+    id="missing-concurrency",
+    category="speed",
+    severity="low",
+    summary="A pull-request workflow does not cancel superseded runs.",
+    docs=Docs(
+        what="Flags workflows triggered by `pull_request` or `pull_request_target` with no "
+        "`concurrency:` for the workflow (or for every job).",
+        why="Each push to a pull request starts the whole pipeline again, and the run for the "
+        "previous push goes on to the end. On a busy repository that doubles the queue, and "
+        "the result nobody will read arrives first.",
+        example="on:\n  pull_request:\njobs:\n  test: …",
+        instead="on:\n  pull_request:\nconcurrency:\n  group: ${{ github.workflow }}-"
+        "${{ github.event.pull_request.number || github.run_id }}\n  cancel-in-progress: true\n"
+        "jobs:\n  test: …\n\nThe run id gives every push and schedule its own group, so only "
+        "runs for the same pull request cancel one another.",
+    ),
+    check=check,
+    fixable="safe",
+)
