@@ -28,6 +28,18 @@ class StepPlace:
     def path(self) -> str:
         return self.doc.path
 
+    @property
+    def shell(self) -> str:
+        """The name of the shell the step runs in, as the runner picks it: the step's own,
+        else ``defaults.run.shell``, else pwsh on a Windows runner and bash elsewhere."""
+        chosen = self.step.shell
+        if chosen is None and self.workflow is not None and self.job is not None:
+            chosen = self.workflow.defaults_run(self.job).get("shell")
+        if chosen is None:
+            windows = self.job is not None and "windows" in str(self.job.runs_on).lower()
+            chosen = "pwsh" if windows else "bash"
+        return str(chosen).split()[0] if str(chosen).split() else "bash"
+
 
 @dataclass
 class Repo:

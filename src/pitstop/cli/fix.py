@@ -67,6 +67,3 @@ def command(
     remaining = result.remaining.findings if result.remaining else []
     failing = skipped or any(severity_rank(f.severity) >= threshold for f in remaining)
     raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
-
-
-__all__ = ["EXIT_USAGE", "command"]

@@ -17,7 +17,6 @@ from pitstop.atomic import write_text
 from pitstop.audit import AuditResult, audit
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.findings import Finding
-from pitstop.audit.registry import all_rules
 from pitstop.audit.repo import Repo
 from pitstop.errors import PitstopError
 from pitstop.fix.context import FixContext
@@ -66,9 +65,8 @@ def fix(
     pins = pins or Pins(root)
     result = FixResult()
     settled: set[tuple[str, str, tuple[object, ...]]] = set()  # applied or refused: not again
-    rules = all_rules()
     for _ in range(ROUNDS):
-        repo = Repo.load(root, result.texts)
+        repo = Repo.load(root, {**result.originals, **result.texts})  # disk: first round only
         if repo.problems:
             result.problems = repo.problems
             break
@@ -82,8 +80,7 @@ def fix(
             key = (finding.rule, finding.span.path, _place(repo, finding))
             if key in settled:
                 continue
-            options = config.options.get(finding.rule, rules[finding.rule].options)
-            context = FixContext(repo, pins, options)
+            context = FixContext(repo, pins)
             try:
                 finding.fix.apply(context)
                 patches = [p for p in context.patches.values() if p.edits]
@@ -115,12 +112,14 @@ def fix(
             doc = repo.documents[path]
             text = apply_edits(doc.text, edits)
             reason = problem(doc, text, changes)
-            if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is kept
-                raise RuntimeError(f"{path}: the fixes together went wrong: {reason}")
+            if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
+                raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
             result.texts[path] = text
     pins.save()
     if result.remaining is None and not result.problems:
-        result.remaining = audit(Repo.load(root, result.texts), config, only)
+        result.remaining = audit(
+            Repo.load(root, {**result.originals, **result.texts}), config, only
+        )
     return result
 
 

@@ -271,7 +271,7 @@ class JobRun:
         env_context = {**self.env_context(scope), **step_env}
         contexts = {**contexts, "env": env_context}
         script = to_string(self.evaluate(step.run or "", contexts))
-        defaults_run = self._defaults_run()
+        defaults_run = self.workflow.defaults_run(self.job)
         shell_text = step.shell or (None if scope.composite else defaults_run.get("shell"))
         if shell_text is not None:
             shell_text = to_string(self.evaluate(str(shell_text), contexts))
@@ -337,14 +337,6 @@ class JobRun:
             result.outcome = FAILURE
         else:
             result.outcome = SUCCESS
-
-    def _defaults_run(self) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for defaults in (self.workflow.defaults, self.job.defaults):
-            run = defaults.get("run") if isinstance(defaults, dict) else None
-            if isinstance(run, dict):
-                merged.update(run)
-        return merged
 
     # -- the job ---------------------------------------------------------------------------------
 

@@ -170,6 +170,15 @@ class Workflow:
         """GitHub shows the ``name:``, or the file's path when there is none."""
         return self.name or self.path
 
+    def defaults_run(self, job: Job) -> dict[str, Any]:
+        """``defaults.run`` for ``job``: the workflow's, with the job's over it."""
+        merged: dict[str, Any] = {}
+        for defaults in (self.defaults, job.defaults):
+            run = defaults.get("run") if isinstance(defaults, dict) else None
+            if isinstance(run, dict):
+                merged.update(run)
+        return merged
+
     def with_needs(self, wanted: set[str] | tuple[str, ...]) -> set[str]:
         """``wanted`` and every job they wait for, directly or through others."""
         chosen: set[str] = set()

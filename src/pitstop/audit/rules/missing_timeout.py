@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def check(repo: Repo, out: Check) -> None:
+    minutes = int(out.options.get("minutes", 30))
     for workflow, job in repo.jobs():
         if job.uses:
             continue  # a job that calls a workflow cannot set timeout-minutes
@@ -26,16 +27,15 @@ def check(repo: Repo, out: Check) -> None:
                 f"job '{job.id}' has no timeout-minutes: a hung step holds a runner for "
                 "360 minutes",
                 fix=Fix(
-                    f"added timeout-minutes: {out.options.get('minutes', 30)}",
+                    f"added timeout-minutes: {minutes}",
                     "unsafe",  # a job that needs longer now fails
-                    partial(_add, workflow.doc, job),
+                    partial(_add, workflow.doc, job, minutes),
                 ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} jobs have timeout-minutes"
 
 
-def _add(doc: YamlDocument, job: Job, context: FixContext) -> None:
-    minutes = int(context.options.get("minutes", 30))
+def _add(doc: YamlDocument, job: Job, minutes: int, context: FixContext) -> None:
     context.patch(doc).insert_entry(
         job.node, "timeout-minutes", minutes, after=("runs-on",), before=("steps",)
     )

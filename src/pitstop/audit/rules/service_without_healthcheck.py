@@ -12,7 +12,7 @@ from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
 from pitstop.fix.render import Folded
 from pitstop.workflow.model import Service
-from pitstop.workflow.yaml import ScalarNode, YamlDocument
+from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -76,7 +76,7 @@ def health_command(service: Service) -> str | None:
 def _add_health(doc: YamlDocument, service: Service, command: str, context: FixContext) -> None:
     patch = context.patch(doc)
     health = f'--health-cmd "{command}" {TIMING}'
-    options = service.node.get("options") if hasattr(service.node, "get") else None
+    options = service.node.get("options") if isinstance(service.node, MappingNode) else None
     if options is None:
         folded = Folded((f'--health-cmd "{command}"', TIMING))
         patch.insert_entry(service.node, "options", folded, after=("image",))

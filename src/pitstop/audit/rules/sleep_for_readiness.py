@@ -58,10 +58,7 @@ def check(repo: Repo, out: Check) -> None:
 def health_url(place: StepPlace) -> str | None:
     """The URL a later ``curl`` in the same job checks: what the sleep was waiting for. Only
     for bash and sh steps, where the poll is written in shell."""
-    if place.job is None or (place.step.shell or "bash").split()[0] not in ("bash", "sh"):
-        return None
-    defaults = f"{place.job.defaults}{place.workflow.defaults if place.workflow else ''}"
-    if "windows" in str(place.job.runs_on).lower() or "shell" in defaults:
+    if place.job is None or place.shell not in ("bash", "sh"):
         return None
     for step in place.job.steps[place.step.index :]:
         for command in commands(step.run or ""):

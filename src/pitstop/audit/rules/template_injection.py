@@ -78,8 +78,7 @@ def _script(place: StepPlace) -> tuple[str | None, ScalarNode | None, str]:
 
 
 def _fix(place: StepPlace, script: str, embedded: Embedded) -> Fix | None:
-    shell = (place.step.shell or _default_shell(place)).split()[0]
-    if shell not in SHELLS:
+    if place.shell not in SHELLS:
         return None
     quoting = _quoting(script, embedded.start)
     name = _env_name(embedded.text)
@@ -88,18 +87,6 @@ def _fix(place: StepPlace, script: str, embedded: Embedded) -> Fix | None:
         "safe" if quoting != "heredoc" else "unsafe",
         partial(_to_env, place, embedded, name, quoting),
     )
-
-
-def _default_shell(place: StepPlace) -> str:
-    for defaults in (
-        place.job.defaults if place.job else {},
-        place.workflow.defaults if place.workflow else {},
-    ):
-        run = defaults.get("run") if isinstance(defaults, dict) else None
-        if isinstance(run, dict) and run.get("shell"):
-            return str(run["shell"])
-    runs_on = str(place.job.runs_on if place.job else "").lower()
-    return "pwsh" if "windows" in runs_on else "bash"
 
 
 def _quoting(script: str, position: int) -> str:
