@@ -1,5 +1,9 @@
 """Every rule against its fixtures: ``fixtures/<rule>/flag_*.yml`` must be flagged exactly at the
-``# expect: line:col …`` positions of its header, ``ok_*.yml`` (near misses) not at all."""
+``# expect: line:col …`` positions of its header, ``ok_*.yml`` (near misses) not at all.
+
+A rule that reads more than one workflow (documentation, migrations, coverage settings) has
+folder fixtures: ``flag_*/`` and ``ok_*/`` hold a repository, and its ``expect`` file lists the
+findings as ``path:line:col``, one a line (``none`` for a near miss)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from pitstop.audit.registry import all_rules
 from pitstop.audit.repo import Repo
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CASES = sorted(FIXTURES.glob("*/*.yml"))
+CASES = sorted(p for p in FIXTURES.glob("*/*") if p.suffix == ".yml" or p.is_dir())
 
 
 def positions(case: Path, tmp_path: Path) -> list[str]:
@@ -28,8 +32,28 @@ def positions(case: Path, tmp_path: Path) -> list[str]:
     return [f"{f.span.line}:{f.span.column}" for f in result.findings]
 
 
+def repository_positions(case: Path, tmp_path: Path) -> list[str]:
+    shutil.copytree(case, tmp_path, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expect"))
+    result = audit(Repo.load(str(tmp_path)), AuditConfig(), [case.parent.name])
+    assert all(f.rule == case.parent.name for f in result.findings)
+    return [
+        f"{Path(f.span.path).relative_to(tmp_path)}:{f.span.line}:{f.span.column}"
+        for f in result.findings
+    ]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.parent.name}/{c.stem}" for c in CASES])
 def test_fixture(case: Path, tmp_path: Path) -> None:
+    if case.is_dir():
+        expected = (case / "expect").read_text().split()
+        found = repository_positions(case, tmp_path)
+        if case.name.startswith("ok_"):
+            assert expected == ["none"]
+            assert found == []
+        else:
+            assert expected != ["none"]
+            assert found == expected
+        return
     header = case.read_text().splitlines()[0]
     assert header.startswith("# expect: ")
     expected = header.removeprefix("# expect: ").split()
@@ -47,8 +71,8 @@ def test_every_rule_has_docs_three_flagged_fixtures_and_two_near_misses(rule_id:
     assert rule.summary and rule.docs.what and rule.docs.why
     assert rule.docs.example and rule.docs.instead
     folder = FIXTURES / rule_id
-    assert len(list(folder.glob("flag_*.yml"))) >= 3
-    assert len(list(folder.glob("ok_*.yml"))) >= 2
+    assert len(list(folder.glob("flag_*"))) >= 3
+    assert len(list(folder.glob("ok_*"))) >= 2
 
 
 def test_rule_ids_and_fixture_folders_match() -> None:

@@ -59,7 +59,7 @@ def test_a_fix_that_would_change_an_alias_too_is_refused(tmp_path: Path) -> None
 def test_dry_run_writes_nothing_and_its_diff_applies(tmp_path: Path) -> None:
     text = (
         "on: push\njobs:\n  a:\n    runs-on: x\n    services:\n      cache:\n"
-        "        image: redis:7\n    steps:\n      - uses: actions/checkout@v4\n"
+        "        image: redis:7\n    steps:\n      - uses: actions/checkout@v5\n"
     )
     root = commit_all(write_repo(tmp_path / "repo", {".github/workflows/w.yml": text}))
     dry = pitstop(

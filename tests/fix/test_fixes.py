@@ -298,6 +298,98 @@ CASES = [
         {},
         id="deploy-needs-extended",
     ),
+    # -- missing-dependency-cache ------------------------------------------------------------------
+    pytest.param(
+        "missing-dependency-cache",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v6\n"
+        "        with:\n          python-version: '3.12'  # ours\n      - run: pip install .\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v6\n"
+        "        with:\n          python-version: '3.12'  # ours\n          cache: pip\n"
+        "      - run: pip install .\n",
+        False,
+        {"requirements.txt": "flask\n"},
+        id="cache-pip-in-with",
+    ),
+    pytest.param(
+        "missing-dependency-cache",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v5\n"
+        "      - run: yarn\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v5\n"
+        "        with:\n          cache: yarn\n      - run: yarn\n",
+        False,
+        {"web/yarn.lock": "", "package-lock.json": ""},
+        id="cache-yarn-new-with",
+    ),
+    pytest.param(
+        "missing-dependency-cache",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        "      - {uses: actions/setup-python@v6, with: {python-version: '3.12'}}\n"
+        "      - run: poetry install\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        "      - {uses: actions/setup-python@v6, with: {python-version: '3.12', cache: poetry}}\n"
+        "      - run: poetry install\n",
+        False,
+        {"poetry.lock": "", "requirements.txt": ""},
+        id="cache-poetry-flow",
+    ),
+    # -- needless-serial-jobs ------------------------------------------------------------------
+    pytest.param(
+        "needless-serial-jobs",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  b:\n    needs: a  # gate\n    runs-on: x\n    steps: [{run: make b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  b:\n    runs-on: x\n    steps: [{run: make b}]\n",
+        True,
+        {},
+        id="serial-scalar",
+    ),
+    pytest.param(
+        "needless-serial-jobs",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: make c}]\n"
+        "  b:\n    needs:\n      - a\n      - c\n    runs-on: x\n"
+        "    steps: [{run: 'echo ${{ needs.c.outputs.v }}'}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: make c}]\n"
+        "  b:\n    needs:\n      - c\n    runs-on: x\n"
+        "    steps: [{run: 'echo ${{ needs.c.outputs.v }}'}]\n",
+        True,
+        {},
+        id="serial-block-item",
+    ),
+    pytest.param(
+        "needless-serial-jobs",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  c:\n    runs-on: x\n    steps: [{run: make c}]\n"
+        "  b:\n    needs: [a, c]\n    runs-on: x\n    steps: [{run: make b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
+        "  c:\n    runs-on: x\n    steps: [{run: make c}]\n"
+        "  b:\n    runs-on: x\n    steps: [{run: make b}]\n",
+        True,
+        {},
+        id="serial-flow-both",
+    ),
+    # -- deprecated-action-version ---------------------------------------------------------------
+    pytest.param(
+        "deprecated-action-version",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v3  # code\n"
+        "      - uses: 'actions/setup-python@v4.7.1'\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5  # code\n"
+        "      - uses: 'actions/setup-python@v6'\n",
+        False,
+        {},
+        id="node24-major-safe",
+    ),
+    pytest.param(
+        "deprecated-action-version",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        "      - {uses: actions/upload-artifact@v3, with: {name: d, path: d}}\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        "      - {uses: actions/upload-artifact@v6, with: {name: d, path: d}}\n",
+        True,
+        {},
+        id="node24-major-unsafe",
+    ),
 ]
 
 
@@ -386,3 +478,17 @@ def test_every_fixable_rule_has_an_exact_text_case() -> None:
     covered = {str(p.values[0]) for p in CASES} | {"unpinned-action"}  # pins: test_pins.py
     fixable = {r.id for r in all_rules().values() if r.fixable}
     assert fixable <= covered, fixable - covered
+
+
+def test_a_local_action_on_a_retired_node_moves_to_node24(tmp_path: Path) -> None:
+    action = "name: x\nruns:\n  using: 'node16'\n  main: dist/index.js\n"
+    fixed, result = fixed_text(
+        tmp_path,
+        action,
+        ("deprecated-action-version",),
+        True,
+        name=".github/actions/x/action.yml",
+        others={".github/workflows/w.yml": HEAD + "  a:\n    runs-on: x\n    steps: [{run: m}]\n"},
+    )
+    assert fixed == action.replace("'node16'", "'node24'")
+    assert [o.finding.fix.safety for o in result.applied if o.finding.fix] == ["unsafe"]

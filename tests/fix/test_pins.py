@@ -173,3 +173,17 @@ def test_github_token_goes_to_the_server_as_checkout_sends_it(
         pins.resolve("private/action", "v1")  # no token: 401
     monkeypatch.setenv("GITHUB_TOKEN", "ghs_" + "x" * 36)
     assert Pins(str(tmp_path)).resolve("private/action", "v1").sha == sha
+
+
+def test_a_pinned_deprecated_major_is_pinned_again_at_the_new_major(
+    tmp_path: Path, pin_source: PinSource
+) -> None:
+    sha = pin_source.add("actions/checkout", "v5", "v5.0.1")
+    old = "0123456789abcdef0123456789abcdef01234567"
+    before = (
+        "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: actions/checkout@{old} # v4.2.2\n"
+    )
+    after, result = fixed_text(tmp_path, before, ("deprecated-action-version",))
+    assert after == before.replace(f"{old} # v4.2.2", f"{sha} # v5.0.1")
+    assert [o.title for o in result.applied] == ["moved actions/checkout from v4 to v5"]

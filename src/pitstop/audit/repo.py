@@ -29,6 +29,17 @@ class StepPlace:
         return self.doc.path
 
     @property
+    def siblings(self) -> tuple[Step, ...]:
+        """Every step of the step's job or composite action, itself included."""
+        if self.job is not None:
+            return self.job.steps
+        return self.action.steps if self.action is not None else ()
+
+    def later(self) -> tuple[Step, ...]:
+        """The steps that run after this one in its job or action."""
+        return tuple(s for s in self.siblings if s.index > self.step.index)
+
+    @property
     def shell(self) -> str:
         """The name of the shell the step runs in, as the runner picks it: the step's own,
         else ``defaults.run.shell``, else pwsh on a Windows runner and bash elsewhere."""

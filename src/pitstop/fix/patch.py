@@ -80,7 +80,7 @@ class Patch:
         style; with ``comment``, set the line's trailing comment (when nothing but a comment
         follows the value)."""
         one_line = node.start.line == node.end.line
-        if not one_line or not (isinstance(node, ScalarNode) or self._is_flow(node)):
+        if not one_line or not (isinstance(node, ScalarNode) or self.is_flow(node)):
             raise CannotFix("the value is not written on one line")
         text = self.doc.text
         first = text[node.start.offset]
@@ -142,10 +142,13 @@ class Patch:
         is a one-line scalar, else before the first key of ``before`` that starts its line, else
         wherever the mapping allows, in its own indentation. ``spaced``: when it goes before a
         key that follows a blank line, a blank line follows it too (top-level keys)."""
-        if not isinstance(mapping, MappingNode) or self._is_flow(mapping):
-            raise CannotFix("the mapping is written in flow style ({ … })")
+        if not isinstance(mapping, MappingNode):
+            raise CannotFix("the value is not a mapping")
         if key in mapping:
             raise CannotFix(f"'{key}' is already there")
+        if self.is_flow(mapping):
+            self._insert_in_flow(mapping, key, value)
+            return
         text = self.doc.text
         own = self._own_keys(mapping)
         if not own:
@@ -181,6 +184,17 @@ class Patch:
         meaning = value.text if isinstance(value, Folded) else value
         self.changes.append(Change((*self.node_path(mapping), key), meaning))
 
+    def _insert_in_flow(self, mapping: MappingNode, key: str, value: Any) -> None:
+        """``, key: value`` before the closing brace of a one-line flow mapping."""
+        if mapping.start.line != mapping.end.line or isinstance(value, (dict, list)):
+            raise CannotFix("the mapping is written in flow style over several lines")
+        close = mapping.end.offset - 1
+        if self.doc.text[close] != "}":
+            raise CannotFix("the flow mapping does not end where it should")
+        pair = f"{scalar(key, True)}: {scalar(value, True)}"
+        self.edits.append(Edit(close, close, f", {pair}" if len(mapping) else pair))
+        self.changes.append(Change((*self.node_path(mapping), key), value))
+
     def delete_entry(self, mapping: Node, key: str) -> None:
         """Remove a ``key: value`` line (the key starting its line, the value one line)."""
         if not isinstance(mapping, MappingNode) or key not in mapping:
@@ -188,13 +202,39 @@ class Patch:
         text = self.doc.text
         name = mapping.keys[key]
         value = mapping.values[key]
-        if self._is_flow(mapping) or not _starts_line(text, name.start.offset):
+        if self.is_flow(mapping) or not _starts_line(text, name.start.offset):
             raise CannotFix(f"'{key}' shares its line with other YAML")
         if not self._ends_line(value):
             raise CannotFix(f"the value of '{key}' is more than one line")
         end = _line_end(text, value.end.offset)
         self.edits.append(Edit(_line_start(text, name.start.offset), min(end + 1, len(text)), ""))
         self.changes.append(Change((*self.node_path(mapping), key), DELETE))
+
+    def delete_item(self, sequence: Node, index: int) -> None:
+        """Remove item ``index`` of a sequence: its ``- item`` line in block style, or the item
+        from a one-line flow sequence."""
+        if not isinstance(sequence, SequenceNode) or not 0 <= index < len(sequence.items):
+            raise CannotFix("there is no such item to remove")
+        kept = [item.to_python() for n, item in enumerate(sequence.items) if n != index]
+        text = self.doc.text
+        items = sequence.items
+        item = items[index]
+        if self.is_flow(sequence):
+            if len(items) == 1:
+                start, end = item.start.offset, item.end.offset
+            elif index + 1 < len(items):
+                start, end = item.start.offset, items[index + 1].start.offset
+            else:
+                start, end = items[index - 1].end.offset, item.end.offset
+            self.edits.append(Edit(start, end, ""))
+            self.changes.append(Change(self.node_path(sequence), kept))
+            return
+        start = _line_start(text, item.start.offset)
+        if text[start : item.start.offset].strip() != "-" or not self._ends_line(item):
+            raise CannotFix("the item shares its lines with other YAML")
+        end = _line_end(text, item.end.offset)
+        self.edits.append(Edit(start, min(end + 1, len(text)), ""))
+        self.changes.append(Change(self.node_path(sequence), kept))
 
     # -- text ------------------------------------------------------------------------------------
 
@@ -206,7 +246,7 @@ class Patch:
             if mapping.start.offset <= key.start.offset < mapping.end.offset
         }
 
-    def _is_flow(self, node: Node) -> bool:
+    def is_flow(self, node: Node) -> bool:
         return self.doc.text[node.start.offset : node.start.offset + 1] in ("{", "[")
 
     def _in_flow(self, node: Node) -> bool:
@@ -227,8 +267,10 @@ class Patch:
         )
 
     def _ends_line(self, node: Node) -> bool:
-        """A one-line scalar followed by nothing but a comment on its line."""
-        if not isinstance(node, ScalarNode) or node.start.line != node.end.line:
+        """A one-line scalar or flow collection followed by nothing but a comment on its line."""
+        if not (isinstance(node, ScalarNode) or self.is_flow(node)):
+            return False
+        if node.start.line != node.end.line:
             return False
         text = self.doc.text
         if text[node.start.offset : node.start.offset + 1] in ("|", ">"):

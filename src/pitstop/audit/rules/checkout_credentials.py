@@ -50,9 +50,7 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def _later_steps_push(place: StepPlace) -> bool:
-    steps = place.job.steps if place.job else place.action.steps if place.action else ()
-    later = [s for s in steps if s.index > place.step.index]
-    return any(PUSHES.search(f"{s.run or ''}\n{s.uses or ''}") for s in later)
+    return any(PUSHES.search(f"{s.run or ''}\n{s.uses or ''}") for s in place.later())
 
 
 def _drop_credentials(place: StepPlace, context: FixContext) -> None:

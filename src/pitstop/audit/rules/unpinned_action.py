@@ -47,19 +47,20 @@ def check(repo: Repo, out: Check) -> None:
             span(doc, value),
             f"'{uses}' is pinned to '{ref or 'nothing'}', not a commit SHA: whoever moves that "
             "ref decides what runs here",
-            fix=Fix(f"pinned {name}@{ref} to its commit", "safe", partial(_pin, doc, value))
+            fix=Fix(f"pinned {name}@{ref} to its commit", "safe", partial(pin, doc, value, ref))
             if ref
             else None,
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} uses: pinned to a commit SHA"
 
 
-def _pin(doc: YamlDocument, node: Node, context: FixContext) -> None:
-    """``owner/repo[/path]@ref`` becomes ``…@<sha> # <most specific tag>``; a comment already
-    on the line is kept after the tag unless it only named the old version."""
+def pin(doc: YamlDocument, node: Node, ref: str, context: FixContext) -> None:
+    """``owner/repo[/path]@…`` becomes ``…@<sha> # <most specific tag>``, the commit ``ref``
+    names now; a comment already on the line is kept after the tag unless it only named the
+    old version."""
     if not isinstance(node, ScalarNode):
         raise CannotFix("the uses: value is not a scalar")
-    name, _, ref = str(node.value).partition("@")
+    name = str(node.value).partition("@")[0]
     pin = context.pins.resolve("/".join(name.split("/")[:2]), ref)
     text = doc.text
     line_end = text.find("\n", node.end.offset)

@@ -1,0 +1,111 @@
+"""missing-dependency-cache: setup-python or setup-node without ``cache:`` in a job that installs
+dependencies, when the repository has the file the cache is keyed on.
+
+Source: the READMEs of actions/setup-python ("Caching packages dependencies": requirements.txt
+or pyproject.toml for pip, Pipfile.lock for pipenv, poetry.lock for poetry) and
+actions/setup-node (package-lock.json or npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml)."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.repo import Repo, StepPlace, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.workflow.yaml import MappingNode
+
+if TYPE_CHECKING:
+    from pitstop.fix.context import FixContext
+
+# The action, then (file the cache is keyed on, cache: value), first match wins.
+KEYS = {
+    "actions/setup-python": (
+        ("poetry.lock", "poetry"),
+        ("Pipfile.lock", "pipenv"),
+        ("requirements.txt", "pip"),
+        ("pyproject.toml", "pip"),
+    ),
+    "actions/setup-node": (
+        ("pnpm-lock.yaml", "pnpm"),
+        ("yarn.lock", "yarn"),
+        ("package-lock.json", "npm"),
+        ("npm-shrinkwrap.json", "npm"),
+    ),
+}
+INSTALLS = {
+    "actions/setup-python": re.compile(
+        r"\b(pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|pipenv\s+(install|sync))"
+    ),
+    "actions/setup-node": re.compile(
+        r"\b(npm\s+(ci|install|i)\b|yarn(\s+install\b|\s*(&&|;|$))|pnpm\s+(i|install)\b)",
+        re.MULTILINE,
+    ),
+}
+CACHE_ACTION = re.compile(r"^actions/cache(/restore)?@", re.IGNORECASE)
+
+
+def check(repo: Repo, out: Check) -> None:
+    names = {posixpath.basename(f) for f in repo.files}
+    for place in repo.steps():
+        action = (place.step.uses or "").partition("@")[0].lower()
+        if action not in KEYS:
+            continue
+        kind = next((value for file, value in KEYS[action] if file in names), None)
+        if kind is None or not _installs_later(place, action):
+            continue
+        out.checked += 1
+        given = place.step.node.get("with")
+        cache = given.get("cache") if isinstance(given, MappingNode) else None
+        if cache is not None and str(cache.to_python()).strip():
+            continue
+        if any(CACHE_ACTION.match(s.uses or "") for s in place.siblings):
+            continue  # cached by hand with actions/cache
+        out.flag(
+            span(place.doc, place.step.node.get("uses") or place.step.node),
+            f"{action} installs without `cache: {kind}`: every run downloads every dependency "
+            "again",
+            fix=Fix(f"added cache: {kind}", "safe", partial(_add_cache, place, kind)),
+        )
+    out.figure = f"{out.checked - out.failed} of {out.checked} setup steps cache dependencies"
+
+
+def _installs_later(place: StepPlace, action: str) -> bool:
+    return any(s.run and INSTALLS[action].search(s.run) for s in place.later())
+
+
+def _add_cache(place: StepPlace, kind: str, context: FixContext) -> None:
+    patch = context.patch(place.doc)
+    given = place.step.node.get("with")
+    if given is None:
+        patch.insert_entry(place.step.node, "with", {"cache": kind}, after=("uses",))
+    else:
+        patch.insert_entry(given, "cache", kind)
+
+
+RULE = Rule(
+    id="missing-dependency-cache",
+    category="speed",
+    severity="low",
+    summary="setup-python or setup-node installs dependencies without `cache:`.",
+    docs=Docs(
+        what="Flags `actions/setup-python` and `actions/setup-node` steps without a `cache:` "
+        "input when a later step of the job installs packages (pip, poetry, pipenv, npm, yarn, "
+        "pnpm) and the repository has the file the cache is keyed on (a lock file, "
+        "`requirements.txt` or `pyproject.toml`). Jobs that cache with `actions/cache` are "
+        "left alone.",
+        why="Without a cache every run downloads every wheel and tarball again: minutes per "
+        "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "
+        "hour.",
+        example="- uses: actions/setup-python@v6\n  with:\n    python-version: '3.12'\n"
+        "- run: pip install -r requirements.txt",
+        instead="- uses: actions/setup-python@v6\n  with:\n    python-version: '3.12'\n"
+        "    cache: pip\n- run: pip install -r requirements.txt\n\n"
+        "`pitstop fix` picks the cache from the lock file it finds: poetry, pipenv or pip; "
+        "pnpm, yarn or npm.",
+    ),
+    check=check,
+    fixable="safe",
+)

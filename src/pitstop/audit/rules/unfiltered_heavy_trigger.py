@@ -1,0 +1,95 @@
+"""unfiltered-heavy-trigger: a workflow that runs tests on ``push`` or ``pull_request`` with no
+path filter, so a typo fixed in the README costs a full CI run."""
+
+from __future__ import annotations
+
+import re
+
+from pitstop.audit.jobs import runs_tests
+from pitstop.audit.repo import Repo, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.workflow.model import Job, Trigger, Workflow
+from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode
+
+EVENTS = ("push", "pull_request")
+# Jobs that decide for themselves what changed.
+CHANGE_DETECTION = re.compile(
+    r"dorny/paths-filter|tj-actions/changed-files|git\s+diff\s+[^\n]*--name-only"
+    r"|changed-files|paths-filter",
+    re.IGNORECASE,
+)
+
+
+def check(repo: Repo, out: Check) -> None:
+    for workflow in repo.workflows:
+        if not any(_heavy(job) for job in workflow.jobs.values()):
+            continue
+        if _detects_changes(workflow):
+            continue
+        for event in EVENTS:
+            trigger = workflow.triggers.get(event)
+            if trigger is None or _tags_only(trigger):
+                continue
+            out.checked += 1
+            if trigger.paths is not None or trigger.paths_ignore is not None:
+                continue
+            out.flag(
+                span(workflow.doc, _event_node(workflow, event)),
+                f"'{event}' runs the whole test suite on every change, including changes that "
+                "touch only documentation; add `paths-ignore` (docs/**, '**.md') or a "
+                "changed-files job",
+                confidence="medium",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} test triggers filter paths"
+
+
+def _heavy(job: Job) -> bool:
+    return runs_tests(job) or bool(job.services)
+
+
+def _detects_changes(workflow: Workflow) -> bool:
+    for job in workflow.jobs.values():
+        if any(CHANGE_DETECTION.search(f"{s.uses or ''}\n{s.run or ''}") for s in job.steps):
+            return True
+    return False
+
+
+def _tags_only(trigger: Trigger) -> bool:
+    return trigger.event == "push" and bool(trigger.tags) and trigger.branches is None
+
+
+def _event_node(workflow: Workflow, event: str) -> Node:
+    """The node that names ``event`` under ``on:``: its key, or the scalar in ``on: [a, b]``."""
+    root = workflow.doc.root
+    assert isinstance(root, MappingNode)
+    on = root.get("on")
+    if isinstance(on, MappingNode) and event in on.keys:
+        return on.keys[event]
+    if isinstance(on, SequenceNode):
+        for item in on.items:
+            if isinstance(item, ScalarNode) and item.value == event:
+                return item
+    return on if on is not None else root
+
+
+RULE = Rule(
+    id="unfiltered-heavy-trigger",
+    category="speed",
+    severity="low",
+    summary="Tests run on push or pull_request with no path filter.",
+    docs=Docs(
+        what="Flags `push` and `pull_request` triggers without `paths` or `paths-ignore` in "
+        "workflows whose jobs run tests or start services, unless a job decides what changed "
+        "itself (dorny/paths-filter, tj-actions/changed-files, `git diff --name-only`). "
+        "Tag-only pushes are exempt.",
+        why="A documentation change waits for, and pays for, the full suite: runner minutes, a "
+        "queue that delays real changes, and flaky tests that block a README fix.",
+        example="on:\n  push:\n    branches: [main]\n  pull_request:",
+        instead="on:\n  push:\n    branches: [main]\n    paths-ignore: ['docs/**', '**.md']\n"
+        "  pull_request:\n    paths-ignore: ['docs/**', '**.md']\n\nIf the workflow is a "
+        "required status check, a skipped run leaves the check pending and the pull request "
+        "blocked (GitHub's docs, 'Handling skipped but required checks'): filter inside the "
+        "workflow instead, with a job that detects changes and an `if:` on the heavy jobs.",
+    ),
+    check=check,
+)
