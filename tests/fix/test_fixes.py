@@ -369,6 +369,24 @@ CASES = [
         {},
         id="serial-flow-both",
     ),
+    # -- masked-test-failure -----------------------------------------------------------------------
+    pytest.param(
+        "masked-test-failure",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: pytest -q || true  # flaky\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: pytest -q  # flaky\n",
+        True,
+        {},
+        id="masked-or-true",
+    ),
+    pytest.param(
+        "masked-test-failure",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: mypy src\n"
+        "        continue-on-error: true\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - run: mypy src\n      - run: make\n",
+        True,
+        {},
+        id="masked-continue-on-error",
+    ),
     # -- deprecated-action-version ---------------------------------------------------------------
     pytest.param(
         "deprecated-action-version",

@@ -12,9 +12,9 @@ from tests.fix.helpers import PinSource
 from tests.gitrepo import tradedesk_repo
 
 ACTIONS = {
-    "actions/checkout": ("v4", "v4.2.2"),
-    "actions/setup-python": ("v5", "v5.3.0"),
-    "actions/upload-artifact": ("v4", "v4.4.3"),
+    "actions/checkout": ("v5", "v5.0.1"),
+    "actions/setup-python": ("v6", "v6.1.0"),
+    "actions/upload-artifact": ("v6", "v6.0.0"),
     "gitleaks/gitleaks-action": ("v2", "v2.3.7"),
 }
 
@@ -36,11 +36,11 @@ def test_fix_unsafe_clears_every_finding_and_the_pipeline_stays_green(
     shas = {name: pin_source.add(name, *tags) for name, tags in ACTIONS.items()}
 
     before = json.loads(pitstop("audit", "--format", "json", cwd=repo).stdout)
-    assert len(before["findings"]) == 33
+    assert len(before["findings"]) == 49
 
     fixed = pitstop("fix", "--unsafe", cwd=repo)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert "fixed 33 findings in 4 files" in fixed.stdout
+    assert "fixed 49 findings in 4 files" in fixed.stdout
     assert "not fixed" not in fixed.stdout
     assert "create the secret POSTGRES_PASSWORD" in fixed.stdout
     assert fixed.stdout.rstrip().endswith("0 findings remain")
@@ -49,7 +49,7 @@ def test_fix_unsafe_clears_every_finding_and_the_pipeline_stays_green(
     assert after.returncode == 0
     assert json.loads(after.stdout)["findings"] == []
     ci = (repo / ".github/workflows/ci.yml").read_text()
-    assert f"actions/checkout@{shas['actions/checkout']} # v4.2.2" in ci
+    assert f"actions/checkout@{shas['actions/checkout']} # v5.0.1" in ci
     assert "tradedesk-test" not in ci
     assert pitstop("fix", "--unsafe", "--dry-run", cwd=repo).stdout == ""  # nothing left to do
 

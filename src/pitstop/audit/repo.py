@@ -11,7 +11,14 @@ from functools import cached_property
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Job, Step, Workflow
 from pitstop.workflow.repository import find_action_files, find_workflow_files, load_file
-from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument, span_of
+from pitstop.workflow.yaml import (
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    YamlDocument,
+    span_of,
+)
 
 
 @dataclass(frozen=True)
@@ -134,3 +141,17 @@ def value_span(doc: YamlDocument, mapping: MappingNode, key: str) -> Span:
     """The span of the value under ``key`` (the mapping's start when it is absent)."""
     node = mapping.get(key)
     return span_of(doc.path, node if node is not None else mapping)
+
+
+def event_node(workflow: Workflow, event: str) -> Node:
+    """The node that names ``event`` under ``on:``: its key, or the scalar in ``on: [a, b]``."""
+    root = workflow.doc.root
+    assert isinstance(root, MappingNode)
+    on = root.get("on")
+    if isinstance(on, MappingNode) and event in on.keys:
+        return on.keys[event]
+    if isinstance(on, SequenceNode):
+        for item in on.items:
+            if isinstance(item, ScalarNode) and item.value == event:
+                return item
+    return on if on is not None else root

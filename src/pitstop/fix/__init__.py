@@ -74,6 +74,8 @@ def fix(
             result.originals.setdefault(path, doc.text)
         found = audit(repo, config, only)
         taken: dict[str, tuple[list[Edit], list[Change]]] = {}
+        failed: list[tuple[tuple[str, str, tuple[object, ...]], Finding, str]] = []
+        moved: set[tuple[str, int]] = set()  # where this round's fixes start
         for finding in found.findings:
             if finding.fix is None or (finding.fix.safety != "safe" and not unsafe):
                 continue
@@ -95,8 +97,7 @@ def fix(
                     if reason:
                         raise CannotFix(f"{reason}; left as it was")
             except CannotFix as error:
-                settled.add(key)
-                result.refused.append(Outcome(finding, str(error)))
+                failed.append((key, finding, str(error)))
                 continue
             settled.add(key)
             for patch in patches:
@@ -104,7 +105,14 @@ def fix(
                 edits += patch.edits
                 changes += patch.changes
             result.applied.append(Outcome(finding, finding.fix.title))
+            moved.add((finding.span.path, finding.span.start))
             result.todo += [t for t in context.todo if t not in result.todo]
+        # A fix that failed where another fix of this round edits (an unknown tag that a bump
+        # replaces) is tried again against the edited text; the others are refused.
+        for key, finding, reason in failed:
+            if (finding.span.path, finding.span.start) not in moved:
+                settled.add(key)
+                result.refused.append(Outcome(finding, reason))
         if not taken:
             result.remaining = found
             break

@@ -7,11 +7,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import SOFT_FAIL, commands, words
-from pitstop.fix.patch import CannotFix
+from pitstop.audit.scripts import words
+from pitstop.audit.softening import continue_on_error, run_step
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ SOFT_INPUTS = {
     "fail-on-error": "false",
 }
 BLOCKING_INPUTS = {"exit-code": "1", "fail-build": True, "soft_fail": False, "fail-on-error": True}
-EXIT_ZERO = re.compile(r"(--exit-zero|--exit-code[ =]0\b|--continue-on-error|--soft-fail)")
 
 
 def scanner(command: str) -> str | None:
@@ -66,74 +64,19 @@ def scanner(command: str) -> str | None:
     return None
 
 
+def _scan(command: str) -> str | None:
+    name = scanner(command)
+    return f"the {name} scan" if name else None
+
+
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
         if place.step.run:
-            _run_step(place, out)
+            run_step(place, out, _scan)
         elif place.step.uses and SCAN_ACTIONS.match(place.step.uses):
             out.checked += 1
             _blocking_action(place, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} security scans block the build"
-
-
-def _continue_on_error(place: StepPlace, out: Check, what: str) -> bool:
-    for node in (place.step.node, place.job.node if place.job else None):
-        if node is None:
-            continue
-        value = node.get("continue-on-error")
-        if value is not None and str(value.to_python()).lower() == "true":
-            out.flag(
-                span(place.doc, value),
-                f"{what} runs with continue-on-error: it can never fail",
-                fix=Fix(
-                    "removed continue-on-error",
-                    "unsafe",
-                    partial(_delete, place.doc, node, "continue-on-error"),
-                ),
-            )
-            return True
-    return False
-
-
-def _run_step(place: StepPlace, out: Check) -> None:
-    script = place.step.run or ""
-    node = place.step.node.get("run")
-    assert node is not None
-    lines = script.split("\n")
-    soft_shell = False
-    for command in commands(script):
-        if command.text.startswith("set +e"):
-            soft_shell = True
-        name = scanner(command.text)
-        if name is None:
-            continue
-        out.checked += 1
-        line = lines[command.line] if command.line < len(lines) else ""
-        rest = line[line.find(command.text) :] if command.text in line else command.text
-        rest = re.split(r";|&&", rest, maxsplit=1)[0]
-        soft = SOFT_FAIL.search(rest) or EXIT_ZERO.search(command.text)
-        if soft:
-            fragment = soft.group(0)
-            where = fragment_span(place.doc, node, command.text).start - node.start.offset
-            found = fragment_span(place.doc, node, fragment, after=max(0, where))
-            out.flag(
-                found,
-                f"'{fragment.strip()}' makes the {name} scan pass whatever it finds",
-                fix=Fix(
-                    f"removed '{fragment.strip()}' from the {name} scan",
-                    "unsafe",
-                    partial(_unsoften, place.doc, node, found.start),
-                )
-                if found.start != node.start.offset
-                else None,
-            )
-        elif soft_shell:
-            out.flag(
-                fragment_span(place.doc, node, "set +e"),
-                f"`set +e` lets the {name} scan fail without failing the step",
-            )
-        else:
-            _continue_on_error(place, out, f"the {name} scan")
 
 
 def _blocking_action(place: StepPlace, out: Check) -> None:
@@ -152,40 +95,13 @@ def _blocking_action(place: StepPlace, out: Check) -> None:
                     ),
                 )
                 return
-    _continue_on_error(place, out, str(place.step.uses))
-
-
-def _unsoften(doc: YamlDocument, node: Node, start: int, context: FixContext) -> None:
-    """Remove ``|| true`` (with the space before it, and an ``echo``'s words after it), or a
-    flag such as ``--exit-zero``; ``--exit-code 0`` becomes ``--exit-code 1``."""
-    text = doc.text
-    end_of_line = text.find("\n", start, node.end.offset)
-    line = text[start : node.end.offset if end_of_line < 0 else end_of_line]
-    patch = context.patch(doc)
-    code = re.match(r"--exit-code([ =])0\b", line)
-    if code:
-        patch.replace_fragment(node, start, start + len(code.group(0)), f"--exit-code{code[1]}1")
-        return
-    soft = SOFT_FAIL.match(line) or EXIT_ZERO.match(line)
-    if soft is None:
-        raise CannotFix("the soft-fail is not written where it was found")
-    length = len(soft.group(0).rstrip())
-    if soft.group(0).startswith("||") and "echo" in soft.group(0):
-        length = len(re.split(r";|&&|\|\||#", line[2:], maxsplit=1)[0].rstrip()) + 2
-    begin = start
-    while begin > node.start.offset and text[begin - 1] in " \t":
-        begin -= 1
-    patch.replace_fragment(node, begin, start + length, "")
+    continue_on_error(place, out, str(place.step.uses))
 
 
 def _block(doc: YamlDocument, node: Node, blocking: object, context: FixContext) -> None:
     if isinstance(node, ScalarNode) and isinstance(node.value, int) and blocking == "1":
         blocking = 1  # exit-code: 0 written as a number stays a number
     context.patch(doc).replace_scalar(node, blocking)
-
-
-def _delete(doc: YamlDocument, mapping: Node, key: str, context: FixContext) -> None:
-    context.patch(doc).delete_entry(mapping, key)
 
 
 RULE = Rule(

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import runs_tests
-from pitstop.audit.repo import Repo, span
+from pitstop.audit.jobs import is_deploy, runs_tests
+from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Trigger, Workflow
-from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 EVENTS = ("push", "pull_request")
 # Jobs that decide for themselves what changed.
@@ -24,6 +23,8 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         if not any(_heavy(job) for job in workflow.jobs.values()):
             continue
+        if any(is_deploy(job) for job in workflow.jobs.values()):
+            continue  # it runs to ship what was pushed, docs and all
         if _detects_changes(workflow):
             continue
         for event in EVENTS:
@@ -34,7 +35,7 @@ def check(repo: Repo, out: Check) -> None:
             if trigger.paths is not None or trigger.paths_ignore is not None:
                 continue
             out.flag(
-                span(workflow.doc, _event_node(workflow, event)),
+                span(workflow.doc, event_node(workflow, event)),
                 f"'{event}' runs the whole test suite on every change, including changes that "
                 "touch only documentation; add `paths-ignore` (docs/**, '**.md') or a "
                 "changed-files job",
@@ -58,20 +59,6 @@ def _tags_only(trigger: Trigger) -> bool:
     return trigger.event == "push" and bool(trigger.tags) and trigger.branches is None
 
 
-def _event_node(workflow: Workflow, event: str) -> Node:
-    """The node that names ``event`` under ``on:``: its key, or the scalar in ``on: [a, b]``."""
-    root = workflow.doc.root
-    assert isinstance(root, MappingNode)
-    on = root.get("on")
-    if isinstance(on, MappingNode) and event in on.keys:
-        return on.keys[event]
-    if isinstance(on, SequenceNode):
-        for item in on.items:
-            if isinstance(item, ScalarNode) and item.value == event:
-                return item
-    return on if on is not None else root
-
-
 RULE = Rule(
     id="unfiltered-heavy-trigger",
     category="speed",
@@ -81,7 +68,7 @@ RULE = Rule(
         what="Flags `push` and `pull_request` triggers without `paths` or `paths-ignore` in "
         "workflows whose jobs run tests or start services, unless a job decides what changed "
         "itself (dorny/paths-filter, tj-actions/changed-files, `git diff --name-only`). "
-        "Tag-only pushes are exempt.",
+        "Tag-only pushes and workflows that deploy are exempt.",
         why="A documentation change waits for, and pays for, the full suite: runner minutes, a "
         "queue that delays real changes, and flaky tests that block a README fix.",
         example="on:\n  push:\n    branches: [main]\n  pull_request:",

@@ -1,0 +1,124 @@
+"""coverage-not-enforced: coverage is measured but no threshold anywhere can fail the build.
+
+Where thresholds live: coverage.py's ``fail_under`` ([tool.coverage.report] in pyproject.toml,
+[coverage:report] in setup.cfg and tox.ini, [report] in .coveragerc) and pytest-cov's
+``--cov-fail-under``; Jest's ``coverageThreshold``; Vitest's ``coverage.thresholds``; nyc's and
+c8's ``check-coverage``."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from pitstop.audit.locate import fragment_span
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+
+
+@dataclass(frozen=True)
+class Ecosystem:
+    name: str
+    measures: re.Pattern[str]  # a command that measures coverage
+    files: re.Pattern[str]  # basenames of files that may hold a threshold
+    threshold: re.Pattern[str]  # a threshold, in a script or one of those files
+
+
+PYTHON = Ecosystem(
+    "Python",
+    re.compile(r"--cov(=\S*)?(?=\s|$)|\bcoverage\s+run\b"),
+    re.compile(
+        r"(pyproject\.toml|setup\.cfg|tox\.ini|\.coveragerc|pytest\.ini|noxfile\.py|Makefile)\Z"
+    ),
+    re.compile(
+        r"^\s*fail_under\s*=\s*(?P<a>[1-9]\d*(\.\d+)?)"
+        r"|--(cov-)?fail-under[= ](?P<b>[1-9]\d*(\.\d+)?)",
+        re.MULTILINE,
+    ),
+)
+JAVASCRIPT = Ecosystem(
+    "JavaScript",
+    re.compile(
+        r"\b(jest|vitest|react-scripts\s+test|npm\s+(run\s+)?test)\b[^\n;&|]*--coverage\b|\b(nyc|c8)\s"
+    ),
+    re.compile(
+        r"(package\.json|(jest|vitest|vite)\.config\.(js|ts|mjs|cjs|mts|cts|json)|\.nycrc(\.\w+)?|\.c8rc(\.\w+)?)\Z"
+    ),
+    re.compile(
+        r"coverageThreshold|\bthresholds\s*:|check-coverage\"?\s*[:=]\s*true|--check-coverage"
+    ),
+)
+
+
+def check(repo: Repo, out: Check) -> None:
+    thresholds: list[str] = []
+    for ecosystem in (PYTHON, JAVASCRIPT):
+        measured = [
+            (place, found)
+            for place in repo.steps()
+            if place.step.run
+            for found in [ecosystem.measures.search(place.step.run)]
+            if found is not None
+        ]
+        if not measured:
+            continue
+        out.checked += len(measured)
+        where = _threshold(repo, ecosystem, [p.step.run or "" for p, _ in measured])
+        if where:
+            thresholds.append(where)
+            continue
+        for place, found in measured:
+            node = place.step.node.get("run")
+            assert node is not None
+            out.flag(
+                fragment_span(place.doc, node, found.group(0).rstrip()),
+                f"{ecosystem.name} coverage is measured here but no threshold anywhere fails "
+                "the build when it drops",
+            )
+    if thresholds:
+        out.figure = "coverage threshold: " + "; ".join(thresholds)
+    elif out.checked:
+        out.figure = f"no coverage threshold for {out.checked} coverage measurements"
+
+
+def _threshold(repo: Repo, ecosystem: Ecosystem, scripts: list[str]) -> str | None:
+    """Where a threshold is set: 'fail_under 75 in pyproject.toml', or None."""
+    for script in scripts:
+        found = ecosystem.threshold.search(script)
+        if found:
+            return _describe(found, "the workflow")
+    for relative in repo.files:
+        if not ecosystem.files.search(posixpath.basename(relative)):
+            continue
+        text = repo.read(relative)
+        found = ecosystem.threshold.search(text or "")
+        if found:
+            return _describe(found, relative)
+    return None
+
+
+def _describe(found: re.Match[str], where: str) -> str:
+    value = found.groupdict().get("a") or found.groupdict().get("b")
+    return f"{value}% in {where}" if value else f"set in {where}"
+
+
+RULE = Rule(
+    id="coverage-not-enforced",
+    category="testing",
+    severity="medium",
+    summary="Coverage is measured but no threshold fails the build.",
+    docs=Docs(
+        what="Flags coverage measurements in workflows (pytest `--cov`, `coverage run`, "
+        "`jest --coverage`, `vitest --coverage`, nyc, c8) when no threshold exists for that "
+        "language anywhere: not in the command, not in pyproject.toml, setup.cfg, tox.ini, "
+        ".coveragerc, pytest.ini, and not in the Jest, Vitest, nyc or c8 configuration.",
+        why="A number nobody enforces only goes down. Without a threshold the report is "
+        "uploaded, the percentage drifts from 85 to 60 one pull request at a time, and the "
+        "plan's 'coverage gate' exists only in the plan.",
+        example="- run: pytest --cov=app --cov-report=xml",
+        instead="[tool.coverage.report]\nfail_under = 80\n\nin pyproject.toml (it holds "
+        "wherever tests run: CI, pre-commit, a laptop), or `--cov-fail-under=80`; "
+        "`coverageThreshold` in jest.config.js.",
+    ),
+    check=check,
+)

@@ -1,0 +1,111 @@
+"""gate-only-on-pull-requests: tests that run on pull requests but never on pushes to the
+default branch, so what is merged (the merge result, after other merges) is never tested.
+
+Source for the filters: GitHub's docs, "Workflow syntax: on.push.<branches|tags>": a push
+trigger that names only tags (or only branches) does not run for the other kind of ref."""
+
+from __future__ import annotations
+
+import re
+
+from pitstop.audit.jobs import runs_tests
+from pitstop.audit.repo import Repo, event_node, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.git import git
+from pitstop.workflow.filters import ref_filter
+from pitstop.workflow.model import Workflow
+
+PR_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+PR_ONLY_IF = re.compile(
+    r"github\.event_name\s*==\s*'pull_request(_target)?'|github\.event\.pull_request\b(?!\s*==)"
+    r"|github\.base_ref|github\.head_ref",
+)
+
+
+def check(repo: Repo, out: Check) -> None:
+    branches = _default_branches(repo, out.options.get("default-branch"))
+    on_push = [w for w in repo.workflows if _runs_on_push(w, branches)]
+    called_on_push = {
+        job.uses.removeprefix("./")
+        for workflow in on_push
+        for job in workflow.jobs.values()
+        if job.uses and job.uses.startswith("./")
+    }
+    tested_on_push = any(
+        runs_tests(job) and not _pull_request_only(str(job.if_ or ""))
+        for workflow in on_push
+        for job in workflow.jobs.values()
+    )
+    branch = " or ".join(branches)
+    for workflow in repo.workflows:
+        tests = [job for job in workflow.jobs.values() if runs_tests(job) and not job.uses]
+        if not tests:
+            continue
+        out.checked += 1
+        if any(w is workflow for w in on_push):
+            for job in tests:
+                if _pull_request_only(str(job.if_ or "")):
+                    out.flag(
+                        span(workflow.doc, job.node.get("if") or job.key),
+                        f"job '{job.id}' runs only for pull requests: pushes to {branch} skip it",
+                    )
+            continue
+        event = next((e for e in PR_EVENTS if e in workflow.triggers), None)
+        if event is None:
+            continue  # neither: scheduled or manual workflows are not gates
+        if repo.relative(workflow.path) in called_on_push or tested_on_push:
+            continue
+        out.flag(
+            span(workflow.doc, event_node(workflow, event)),
+            f"the tests of {repo.relative(workflow.path)} run on {event} only: nothing tests "
+            f"{branch} after a merge",
+        )
+    out.figure = f"{out.checked - out.failed} of {out.checked} test workflows also guard {branch}"
+
+
+def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:
+    push = workflow.triggers.get("push")
+    if push is None:
+        return False
+    if push.branches is None and push.branches_ignore is None and push.tags is not None:
+        return False  # tags only
+    if push.branches is None and push.branches_ignore is None and push.tags_ignore is not None:
+        return False
+    return any(
+        ref_filter("branch", push.branches, push.branches_ignore, name).runs for name in branches
+    )
+
+
+def _pull_request_only(condition: str) -> bool:
+    return bool(PR_ONLY_IF.search(condition)) and "push" not in condition
+
+
+def _default_branches(repo: Repo, configured: object) -> list[str]:
+    if configured:
+        return [str(configured)]
+    head = git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=repo.root)
+    return [head.rsplit("/", 1)[-1]] if head else ["main", "master"]
+
+
+RULE = Rule(
+    id="gate-only-on-pull-requests",
+    category="testing",
+    severity="medium",
+    summary="Tests run on pull requests but never on pushes to the default branch.",
+    docs=Docs(
+        what="Flags workflows whose jobs run tests (or measure coverage, or run E2E) on "
+        "`pull_request`, `pull_request_target` or `merge_group` only, when no workflow that "
+        "runs on pushes to the default branch runs tests or calls that workflow; and test "
+        "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
+        "The default branch is origin's HEAD, else main or master; option `default-branch` "
+        "sets it.",
+        why="A pull request is tested against the base it started from. Two pull requests "
+        "that pass alone can break together, and a direct push or an admin merge is never "
+        "tested at all: the default branch goes red and nobody is told, and the coverage gate "
+        "guards only what people chose to send through a pull request.",
+        example="on:\n  pull_request:\njobs:\n  test: …",
+        instead="on:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n  test: …",
+    ),
+    check=check,
+    options={"default-branch": ""},
+)

@@ -1,0 +1,113 @@
+"""Checks that cannot fail: ``|| true``, ``--exit-zero``, ``set +e`` or ``continue-on-error``
+around a command that is meant to block the build. Shared by the rules about security scans and
+about tests, which differ only in the commands they care about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from pitstop.audit.findings import Fix
+from pitstop.audit.locate import fragment_span
+from pitstop.audit.repo import StepPlace, span
+from pitstop.audit.scripts import SOFT_FAIL, commands
+from pitstop.fix.patch import CannotFix
+from pitstop.workflow.yaml import Node, YamlDocument
+
+if TYPE_CHECKING:
+    from pitstop.audit.rule import Check
+    from pitstop.fix.context import FixContext
+
+EXIT_ZERO = re.compile(r"(--exit-zero|--exit-code[ =]0\b|--continue-on-error|--soft-fail)")
+
+
+def continue_on_error(place: StepPlace, out: Check, subject: str) -> bool:
+    """Flag ``continue-on-error: true`` on the step or its job; whether it was there."""
+    for node in (place.step.node, place.job.node if place.job else None):
+        if node is None:
+            continue
+        value = node.get("continue-on-error")
+        if value is not None and str(value.to_python()).lower() == "true":
+            out.flag(
+                span(place.doc, value),
+                f"{subject} runs with continue-on-error: it can never fail",
+                fix=Fix(
+                    "removed continue-on-error",
+                    "unsafe",
+                    partial(_delete, place.doc, node, "continue-on-error"),
+                ),
+            )
+            return True
+    return False
+
+
+def run_step(place: StepPlace, out: Check, classify: Callable[[str], str | None]) -> None:
+    """Each command of the step's script that ``classify`` names (``the bandit scan``), checked
+    for a soft-fail on its own line, an earlier ``set +e``, or continue-on-error."""
+    script = place.step.run or ""
+    node = place.step.node.get("run")
+    assert node is not None
+    lines = script.split("\n")
+    soft_shell = False
+    for command in commands(script):
+        if command.text.startswith("set +e"):
+            soft_shell = True
+        subject = classify(command.text)
+        if subject is None:
+            continue
+        out.checked += 1
+        line = lines[command.line] if command.line < len(lines) else ""
+        rest = line[line.find(command.text) :] if command.text in line else command.text
+        rest = re.split(r";|&&", rest, maxsplit=1)[0]
+        soft = SOFT_FAIL.search(rest) or EXIT_ZERO.search(command.text)
+        if soft:
+            fragment = soft.group(0)
+            where = fragment_span(place.doc, node, command.text).start - node.start.offset
+            found = fragment_span(place.doc, node, fragment, after=max(0, where))
+            out.flag(
+                found,
+                f"'{fragment.strip()}' makes {subject} pass whatever it finds",
+                fix=Fix(
+                    f"removed '{fragment.strip()}' from {subject}",
+                    "unsafe",
+                    partial(_unsoften, place.doc, node, found.start),
+                )
+                if found.start != node.start.offset
+                else None,
+            )
+        elif soft_shell:
+            out.flag(
+                fragment_span(place.doc, node, "set +e"),
+                f"`set +e` lets {subject} fail without failing the step",
+            )
+        else:
+            continue_on_error(place, out, subject)
+
+
+def _unsoften(doc: YamlDocument, node: Node, start: int, context: FixContext) -> None:
+    """Remove ``|| true`` (with the space before it, and an ``echo``'s words after it), or a
+    flag such as ``--exit-zero``; ``--exit-code 0`` becomes ``--exit-code 1``."""
+    text = doc.text
+    end_of_line = text.find("\n", start, node.end.offset)
+    line = text[start : node.end.offset if end_of_line < 0 else end_of_line]
+    patch = context.patch(doc)
+    code = re.match(r"--exit-code([ =])0\b", line)
+    if code:
+        patch.replace_fragment(node, start, start + len(code.group(0)), f"--exit-code{code[1]}1")
+        return
+    soft = SOFT_FAIL.match(line) or EXIT_ZERO.match(line)
+    if soft is None:
+        raise CannotFix("the soft-fail is not written where it was found")
+    length = len(soft.group(0).rstrip())
+    if soft.group(0).startswith("||") and "echo" in soft.group(0):
+        length = len(re.split(r";|&&|\|\||#", line[2:], maxsplit=1)[0].rstrip()) + 2
+    begin = start
+    while begin > node.start.offset and text[begin - 1] in " \t":
+        begin -= 1
+    patch.replace_fragment(node, begin, start + length, "")
+
+
+def _delete(doc: YamlDocument, mapping: Node, key: str, context: FixContext) -> None:
+    context.patch(doc).delete_entry(mapping, key)
