@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.workflow.model import Job
+from pitstop.workflow.model import Job, Step
 
 DEPLOY = re.compile(
     r"\b(deploy|release|publish|rollout|kubectl\s+apply|helm\s+(upgrade|install)|terraform\s+apply"
@@ -41,3 +41,31 @@ def runs_tests(job: Job) -> bool:
     return any(s.run and TESTS.search(s.run) for s in job.steps) or bool(
         re.search(r"\btests?\b", f"{job.id} {job.name or ''}", re.IGNORECASE)
     )
+
+
+# A step that rolls a service out (publishing a package or an image is not one).
+SERVICE_DEPLOY = re.compile(
+    r"\b(deploy|rollout|kubectl\s+(apply|set\s+image)|helm\s+(upgrade|install)"
+    r"|terraform\s+apply|flyctl\s+deploy|serverless\s+deploy|gcloud\s+run\s+deploy"
+    r"|aws\s+ecs\s+update-service|az\s+webapp\s+deploy|cap\s+\w+\s+deploy)\b",
+    re.IGNORECASE,
+)
+SERVICE_DEPLOY_ACTIONS = re.compile(
+    r"(deploy|ecs-deploy|k8s-deploy|kubernetes|helm|vercel|netlify|heroku|cloudflare/wrangler"
+    r"|azure/webapps|google-github-actions/deploy)",
+    re.IGNORECASE,
+)
+
+
+def deploy_steps(job: Job) -> list[Step]:
+    """The steps that roll out a service: a deploy script or command, or a deploy action."""
+    return [
+        s
+        for s in job.steps
+        if (s.run and SERVICE_DEPLOY.search(s.run) and not _rollback_only(s.run))
+        or (s.uses and SERVICE_DEPLOY_ACTIONS.search(s.uses.partition("@")[0]))
+    ]
+
+
+def _rollback_only(script: str) -> bool:
+    return bool(re.search(r"rollback|roll\s+back|rollout\s+undo", script, re.IGNORECASE))

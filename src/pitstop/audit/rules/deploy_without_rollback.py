@@ -1,0 +1,68 @@
+"""deploy-without-rollback: a deploy with no way back when it fails."""
+
+from __future__ import annotations
+
+import re
+
+from pitstop.audit.jobs import deploy_steps
+from pitstop.audit.repo import Repo, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.workflow.model import Job, Workflow
+
+ROLLBACK = re.compile(
+    r"rollback|roll[\s-]back|rollout\s+undo|helm\s+rollback|--atomic\b|revert|previous\s+release"
+    r"|canary|blue[\s-]green|circuit[\s-]breaker|pitstop\s+canary",
+    re.IGNORECASE,
+)
+FAILURE = re.compile(r"\bfailure\s*\(\s*\)")
+
+
+def check(repo: Repo, out: Check) -> None:
+    for workflow, job in repo.jobs():
+        if job.uses:
+            continue
+        steps = deploy_steps(job)
+        if not steps:
+            continue
+        out.checked += 1
+        if _rolls_back(workflow, job):
+            continue
+        deploy = steps[0]
+        out.flag(
+            span(workflow.doc, deploy.node.get("run") or deploy.node.get("uses") or deploy.node),
+            f"job '{job.id}' deploys with no rollback: when the release fails its checks, the "
+            "broken version stays live until someone acts",
+        )
+    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs can roll back"
+
+
+def _rolls_back(workflow: Workflow, job: Job) -> bool:
+    """A rollback step or command in the job (usually ``if: failure()``), an atomic or canary
+    deploy, or a job after it that runs on failure."""
+    for step in job.steps:
+        if ROLLBACK.search(f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"):
+            return True
+    for later in workflow.jobs.values():
+        if job.id in workflow.with_needs(later.needs) and FAILURE.search(str(later.if_ or "")):
+            return True
+    return False
+
+
+RULE = Rule(
+    id="deploy-without-rollback",
+    category="delivery",
+    severity="medium",
+    summary="A deploy job has no rollback.",
+    docs=Docs(
+        what="Flags deploy jobs with no way back: no rollback step or command (`helm "
+        "rollback`, `kubectl rollout undo`, a script's `--rollback`), no atomic, blue-green or "
+        "canary deploy, and no job that needs the deploy and runs `if: failure()`.",
+        why="When the health check after a deploy fails, the pipeline goes red and the broken "
+        "release keeps serving. Restoring the last good version is then a manual, stressed "
+        "task; written down in the workflow it is one step that runs itself.",
+        example="- run: ./deploy.sh production\n- run: ./smoke.sh",
+        instead="- run: ./deploy.sh production\n- run: ./smoke.sh\n- name: Roll back\n"
+        "  if: failure()\n  run: ./deploy.sh production --rollback",
+    ),
+    check=check,
+)

@@ -1,0 +1,91 @@
+"""untested-migrations: the repository has database migrations, and no job runs them up, down
+and up again."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pitstop.audit.locate import fragment_span
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.errors import Span
+from pitstop.workflow.model import Job
+
+MIGRATION_FILES = re.compile(
+    r"(^|/)(alembic|migrations)/versions/[^/]+\.py$|(^|/)migrations/(?!__init__\.py$)[^/]+\.(py|sql)$"
+    r"|(^|/)db/migrate/[^/]+\.rb$|(^|/)prisma/migrations/[^/]+/migration\.sql$"
+    r"|(^|/)V\d+(\.\d+)*__[^/]+\.sql$|\.up\.sql$"
+)
+UP = re.compile(
+    r"alembic\s+upgrade|\bmigrate(\.py)?\s+up\b|manage\.py\s+migrate(?!\s+\w+\s+zero)\b"
+    r"|prisma\s+migrate\s+(deploy|dev)|flyway\s+migrate|knex\s+migrate:latest"
+    r"|(rails|rake)\s+db:migrate\b|goose\s+[^\n]*\bup\b|dbmate\s+up|sqlx\s+migrate\s+run"
+    r"|yoyo\s+apply|\bmigrate\s+-path\s+[^\n]*\bup\b"
+)
+DOWN = re.compile(
+    r"alembic\s+downgrade|\bmigrate(\.py)?\s+down\b|manage\.py\s+migrate\s+\w+\s+zero"
+    r"|flyway\s+undo|knex\s+migrate:rollback|(rails|rake)\s+db:rollback|goose\s+[^\n]*\bdown\b"
+    r"|dbmate\s+(down|rollback)|sqlx\s+migrate\s+revert|yoyo\s+rollback"
+    r"|\bmigrate\s+-path\s+[^\n]*\bdown\b"
+)
+
+
+def check(repo: Repo, out: Check) -> None:
+    migrations = [f for f in repo.files if MIGRATION_FILES.search(f)]
+    if not migrations:
+        return
+    out.checked += 1
+    first_up: Span | None = None
+    for workflow, job in repo.jobs():
+        if _up_down_up(job):
+            out.figure = f"job '{job.id}' runs {len(migrations)} migration files up, down and up"
+            return
+        for step in job.steps:
+            found = UP.search(step.run or "")
+            node = step.node.get("run")
+            if found and node is not None and first_up is None:
+                first_up = fragment_span(workflow.doc, node, found.group(0))
+    if first_up is not None:
+        out.flag(
+            first_up,
+            "migrations run up only: no job runs them down and up again, so a broken "
+            "downgrade is found during an incident",
+        )
+    else:
+        path = os.path.join(repo.root, migrations[0])
+        out.flag(
+            Span(os.path.normpath(path), 1, 1, 1, 1, 0, 0),
+            f"{len(migrations)} migration files, and no job applies them: a migration that "
+            "fails on a real database is found by the deploy",
+        )
+    out.figure = f"{len(migrations)} migration files not run up, down and up"
+
+
+def _up_down_up(job: Job) -> bool:
+    script = "\n".join(s.run or "" for s in job.steps)
+    up = UP.search(script)
+    down = DOWN.search(script, up.end()) if up else None
+    return bool(down and UP.search(script, down.end()))
+
+
+RULE = Rule(
+    id="untested-migrations",
+    category="delivery",
+    severity="medium",
+    summary="Database migrations are never run up, down and up in CI.",
+    docs=Docs(
+        what="When the repository holds migrations (Alembic, Django, Rails, Prisma, Flyway, "
+        "golang-migrate, dbmate, sqlx, Knex, or `*.up.sql` files), flags it unless one job "
+        "runs them up, then down, then up again against a database. Points at the first "
+        "`upgrade` a job runs, or at the first migration file when nothing runs them.",
+        why="The downgrade is the rollback plan for a schema change, and the one path nobody "
+        "runs until the deploy has failed. Up-down-up finds the missing `DROP`, the "
+        "irreversible data migration and the migration that is not idempotent while they are "
+        "still cheap to fix.",
+        example="- run: alembic upgrade head\n- run: pytest",
+        instead="services:\n  postgres: …\nsteps:\n  - run: alembic upgrade head\n"
+        "  - run: alembic downgrade base\n  - run: alembic upgrade head",
+    ),
+    check=check,
+)
