@@ -109,6 +109,22 @@ class Repo:
         found.update({a.path: a.doc for a in self.actions})
         return found
 
+    def anchor(self) -> Span | None:
+        """Where a finding about the whole repository points: the ``on:`` of the first workflow
+        that runs for pull requests (else pushes, else any), the natural place to add a job;
+        None when there is no workflow."""
+        for event in ("pull_request", "push", None):
+            for workflow in sorted(self.workflows, key=lambda w: w.path):
+                if event is None or event in workflow.triggers:
+                    root = workflow.doc.root
+                    if isinstance(root, MappingNode):
+                        return span_of(workflow.path, root.keys.get("on") or root)
+        return None
+
+    def file_span(self, relative: str) -> Span:
+        """The start of a file of the repository, for findings about the file as a whole."""
+        return Span(os.path.normpath(os.path.join(self.root, relative)), 1, 1, 1, 1, 0, 0)
+
     # -- files -----------------------------------------------------------------------------------
 
     @cached_property

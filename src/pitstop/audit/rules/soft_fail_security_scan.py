@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import words
+from pitstop.audit.scanners import SCAN_ACTIONS, scanner
 from pitstop.audit.softening import continue_on_error, run_step
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
-SCANNERS = frozenset(
-    {
-        "pip-audit",
-        "pip_audit",
-        "safety",
-        "bandit",
-        "semgrep",
-        "trivy",
-        "grype",
-        "gitleaks",
-        "trufflehog",
-        "osv-scanner",
-        "zizmor",
-        "snyk",
-        "checkov",
-        "njsscan",
-    }
-)
-SCAN_ACTIONS = re.compile(
-    r"^(aquasecurity/trivy-action|anchore/scan-action|gitleaks/gitleaks-action"
-    r"|trufflesecurity/trufflehog|returntocorp/semgrep-action|semgrep/semgrep-action"
-    r"|google/osv-scanner-action|pypa/gh-action-pip-audit|zizmorcore/zizmor-action"
-    r"|snyk/actions|github/codeql-action/analyze|bridgecrewio/checkov-action)",
-    re.IGNORECASE,
-)
 # with: inputs that turn an action's findings into a pass
 SOFT_INPUTS = {
     "exit-code": "0",
@@ -49,19 +23,6 @@ SOFT_INPUTS = {
     "fail-on-error": "false",
 }
 BLOCKING_INPUTS = {"exit-code": "1", "fail-build": True, "soft_fail": False, "fail-on-error": True}
-
-
-def scanner(command: str) -> str | None:
-    said = words(command)
-    for index, word in enumerate(said):
-        name = word.rsplit("/", 1)[-1]
-        if name in SCANNERS:
-            return name
-        if name in ("npm", "pnpm", "yarn") and index + 1 < len(said) and said[index + 1] == "audit":
-            return f"{name} audit"
-        if name not in ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo"):
-            return None
-    return None
 
 
 def _scan(command: str) -> str | None:

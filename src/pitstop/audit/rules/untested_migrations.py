@@ -3,7 +3,6 @@ and up again."""
 
 from __future__ import annotations
 
-import os
 import re
 
 from pitstop.audit.locate import fragment_span
@@ -53,9 +52,8 @@ def check(repo: Repo, out: Check) -> None:
             "downgrade is found during an incident",
         )
     else:
-        path = os.path.join(repo.root, migrations[0])
         out.flag(
-            Span(os.path.normpath(path), 1, 1, 1, 1, 0, 0),
+            repo.file_span(migrations[0]),
             f"{len(migrations)} migration files, and no job applies them: a migration that "
             "fails on a real database is found by the deploy",
         )

@@ -1,0 +1,67 @@
+"""missing-sast: source code that no static security analysis reads."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.scanners import SAST, scans
+
+SOURCE = {".py": "Python", ".js": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript"}
+RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S|ALL)[\"']", re.DOTALL)
+RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
+
+
+def check(repo: Repo, out: Check) -> None:
+    languages = sorted(
+        {SOURCE[ext] for f in repo.files if (ext := posixpath.splitext(f)[1]) in SOURCE}
+    )
+    where = repo.anchor()
+    if not languages or where is None:
+        return
+    out.checked += 1
+    tools = sorted({name for _, name, kinds in scans(repo) if SAST in kinds})
+    if _ruff_security(repo):
+        tools.append("ruff (flake8-bandit rules)")
+    if tools:
+        out.figure = f"source analysed by {', '.join(tools)}"
+        return
+    out.flag(
+        where,
+        f"no static security analysis of the {' and '.join(languages)} code: add CodeQL, "
+        "semgrep or bandit",
+    )
+    out.figure = "no static security analysis"
+
+
+def _ruff_security(repo: Repo) -> bool:
+    runs = any(RUFF_RUNS.search(f"{p.step.run or ''} {p.step.uses or ''}") for p in repo.steps())
+    if not runs:
+        return False
+    for name in ("pyproject.toml", "ruff.toml", ".ruff.toml"):
+        text = repo.read(name)
+        if text and RUFF_SECURITY.search(text):
+            return True
+    return False
+
+
+RULE = Rule(
+    id="missing-sast",
+    category="security",
+    severity="low",
+    summary="No static security analysis of the source code.",
+    docs=Docs(
+        what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
+        "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
+        "ruff with the flake8-bandit (`S`) rules selected.",
+        why="SQL built with f-strings, `subprocess(shell=True)` on a request parameter, "
+        "`yaml.load`, disabled TLS verification: the mistakes that become incidents are "
+        "patterns a scanner knows and a reviewer misses on a Friday afternoon.",
+        example="jobs:\n  lint:\n    steps:\n      - run: ruff check .   # without the S rules",
+        instead="jobs:\n  sast:\n    steps:\n      - run: pipx run bandit -r src -ll\n\n"
+        'or `[tool.ruff.lint] select = [..., "S"]`, or github/codeql-action.',
+    ),
+    check=check,
+)

@@ -1,0 +1,96 @@
+"""Security scanners and what each scans: dependencies, secrets, source code (SAST) or images.
+Shared by the rule that checks scans can fail and the rules that check a kind of scan exists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pitstop.audit.repo import Repo, StepPlace
+from pitstop.audit.scripts import commands, words
+
+DEPENDENCIES, SECRETS, SAST, IMAGES = "dependencies", "secrets", "sast", "images"
+
+# A command's program name -> what it scans.
+COMMANDS: dict[str, frozenset[str]] = {
+    "pip-audit": frozenset({DEPENDENCIES}),
+    "pip_audit": frozenset({DEPENDENCIES}),
+    "safety": frozenset({DEPENDENCIES}),
+    "osv-scanner": frozenset({DEPENDENCIES}),
+    "bandit": frozenset({SAST}),
+    "semgrep": frozenset({SAST}),
+    "njsscan": frozenset({SAST}),
+    "gitleaks": frozenset({SECRETS}),
+    "trufflehog": frozenset({SECRETS}),
+    "detect-secrets": frozenset({SECRETS}),
+    "ggshield": frozenset({SECRETS}),
+    "trivy": frozenset({DEPENDENCIES, SECRETS, IMAGES}),
+    "grype": frozenset({DEPENDENCIES, IMAGES}),
+    "snyk": frozenset({DEPENDENCIES, SAST, IMAGES}),
+    "checkov": frozenset({SAST}),
+    "zizmor": frozenset({SAST}),
+}
+PACKAGE_AUDITS = ("npm", "pnpm", "yarn")  # `npm audit`: dependencies
+# An action (owner/repo[/path], lower case, prefix) -> what it scans.
+ACTIONS: dict[str, frozenset[str]] = {
+    "aquasecurity/trivy-action": frozenset({DEPENDENCIES, SECRETS, IMAGES}),
+    "anchore/scan-action": frozenset({DEPENDENCIES, IMAGES}),
+    "gitleaks/gitleaks-action": frozenset({SECRETS}),
+    "trufflesecurity/trufflehog": frozenset({SECRETS}),
+    "returntocorp/semgrep-action": frozenset({SAST}),
+    "semgrep/semgrep-action": frozenset({SAST}),
+    "google/osv-scanner-action": frozenset({DEPENDENCIES}),
+    "pypa/gh-action-pip-audit": frozenset({DEPENDENCIES}),
+    "zizmorcore/zizmor-action": frozenset({SAST}),
+    "snyk/actions": frozenset({DEPENDENCIES, SAST, IMAGES}),
+    "github/codeql-action/analyze": frozenset({SAST}),
+    "bridgecrewio/checkov-action": frozenset({SAST}),
+    "actions/dependency-review-action": frozenset({DEPENDENCIES}),
+    "docker/scout-action": frozenset({IMAGES, DEPENDENCIES}),
+}
+SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", re.IGNORECASE)
+_WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")
+
+
+def scanner(command: str) -> str | None:
+    """The scanner a command runs (``bandit``, ``npm audit``), or None."""
+    said = words(command)
+    if said[:2] in (["docker", "run"], ["podman", "run"]):  # the scanner's image
+        for word in said[2:]:
+            image = word.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+            if not word.startswith("-") and image in COMMANDS:
+                return image
+        return None
+    for index, word in enumerate(said):
+        name = word.rsplit("/", 1)[-1]
+        if name in COMMANDS:
+            return name
+        if name in PACKAGE_AUDITS and index + 1 < len(said) and said[index + 1] == "audit":
+            return f"{name} audit"
+        if name not in _WRAPPERS:
+            return None
+    return None
+
+
+def kinds_of(name: str) -> frozenset[str]:
+    if name.endswith(" audit"):
+        return frozenset({DEPENDENCIES})
+    return COMMANDS.get(name, frozenset())
+
+
+def scans(repo: Repo) -> Iterator[tuple[StepPlace, str, frozenset[str]]]:
+    """Every scan in the repository's workflows and actions: where, which tool, what kinds."""
+    for place in repo.steps():
+        uses = (place.step.uses or "").partition("@")[0].lower()
+        if uses:
+            for action, kinds in ACTIONS.items():
+                if uses.startswith(action):
+                    yield place, action, kinds
+        for command in commands(place.step.run or ""):
+            name = scanner(command.text)
+            if name:
+                yield place, name, kinds_of(name)
+
+
+def scanned_kinds(repo: Repo) -> set[str]:
+    return {kind for _, _, kinds in scans(repo) for kind in kinds}
