@@ -9,12 +9,16 @@ from pitstop.workflow.yaml import Node, YamlDocument, span_of
 
 def offset_span(doc: YamlDocument, start: int, end: int) -> Span:
     """The span of ``doc.text[start:end]``."""
-    text = doc.text
+    return text_span(doc.path, doc.text, start, end)
+
+
+def text_span(path: str, text: str, start: int, end: int) -> Span:
+    """The span of ``text[start:end]`` in the file at ``path`` (any text file, not only YAML)."""
     line = text.count("\n", 0, start) + 1
     column = start - (text.rfind("\n", 0, start) + 1) + 1
     end_line = text.count("\n", 0, end) + 1
     end_column = end - (text.rfind("\n", 0, end) + 1) + 1
-    return Span(doc.path, line, column, end_line, end_column, start, end)
+    return Span(path, line, column, end_line, end_column, start, end)
 
 
 def fragment_span(doc: YamlDocument, node: Node, fragment: str, after: int = 0) -> Span:

@@ -1,0 +1,56 @@
+"""stale-workflow-doc: a document names a workflow file that does not exist."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pitstop.audit.locate import text_span
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+
+DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
+# `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
+MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
+
+
+def check(repo: Repo, out: Check) -> None:
+    existing = {os.path.basename(w.path) for w in repo.workflows}
+    existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
+    for relative in repo.files:
+        if not relative.lower().endswith(DOC_SUFFIXES) or relative.startswith(".pitstop/"):
+            continue
+        text = repo.read(relative)
+        if not text:
+            continue
+        for found in MENTION.finditer(text):
+            out.checked += 1
+            name = found.group(1)
+            if name in existing:
+                continue
+            path = os.path.normpath(os.path.join(repo.root, relative))
+            out.flag(
+                text_span(path, text, found.start(1), found.end(1)),
+                f"{relative} names the workflow {name}, which does not exist",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
+
+
+RULE = Rule(
+    id="stale-workflow-doc",
+    category="documentation",
+    severity="low",
+    summary="A document names a workflow file that does not exist.",
+    docs=Docs(
+        what="Flags mentions of `.github/workflows/<file>` and workflow badge or run links "
+        "(`…/actions/workflows/<file>/badge.svg`) in Markdown, reStructuredText, AsciiDoc and "
+        "text documents when the file is not in the repository.",
+        why="A renamed workflow leaves a README that sends people to a file that is gone and "
+        "a badge that shows 'no status' forever; the docs stop being trusted about the "
+        "pipeline at all.",
+        example="README.md: ![CI](https://github.com/acme/api/actions/workflows/test.yml/"
+        "badge.svg)   # the workflow is ci.yml now",
+        instead="![CI](https://github.com/acme/api/actions/workflows/ci.yml/badge.svg)",
+    ),
+    check=check,
+)

@@ -1,0 +1,76 @@
+"""undocumented-secret: a secret the workflows read that no document names, so the next person
+to set up a fork, an environment or a new repository cannot know it is needed."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from pitstop.audit.locate import offset_span
+from pitstop.audit.repo import Repo
+from pitstop.audit.rule import Check, Docs, Rule
+
+SECRET = re.compile(r"\bsecrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\bsecrets\s*\[\s*'([^']+)'\s*\]")
+PROVIDED = frozenset({"GITHUB_TOKEN"})  # GitHub creates it for every run
+DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
+DOC_NAMES = re.compile(r"(^|/)(\.env\.(example|sample|template)|env\.example)$")
+
+
+def check(repo: Repo, out: Check) -> None:
+    documented = _documented(repo)
+    seen: set[str] = set()
+    for _, doc in sorted(repo.documents.items()):
+        for found in SECRET.finditer(doc.text):
+            name = found.group(1) or found.group(2)
+            if name.upper() in PROVIDED or name in seen or _in_comment(doc.text, found.start()):
+                continue
+            seen.add(name)
+            out.checked += 1
+            if name in documented:
+                continue
+            out.flag(
+                offset_span(doc, found.start(), found.end()),
+                f"secret {name} is not named in any README, docs page or .env.example: whoever "
+                "sets up the next environment will not know to create it",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} secrets documented"
+
+
+def _documented(repo: Repo) -> set[str]:
+    """Every name a document mentions, and the secrets reusable workflows declare."""
+    names: set[str] = set()
+    for relative in repo.files:
+        if relative.lower().endswith(DOC_SUFFIXES) or DOC_NAMES.search(relative):
+            if posixpath.basename(relative).lower() in ("license.txt", "requirements.txt"):
+                continue
+            names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", repo.read(relative) or ""))
+    for workflow in repo.workflows:
+        call = workflow.triggers.get("workflow_call")
+        if call is not None:
+            names.update(name for name, spec in call.secrets.items() if spec.get("description"))
+    return names
+
+
+def _in_comment(text: str, offset: int) -> bool:
+    line = text[text.rfind("\n", 0, offset) + 1 : offset]
+    return line.lstrip().startswith("#")
+
+
+RULE = Rule(
+    id="undocumented-secret",
+    category="documentation",
+    severity="low",
+    summary="A secret the workflows use is named in no document.",
+    docs=Docs(
+        what="Flags the first use of each `secrets.NAME` (other than GITHUB_TOKEN) whose name "
+        "appears in no Markdown, reStructuredText, AsciiDoc or text document of the "
+        "repository, nor in an `.env.example`, nor as a described `workflow_call` secret.",
+        why="Secrets live in settings no one can read back. When a fork, a new environment or "
+        "a disaster recovery needs them, the workflow fails with an empty value at the step "
+        "that uses it, and someone reverse-engineers the list from YAML.",
+        example="env:\n  PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}   # named nowhere else",
+        instead="docs/ci.md:\n\n| Secret | Used by | How to create it |\n| --- | --- | --- |\n"
+        "| PYPI_TOKEN | release.yml | a PyPI API token scoped to the project |",
+    ),
+    check=check,
+)
