@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "markdown", "github"]),
     default="text",
     show_default=True,
-    help="How to print the findings and the scorecard.",
+    help="How to print the findings and the scorecard: text for a terminal, json, sarif (2.1.0, "
+    "for code scanning), markdown (a job summary or pull-request comment), github (annotations).",
 )
 @click.option(
     "--fail-on",
@@ -79,6 +80,20 @@ def command(
         from pitstop.report.audit import render_json
 
         click.echo(render_json(result))
+    elif output == "sarif":
+        from pitstop.report.sarif import render_sarif
+
+        click.echo(
+            render_sarif(result, root, [known[r] for r in rules] if rules else known.values())
+        )
+    elif output == "markdown":
+        from pitstop.report.markdown import render_markdown
+
+        click.echo(render_markdown(result, root), nl=False)
+    elif output == "github":
+        from pitstop.report.annotations import render_annotations
+
+        click.echo(render_annotations(result, root), nl=False)
     else:
         from pitstop.report.audit import render_text
 

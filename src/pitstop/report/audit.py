@@ -64,11 +64,11 @@ def render_text(result: AuditResult, texts: dict[str, str], colour: bool = False
     return "\n".join(out)
 
 
-def _number(value: float | None) -> str:
+def number_text(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}"
 
 
-def _gap(row: Row) -> str:
+def gap_text(row: Row) -> str:
     if row.score is None:
         return "-"
     if row.gap == 0:
@@ -82,16 +82,16 @@ def render_scorecard(card: Scorecard) -> list[str]:
         rows.append(
             (
                 row.category.capitalize(),
-                _number(row.score),
-                _number(row.target),
-                _gap(row),
+                number_text(row.score),
+                number_text(row.target),
+                gap_text(row),
                 str(row.findings),
             )
         )
     overall_gap = (
         "-" if card.overall is None else f"{max(0.0, round(card.target - card.overall, 1)):.1f}"
     )
-    rows.append(("Overall", _number(card.overall), _number(card.target), overall_gap, ""))
+    rows.append(("Overall", number_text(card.overall), number_text(card.target), overall_gap, ""))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for index, cells in enumerate(rows):

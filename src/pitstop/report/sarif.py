@@ -1,0 +1,125 @@
+"""An audit as SARIF 2.1.0, for GitHub code scanning (``github/codeql-action/upload-sarif``).
+
+Each rule is a ``reportingDescriptor`` with its docs as help and, in ``properties``, the
+``security-severity`` GitHub ranks by (critical above 9.0, high 7.0-8.9, medium 4.0-6.9, low
+below 4.0; GitHub's docs, "SARIF support for code scanning") and the ``security`` tag for rules
+of that category. Paths are relative to the audited folder (``%SRCROOT%``); columns count Unicode
+code points, as pitstop's spans do."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from pitstop import __version__
+from pitstop.audit import AuditResult
+from pitstop.audit.findings import Finding
+from pitstop.audit.rule import Rule
+
+LEVELS = {"high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0"}
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def render_sarif(result: AuditResult, root: str, rules: Iterable[Rule]) -> str:
+    descriptors = [_descriptor(rule) for rule in rules]
+    index = {d["id"]: n for n, d in enumerate(descriptors)}
+    for finding in result.findings:  # other linters' rules, merged into the report
+        if finding.rule not in index:
+            index[finding.rule] = len(descriptors)
+            descriptors.append({"id": finding.rule, "name": finding.rule})
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pitstop",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/pitstop/",
+                        "rules": descriptors,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _directory_uri(os.path.abspath(root))}},
+                "columnKind": "unicodeCodePoints",
+                "results": _results(result.findings, root, index),
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    docs = rule.docs
+    text = f"{docs.what}\n\n{docs.why}\n\nExample:\n{docs.example}\n\nUse instead:\n{docs.instead}"
+    markdown = (
+        f"{docs.what}\n\n**Why it matters.** {docs.why}\n\n**Example**\n\n```yaml\n"
+        f"{docs.example}\n```\n\n**Use instead**\n\n```yaml\n{docs.instead}\n```"
+    )
+    tags = [rule.category]  # rules of the security category carry GitHub's "security" tag
+    return {
+        "id": rule.id,
+        "name": "".join(part.capitalize() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": docs.what},
+        "help": {"text": text, "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "tags": tags,
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "precision": "high",
+        },
+    }
+
+
+def _results(findings: list[Finding], root: str, index: dict[str, int]) -> list[dict[str, Any]]:
+    """Each finding, fingerprinted by rule, file, message and which occurrence of those three it
+    is: stable when lines move, distinct for the same message twice in a file."""
+    seen: dict[tuple[str, str, str], int] = {}
+    results = []
+    for finding in findings:
+        relative = os.path.relpath(finding.span.path, root).replace(os.sep, "/")
+        key = (finding.rule, relative, finding.message)
+        seen[key] = seen.get(key, 0) + 1
+        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()[:32]
+        results.append(_result(finding, relative, index[finding.rule], digest))
+    return results
+
+
+def _result(finding: Finding, relative: str, rule_index: int, digest: str) -> dict[str, Any]:
+    span = finding.span
+    region: dict[str, Any] = {"startLine": span.line, "startColumn": span.column}
+    if span.end > span.start:
+        region.update(endLine=span.end_line, endColumn=span.end_column)
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": relative, "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            }
+        ],
+        "partialFingerprints": {"pitstopFinding/v1": digest},
+        "properties": {
+            "category": finding.category,
+            "confidence": finding.confidence,
+            "source": finding.source,
+        },
+    }
+
+
+def _directory_uri(path: str) -> str:
+    uri = "file://" + "/".join(
+        part.replace("%", "%25").replace(" ", "%20")
+        for part in path.replace(os.sep, "/").split("/")
+    )
+    return uri if uri.endswith("/") else uri + "/"
