@@ -168,3 +168,38 @@ def test_explain_prints_the_four_parts() -> None:
     proc = audit("--explain", "nope")
     assert proc.returncode == 2
     assert "no rule 'nope'" in proc.stderr
+
+
+def test_a_baseline_hides_known_findings_and_shows_new_ones(tmp_path: Path) -> None:
+    root = repo(tmp_path, WAITS)
+    saved = tmp_path / "baseline.json"
+    rules = ("--rule", "sleep-for-readiness", "--fail-on", "medium")
+    write = audit(str(root), "--write-baseline", str(saved), *rules)
+    assert write.returncode == 0, write.stderr
+    assert "saved 1 findings" in write.stderr
+    assert json.loads(saved.read_text())["findings"][0]["rule"] == "sleep-for-readiness"
+    quiet = audit(str(root), "--baseline", str(saved), "--format", "json", *rules)
+    assert json.loads(quiet.stdout)["findings"] == []
+    assert quiet.returncode == 0  # the known medium finding no longer fails the build
+    # Lines move: still known. A second sleep 10 in the same file: new.
+    workflow = root / ".github" / "workflows" / "ci.yml"
+    workflow.write_text("# a comment that moves every line\n" + WAITS + "      - run: sleep 10\n")
+    again = audit(str(root), "--baseline", str(saved), "--format", "json", *rules)
+    assert [f["line"] for f in json.loads(again.stdout)["findings"]] == [16]
+    assert again.returncode == 1
+
+
+def test_a_broken_baseline_is_input_error_with_its_place(tmp_path: Path) -> None:
+    root = repo(tmp_path, WAITS)
+    bad = tmp_path / "baseline.json"
+    bad.write_text('{"findings": [\n  {"fingerprint": 1}\n]}\n')
+    proc = audit(str(root), "--baseline", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:1:1: not a pitstop baseline" in proc.stderr
+    bad.write_text('{"findings": [\n  oops\n]}\n')
+    proc = audit(str(root), "--baseline", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:2:3: the baseline is not JSON" in proc.stderr
+    missing = audit(str(root), "--baseline", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "cannot read the baseline" in missing.stderr
+    assert "Traceback" not in proc.stderr + missing.stderr

@@ -39,6 +39,16 @@ if TYPE_CHECKING:
     help="Exit 1 when a finding at or above this severity remains (default: high).",
 )
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not in this baseline (written by --write-baseline).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Save the current findings as the baseline FILE and exit 0.",
+)
 @click.option("--explain", metavar="ID", help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 def command(
@@ -46,6 +56,8 @@ def command(
     output: str,
     fail_on: str | None,
     rules: tuple[str, ...],
+    baseline: str | None,
+    write_baseline: str | None,
     explain: str | None,
     list_rules: bool,
 ) -> None:
@@ -76,6 +88,27 @@ def command(
     for problem in repo.problems:
         click.echo(f"pitstop: {problem}", err=True)
     result = audit(repo, config, rules)
+    if write_baseline is not None:
+        from pitstop.audit.baseline import write_baseline as save
+
+        try:
+            saved = save(write_baseline, result.findings, root)
+        except OSError as error:
+            click.echo(f"pitstop: {write_baseline}: cannot write: {error.strerror}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
+        click.echo(f"pitstop: saved {saved} findings to {write_baseline}", err=True)
+        raise SystemExit(EXIT_USAGE if repo.problems else EXIT_OK)
+    known_count = 0
+    if baseline is not None:
+        from pitstop.audit.baseline import apply_baseline
+
+        try:
+            split = apply_baseline(baseline, result.findings, root)
+        except PitstopError as error:
+            click.echo(f"pitstop: {error}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
+        result.findings = split.new
+        known_count = len(split.known)
     if output == "json":
         from pitstop.report.audit import render_json
 
@@ -99,6 +132,8 @@ def command(
 
         texts = {path: doc.text for path, doc in repo.documents.items()}
         click.echo(render_text(result, texts, colour=sys.stdout.isatty()))
+    if known_count:
+        click.echo(f"pitstop: {known_count} findings in the baseline not shown", err=True)
     if repo.problems:
         raise SystemExit(EXIT_USAGE)
     threshold = severity_rank(fail_on or config.fail_on or "high")

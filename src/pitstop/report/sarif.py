@@ -8,7 +8,6 @@ code points, as pitstop's spans do."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from typing import Any
 
 from pitstop import __version__
 from pitstop.audit import AuditResult
+from pitstop.audit.baseline import fingerprints
 from pitstop.audit.findings import Finding
 from pitstop.audit.rule import Rule
 
@@ -77,17 +77,17 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
 
 
 def _results(findings: list[Finding], root: str, index: dict[str, int]) -> list[dict[str, Any]]:
-    """Each finding, fingerprinted by rule, file, message and which occurrence of those three it
-    is: stable when lines move, distinct for the same message twice in a file."""
-    seen: dict[tuple[str, str, str], int] = {}
-    results = []
-    for finding in findings:
-        relative = os.path.relpath(finding.span.path, root).replace(os.sep, "/")
-        key = (finding.rule, relative, finding.message)
-        seen[key] = seen.get(key, 0) + 1
-        digest = hashlib.sha256("\0".join((*key, str(seen[key]))).encode()).hexdigest()[:32]
-        results.append(_result(finding, relative, index[finding.rule], digest))
-    return results
+    """Each finding with the fingerprint baselines use: stable when lines move, distinct for the
+    same message twice in a file."""
+    return [
+        _result(
+            finding,
+            os.path.relpath(finding.span.path, root).replace(os.sep, "/"),
+            index[finding.rule],
+            digest,
+        )
+        for finding, digest in fingerprints(findings, root)
+    ]
 
 
 def _result(finding: Finding, relative: str, rule_index: int, digest: str) -> dict[str, Any]:
