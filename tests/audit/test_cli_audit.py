@@ -4,21 +4,11 @@ ignores, settings, exit codes and bad input."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.audit.cli import audit
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "tradedesk"
-
-
-def audit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "audit", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=60,
-    )
 
 
 def repo(tmp_path: Path, workflow: str, **files: str) -> Path:

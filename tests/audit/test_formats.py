@@ -8,18 +8,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pitstop.audit import audit
+from pitstop.audit import audit as run_rules
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.repo import Repo
 from pitstop.report.markdown import render_markdown
+from tests.audit.cli import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tradedesk"
@@ -27,16 +26,6 @@ EXAMPLE = ROOT / "examples" / "tradedesk"
 # the package from npm.
 SDK = ROOT / ".ci" / "cache" / "microsoft-jest-sarif-1.0.0-beta.0.tgz"
 SCHEMA_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
-
-
-def run_audit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "audit", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +45,7 @@ def sarif_schema() -> dict[str, Any]:
 def test_sarif_validates_against_the_sarif_2_1_0_schema(sarif_schema: dict[str, Any]) -> None:
     import jsonschema
 
-    proc = run_audit(str(EXAMPLE), "--format", "sarif")
+    proc = audit(str(EXAMPLE), "--format", "sarif")
     assert proc.returncode == 1, proc.stderr
     log = json.loads(proc.stdout)
     jsonschema.Draft4Validator(sarif_schema).validate(log)
@@ -94,7 +83,7 @@ def test_sarif_with_no_findings_is_valid_too(sarif_schema: dict[str, Any], tmp_p
     (tmp_path / ".github" / "workflows" / "w.yml").write_text(
         "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps: [{run: echo hi}]\n"
     )
-    proc = run_audit(str(tmp_path), "--format", "sarif", "--rule", "missing-timeout")
+    proc = audit(str(tmp_path), "--format", "sarif", "--rule", "missing-timeout")
     log = json.loads(proc.stdout)
     jsonschema.Draft4Validator(sarif_schema).validate(log)
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["missing-timeout"]
@@ -102,7 +91,7 @@ def test_sarif_with_no_findings_is_valid_too(sarif_schema: dict[str, Any], tmp_p
 
 
 def test_markdown_has_the_scorecard_and_every_finding() -> None:
-    proc = run_audit(str(EXAMPLE), "--format", "markdown")
+    proc = audit(str(EXAMPLE), "--format", "markdown")
     assert proc.returncode == 1
     text = proc.stdout
     assert text.startswith("## pitstop audit\n\n| Category | Current | Target | Gap | Findings |")
@@ -115,7 +104,7 @@ def test_markdown_has_the_scorecard_and_every_finding() -> None:
 
 
 def test_markdown_stays_under_the_limit_and_says_what_it_left_out() -> None:
-    result = audit(Repo.load(str(EXAMPLE)), AuditConfig())
+    result = run_rules(Repo.load(str(EXAMPLE)), AuditConfig())
     text = render_markdown(result, str(EXAMPLE), limit=4000)
     assert len(text.encode("utf-16-le")) // 2 <= 4000
     shown = len(re.findall(r"^\| (🔴|🟠|🔵)", text, re.MULTILINE))
@@ -126,7 +115,7 @@ def test_markdown_stays_under_the_limit_and_says_what_it_left_out() -> None:
 
 
 def test_github_annotations_keep_to_ten_per_level_and_count_the_rest() -> None:
-    proc = run_audit(str(EXAMPLE), "--format", "github")
+    proc = audit(str(EXAMPLE), "--format", "github")
     lines = proc.stdout.splitlines()
     levels = [line.split(" ", 1)[0] for line in lines]
     assert levels.count("::error") == 10
@@ -146,5 +135,5 @@ def test_annotation_messages_and_properties_are_escaped(tmp_path: Path) -> None:
     (tmp_path / ".github" / "workflows" / "a,b.yml").write_text(
         "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps: [{run: echo hi}]\n"
     )
-    proc = run_audit(str(tmp_path), "--format", "github", "--rule", "missing-timeout")
+    proc = audit(str(tmp_path), "--format", "github", "--rule", "missing-timeout")
     assert proc.stdout.startswith("::warning file=.github/workflows/a%2Cb.yml,line=3,col=3,")
