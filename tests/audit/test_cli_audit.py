@@ -193,3 +193,11 @@ def test_a_broken_baseline_is_input_error_with_its_place(tmp_path: Path) -> None
     missing = audit(str(root), "--baseline", str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and "cannot read the baseline" in missing.stderr
     assert "Traceback" not in proc.stderr + missing.stderr
+
+
+def test_a_finding_in_a_document_gets_its_code_frame(tmp_path: Path) -> None:
+    root = repo(tmp_path, WAITS, **{"README.md": "# x\nSee .github/workflows/gone.yml\n"})
+    proc = audit(str(root), "--rule", "stale-workflow-doc")
+    assert "  2:23  low    stale-workflow-doc  README.md names the workflow gone.yml" in proc.stdout
+    assert "    2 | See .github/workflows/gone.yml\n" in proc.stdout
+    assert "      |                       ^^^^^^^^\n" in proc.stdout

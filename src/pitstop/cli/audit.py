@@ -131,6 +131,10 @@ def command(
         from pitstop.report.audit import render_text
 
         texts = {path: doc.text for path, doc in repo.documents.items()}
+        for finding in result.findings:  # a README, a lock file: findings outside workflows
+            path = finding.span.path
+            if path not in texts:
+                texts[path] = repo.read(repo.relative(path)) or ""
         click.echo(render_text(result, texts, colour=sys.stdout.isatty()))
     if known_count:
         click.echo(f"pitstop: {known_count} findings in the baseline not shown", err=True)
