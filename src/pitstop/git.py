@@ -31,11 +31,17 @@ def head_sha(cwd: str = ".") -> str | None:
     return git("rev-parse", "HEAD", cwd=cwd)
 
 
+def remote_default_branch(cwd: str = ".") -> str | None:
+    """``origin``'s default branch, when the clone knows it (``refs/remotes/origin/HEAD``)."""
+    remote_head = git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=cwd)
+    return remote_head.rsplit("/", 1)[-1] if remote_head else None
+
+
 def default_branch(cwd: str = ".") -> str:
     """``origin``'s default branch when known, else ``main`` or ``master`` if present."""
-    remote_head = git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=cwd)
-    if remote_head:
-        return remote_head.rsplit("/", 1)[-1]
+    remote = remote_default_branch(cwd)
+    if remote:
+        return remote
     for name in ("main", "master"):
         if git("rev-parse", "--verify", "--quiet", f"refs/heads/{name}", cwd=cwd):
             return name

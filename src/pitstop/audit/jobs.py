@@ -43,6 +43,9 @@ def runs_tests(job: Job) -> bool:
     )
 
 
+# A command that restores the previous release.
+ROLLS_BACK = re.compile(r"rollback|roll[\s-]back|rollout\s+undo", re.IGNORECASE)
+
 # A step that rolls a service out (publishing a package or an image is not one).
 SERVICE_DEPLOY = re.compile(
     r"\b(deploy|rollout|kubectl\s+(apply|set\s+image)|helm\s+(upgrade|install)"
@@ -68,4 +71,4 @@ def deploy_steps(job: Job) -> list[Step]:
 
 
 def _rollback_only(script: str) -> bool:
-    return bool(re.search(r"rollback|roll\s+back|rollout\s+undo", script, re.IGNORECASE))
+    return bool(ROLLS_BACK.search(script))

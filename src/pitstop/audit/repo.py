@@ -20,6 +20,8 @@ from pitstop.workflow.yaml import (
     span_of,
 )
 
+DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
+
 
 @dataclass(frozen=True)
 class StepPlace:
@@ -65,6 +67,7 @@ class Repo:
     workflows: list[Workflow] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     problems: list[PitstopError] = field(default_factory=list)
+    _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # read() by path
 
     @classmethod
     def load(cls, root: str, texts: Mapping[str, str] | None = None) -> Repo:
@@ -134,13 +137,21 @@ class Repo:
 
         return tree_files(self.root)
 
+    @cached_property
+    def documentation(self) -> list[str]:
+        """The files people read: Markdown, reStructuredText, AsciiDoc and text documents."""
+        return [f for f in self.files if f.lower().endswith(DOC_SUFFIXES)]
+
     def read(self, relative: str) -> str | None:
-        """A text file's contents, or None when it is missing or not text."""
-        try:
-            with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
-                return handle.read()
-        except (OSError, UnicodeDecodeError):
-            return None
+        """A text file's contents, or None when it is missing or not text; each file is read
+        once however many rules ask."""
+        if relative not in self._read:
+            try:
+                with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
+                    self._read[relative] = handle.read()
+            except (OSError, UnicodeDecodeError):
+                self._read[relative] = None
+        return self._read[relative]
 
 
 def span(doc: YamlDocument, node: Node) -> Span:

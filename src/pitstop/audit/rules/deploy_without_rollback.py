@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import deploy_steps
+from pitstop.audit.jobs import ROLLS_BACK, deploy_steps
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Workflow
 
+# A rollback command, or a deploy that can undo itself (atomic, canary, blue-green).
 ROLLBACK = re.compile(
-    r"rollback|roll[\s-]back|rollout\s+undo|helm\s+rollback|--atomic\b|revert|previous\s+release"
-    r"|canary|blue[\s-]green|circuit[\s-]breaker|pitstop\s+canary",
+    ROLLS_BACK.pattern + r"|--atomic\b|revert|previous\s+release"
+    r"|canary|blue[\s-]green|circuit[\s-]breaker",
     re.IGNORECASE,
 )
 FAILURE = re.compile(r"\bfailure\s*\(\s*\)")

@@ -11,7 +11,7 @@ import re
 from pitstop.audit.jobs import runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.git import git
+from pitstop.git import remote_default_branch
 from pitstop.workflow.filters import ref_filter
 from pitstop.workflow.model import Workflow
 
@@ -83,8 +83,8 @@ def _pull_request_only(condition: str) -> bool:
 def _default_branches(repo: Repo, configured: object) -> list[str]:
     if configured:
         return [str(configured)]
-    head = git("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD", cwd=repo.root)
-    return [head.rsplit("/", 1)[-1]] if head else ["main", "master"]
+    remote = remote_default_branch(repo.root)
+    return [remote] if remote else ["main", "master"]
 
 
 RULE = Rule(

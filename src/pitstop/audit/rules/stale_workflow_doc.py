@@ -9,7 +9,6 @@ from pitstop.audit.locate import text_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 
-DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
 # `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
 MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
 
@@ -17,9 +16,7 @@ MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?m
 def check(repo: Repo, out: Check) -> None:
     existing = {os.path.basename(w.path) for w in repo.workflows}
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
-    for relative in repo.files:
-        if not relative.lower().endswith(DOC_SUFFIXES) or relative.startswith(".pitstop/"):
-            continue
+    for relative in repo.documentation:
         text = repo.read(relative)
         if not text:
             continue

@@ -12,7 +12,6 @@ from pitstop.audit.rule import Check, Docs, Rule
 
 SECRET = re.compile(r"\bsecrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\bsecrets\s*\[\s*'([^']+)'\s*\]")
 PROVIDED = frozenset({"GITHUB_TOKEN"})  # GitHub creates it for every run
-DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
 DOC_NAMES = re.compile(r"(^|/)(\.env\.(example|sample|template)|env\.example)$")
 
 
@@ -39,11 +38,11 @@ def check(repo: Repo, out: Check) -> None:
 def _documented(repo: Repo) -> set[str]:
     """Every name a document mentions, and the secrets reusable workflows declare."""
     names: set[str] = set()
-    for relative in repo.files:
-        if relative.lower().endswith(DOC_SUFFIXES) or DOC_NAMES.search(relative):
-            if posixpath.basename(relative).lower() in ("license.txt", "requirements.txt"):
-                continue
-            names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", repo.read(relative) or ""))
+    examples = [f for f in repo.files if DOC_NAMES.search(f)]
+    for relative in repo.documentation + examples:
+        if posixpath.basename(relative).lower() in ("license.txt", "requirements.txt"):
+            continue
+        names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", repo.read(relative) or ""))
     for workflow in repo.workflows:
         call = workflow.triggers.get("workflow_call")
         if call is not None:

@@ -164,6 +164,21 @@ async def wait_until(check: Any, timeout: float, what: str) -> None:
     raise ServiceError(f"{what} was not ready after {timeout:g} s")
 
 
+async def spawn(
+    argv: list[str], log_path: str, user: int | None = None
+) -> asyncio.subprocess.Process:
+    """``argv`` in its own process group, as ``user``, its output appended to ``log_path``."""
+    with open(log_path, "ab") as log:
+        return await asyncio.create_subprocess_exec(
+            *argv,
+            stdout=log,
+            stderr=log,
+            stdin=asyncio.subprocess.DEVNULL,
+            user=user,
+            start_new_session=True,
+        )
+
+
 async def launch(
     spec: ServiceSpec,
     provider: str,
@@ -178,15 +193,7 @@ async def launch(
 ) -> Running:
     """Start a server in its own process group, logging to ``log_path``, and wait until
     ``ready()``; stopping it ends the group and removes ``home``."""
-    with open(log_path, "ab") as log:
-        server = await asyncio.create_subprocess_exec(
-            *argv,
-            stdout=log,
-            stderr=log,
-            stdin=asyncio.subprocess.DEVNULL,
-            user=user,
-            start_new_session=True,
-        )
+    server = await spawn(argv, log_path, user)
 
     async def stop() -> None:
         await end_group(server.pid, grace=grace)

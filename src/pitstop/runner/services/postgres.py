@@ -8,12 +8,11 @@ need the password; the server listens on 127.0.0.1 at the mapped host port.
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 from typing import TYPE_CHECKING
 
-from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch
+from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch, spawn
 from pitstop.runner.services.binaries import (
     find_on_path,
     private_folder,
@@ -48,16 +47,7 @@ def find_binaries(preference: str) -> tuple[str, str] | None:
 
 
 async def _run(argv: list[str], user: int | None, log_path: str) -> int:
-    with open(log_path, "ab") as log:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            stdout=log,
-            stderr=log,
-            stdin=asyncio.subprocess.DEVNULL,
-            user=user,
-            start_new_session=True,
-        )
-        return await proc.wait()
+    return await (await spawn(argv, log_path, user)).wait()
 
 
 async def start(job: JobRun, spec: ServiceSpec) -> Running:
