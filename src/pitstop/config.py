@@ -18,6 +18,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
+SECTIONS = ("audit",)  # the tables pitstop reads
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def load_settings(root: str = ".") -> Settings:
     own = os.path.join(root, ".pitstop.toml")
     if os.path.isfile(own):
         text, data = _read(own)
-        return Settings(data, own, text)
+        return _known(Settings(data, own, text), "")
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
         text, data = _read(pyproject)
@@ -56,8 +57,17 @@ def load_settings(root: str = ".") -> Settings:
         table = tool.get("pitstop", {}) if isinstance(tool, dict) else {}
         if not isinstance(table, dict):
             raise PitstopError("[tool.pitstop] must be a table", Span.file_start(pyproject))
-        return Settings(table, pyproject, text)
+        return _known(Settings(table, pyproject, text), "tool.pitstop.")
     return Settings({}, None)
+
+
+def _known(settings: Settings, prefix: str) -> Settings:
+    """Settings whose every table pitstop reads: a misplaced one is an error, not ignored."""
+    for name in settings.table:
+        if name not in SECTIONS:
+            known = ", ".join(f"[{prefix}{s}]" for s in SECTIONS)
+            raise settings.error(f"unknown table [{prefix}{name}] (pitstop reads {known})", name)
+    return settings
 
 
 def _read(path: str) -> tuple[str, dict[str, Any]]:

@@ -1,7 +1,8 @@
 """``[tool.pitstop.audit]``: rules to disable, severities to change, rule options, score targets.
 
 [tool.pitstop.audit]
-disable = ["long-inline-script"]
+disable = ["long-inline-script", "zizmor/self-repository"]
+with = ["zizmor"]  # other linters to run on every audit, as --with does
 fail-on = "medium"
 severity = { missing-timeout = "high" }
 targets = { security = 9.5, overall = 9 }
@@ -20,7 +21,7 @@ from pitstop.audit.findings import CATEGORIES, SEVERITIES
 from pitstop.config import Settings
 
 DEFAULT_TARGET = 9.0
-_KEYS = frozenset({"disable", "fail-on", "severity", "targets", "rules"})
+_KEYS = frozenset({"disable", "fail-on", "severity", "targets", "rules", "with"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class AuditConfig:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     targets: Mapping[str, float] = field(default_factory=dict)
     fail_on: str | None = None
+    linters: tuple[str, ...] = ()  # run with every audit, as --with names them
 
     def target(self, category: str) -> float:
         return self.targets.get(category, DEFAULT_TARGET)
@@ -45,8 +47,14 @@ def audit_config(settings: Settings, rules: Mapping[str, Mapping[str, Any]]) -> 
                 key,
             )
 
-    def known_rule(rule: str) -> str:
-        if rule not in rules:
+    from pitstop.audit.linters import linters
+
+    known_linters = linters()
+
+    def known_rule(rule: str, foreign: bool = True) -> str:
+        """A pitstop rule, or (where ``foreign``) a linter's: ``zizmor/artipacked``."""
+        linter, slash, own = rule.partition("/")
+        if rule not in rules and not (foreign and slash and own and linter in known_linters):
             raise settings.error(f"unknown rule '{rule}'", rule)
         return rule
 
@@ -70,7 +78,7 @@ def audit_config(settings: Settings, rules: Mapping[str, Mapping[str, Any]]) -> 
         targets[category] = float(value)
     options: dict[str, dict[str, Any]] = {}
     for rule, given in _table(settings, table, "rules").items():
-        known_rule(rule)
+        known_rule(rule, foreign=False)
         if not isinstance(given, dict):
             raise settings.error(f"[rules.{rule}] must be a table", rule)
         for name in given:
@@ -83,12 +91,20 @@ def audit_config(settings: Settings, rules: Mapping[str, Mapping[str, Any]]) -> 
     fail_on = table.get("fail-on")
     if fail_on is not None and fail_on not in (*SEVERITIES, "none"):
         raise settings.error("fail-on must be low, medium, high or none", "fail-on")
+    chosen = table.get("with", [])
+    if not isinstance(chosen, list) or not all(isinstance(n, str) for n in chosen):
+        raise settings.error("with must be a list of linter names", "with")
+    for name in chosen:
+        if name not in known_linters:
+            known = ", ".join(sorted(known_linters))
+            raise settings.error(f"unknown linter '{name}' (known: {known})", name)
     return AuditConfig(
         disable=frozenset(known_rule(r) for r in disable),
         severity=severity,
         options=options,
         targets=targets,
         fail_on=fail_on,
+        linters=tuple(chosen),
     )
 
 

@@ -49,6 +49,7 @@ class Finding:
     message: str
     span: Span
     source: str = "pitstop"  # or the linter whose finding this is
+    help: str = ""  # where a linter documents the rule
     fix: Fix | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:

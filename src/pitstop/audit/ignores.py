@@ -1,6 +1,7 @@
 """Inline ignores: ``# pitstop: ignore[rule-id] reason`` on the offending line, or on the line of
 a key that encloses it (the step's ``- name:``, the ``run:`` key, the job's key), silences that
-rule there. Several ids may be given, comma-separated."""
+rule there. Several ids may be given, comma-separated; another linter's rules are named as the
+report names them (``zizmor/artipacked``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from pitstop.audit.findings import Finding
 from pitstop.workflow.yaml import MappingNode, Node, SequenceNode, YamlDocument
 
-_IGNORE = re.compile(r"#\s*pitstop:\s*ignore\[([A-Za-z0-9_,\s-]+)\]")
+_IGNORE = re.compile(r"#\s*pitstop:\s*ignore\[([A-Za-z0-9_,/\s-]+)\]")
 
 
 def ignore_comments(text: str) -> dict[int, set[str]]:

@@ -29,3 +29,26 @@ def fragment_span(doc: YamlDocument, node: Node, fragment: str, after: int = 0) 
     if found < 0:
         return span_of(doc.path, node)
     return offset_span(doc, found, found + len(fragment))
+
+
+class Lines:
+    """A text's line starts, to turn another tool's ``line:column`` (1-based, in characters)
+    into a span with offsets."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.starts = [0]
+        for line in text.split("\n")[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def offset(self, line: int, column: int) -> int:
+        """Where ``line:column`` is in the text; positions past the text are held at its end."""
+        if line > len(self.starts):
+            return len(self.text)
+        return min(self.starts[max(line, 1) - 1] + max(column, 1) - 1, len(self.text))
+
+    def span(self, line: int, column: int, end_line: int, end_column: int) -> Span:
+        start = self.offset(line, column)
+        end = max(start, self.offset(end_line, end_column))
+        return Span(self.path, line, column, end_line, end_column, start, end)

@@ -62,6 +62,14 @@ class Check:
         )
 
     @property
+    def id(self) -> str:
+        return self.rule.id
+
+    @property
+    def category(self) -> str:
+        return self.rule.category
+
+    @property
     def failed(self) -> int:
         """Things that failed: one per finding, never more than were checked."""
         return min(len({(f.span.path, f.span.start) for f in self.findings}), self.checked)

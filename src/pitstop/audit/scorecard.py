@@ -4,15 +4,17 @@ A rule that checked N things of which F failed passes (N - F) / N. A category's 
 the mean pass rate of its rules, weighted by severity (high 3, medium 2, low 1); rules that found
 nothing to check do not count. The overall score is the mean of the category scores. Each row keeps
 the figures users track ("98 of 104 uses: pinned") and how many findings stand behind it.
+Another linter run with ``--with`` counts as one more rule in each category it covers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from pitstop.audit.config import AuditConfig
-from pitstop.audit.findings import CATEGORIES, severity_rank
-from pitstop.audit.rule import Check
+from pitstop.audit.findings import CATEGORIES, Finding, severity_rank
 
 WEIGHTS = {"low": 1.0, "medium": 2.0, "high": 3.0}
 
@@ -39,10 +41,29 @@ class Scorecard:
     figures: dict[str, str] = field(default_factory=dict)  # rule id -> figure
 
 
-def score(checks: list[Check], config: AuditConfig) -> Scorecard:
+class Scored(Protocol):
+    """What the scorecard reads of a rule's check (or of another linter's run)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def checked(self) -> int: ...
+    @property
+    def failed(self) -> int: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def figure(self) -> str: ...
+
+
+def score(checks: Sequence[Scored], config: AuditConfig) -> Scorecard:
     rows = []
     for category in CATEGORIES:
-        mine = [c for c in checks if c.rule.category == category]
+        mine = [c for c in checks if c.category == category]
         weighed = [(WEIGHTS[c.severity], 1 - c.failed / c.checked) for c in mine if c.checked]
         value = None
         if weighed:
@@ -54,5 +75,5 @@ def score(checks: list[Check], config: AuditConfig) -> Scorecard:
         rows.append(Row(category, value, config.target(category), len(findings), worst, figures))
     scored = [r.score for r in rows if r.score is not None]
     overall = round(sum(scored) / len(scored), 1) if scored else None
-    by_rule = {c.rule.id: c.figure for c in checks if c.figure and c.checked}
+    by_rule = {c.id: c.figure for c in checks if c.figure and c.checked}
     return Scorecard(tuple(rows), overall, config.target("overall"), by_rule)

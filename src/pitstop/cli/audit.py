@@ -40,6 +40,14 @@ if TYPE_CHECKING:
 )
 @click.option("--rule", "rules", multiple=True, metavar="ID", help="Run only these rules.")
 @click.option(
+    "--with",
+    "linters",
+    multiple=True,
+    metavar="NAMES",
+    help="Also run these linters, comma-separated (zizmor, actionlint), and merge their "
+    "findings into the report and the scorecard; each must be installed (pitstop[lint]).",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Report only findings not in this baseline (written by --write-baseline).",
@@ -56,6 +64,7 @@ def command(
     output: str,
     fail_on: str | None,
     rules: tuple[str, ...],
+    linters: tuple[str, ...],
     baseline: str | None,
     write_baseline: str | None,
     explain: str | None,
@@ -76,6 +85,7 @@ def command(
             )
         raise SystemExit(EXIT_OK)
     config = setup(root, rules, known)
+    chosen = _linters(linters, config.linters)
 
     from pitstop.audit import audit
     from pitstop.audit.findings import severity_rank
@@ -87,7 +97,11 @@ def command(
         raise SystemExit(EXIT_USAGE)
     for problem in repo.problems:
         click.echo(f"pitstop: {problem}", err=True)
-    result = audit(repo, config, rules)
+    try:
+        result = audit(repo, config, rules, chosen)
+    except PitstopError as error:  # a linter named by --with is missing or failed
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     if write_baseline is not None:
         from pitstop.audit.baseline import write_baseline as save
 
@@ -161,6 +175,24 @@ def setup(root: str, rules: tuple[str, ...], known: Mapping[str, Rule]) -> Audit
     except PitstopError as error:
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
+
+
+def _linters(given: tuple[str, ...], configured: tuple[str, ...]) -> list[str]:
+    """The linters to run: the settings' ``with``, then ``--with``'s, each once, in order."""
+    from pitstop.audit.linters import linters
+
+    known = linters()
+    chosen: list[str] = list(configured)
+    for name in (n.strip() for value in given for n in value.split(",")):
+        if not name:
+            continue
+        if name not in known:
+            raise click.BadParameter(
+                f"no linter '{name}' (known: {', '.join(sorted(known))})", param_hint="--with"
+            )
+        if name not in chosen:
+            chosen.append(name)
+    return chosen
 
 
 def _explain(rule_id: str, known: Mapping[str, Rule]) -> str:

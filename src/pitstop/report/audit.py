@@ -152,15 +152,26 @@ def render_json(result: AuditResult) -> str:
             ],
             "rules": [
                 {
-                    "rule": c.rule.id,
-                    "category": c.rule.category,
+                    "rule": c.id,
+                    "category": c.category,
                     "severity": c.severity,
                     "checked": c.checked,
                     "failed": c.failed,
                     "figure": c.figure,
                 }
-                for c in result.checks
+                for c in result.scored
             ],
         },
+        "linters": [
+            {
+                "linter": c.id,
+                "version": c.version,
+                "category": c.category,
+                "files": c.checked,
+                "findings": len(c.findings),
+                "duplicates": c.duplicates,
+            }
+            for c in result.linters
+        ],
     }
     return json.dumps(data, indent=2)

@@ -27,10 +27,10 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def render_sarif(result: AuditResult, root: str, rules: Iterable[Rule]) -> str:
     descriptors = [_descriptor(rule) for rule in rules]
     index = {d["id"]: n for n, d in enumerate(descriptors)}
-    for finding in result.findings:  # other linters' rules, merged into the report
+    for finding in result.findings:  # other linters' rules, merged into the report (--with)
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
-            descriptors.append({"id": finding.rule, "name": finding.rule})
+            descriptors.append(_foreign_descriptor(finding))
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -74,6 +74,25 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
             "precision": "high",
         },
     }
+
+
+def _foreign_descriptor(finding: Finding) -> dict[str, Any]:
+    """Another linter's rule, described from its first finding: its name, where it documents
+    the rule, and the category and severity pitstop files it under."""
+    own = finding.rule.partition("/")[2] or finding.rule
+    descriptor: dict[str, Any] = {
+        "id": finding.rule,
+        "name": "".join(part.capitalize() for part in own.split("-")),
+        "shortDescription": {"text": f"{finding.source}: {own}"},
+        "defaultConfiguration": {"level": LEVELS[finding.severity]},
+        "properties": {
+            "tags": [finding.category, finding.source],
+            "security-severity": SECURITY_SEVERITY[finding.severity],
+        },
+    }
+    if finding.help:
+        descriptor["helpUri"] = finding.help
+    return descriptor
 
 
 def _results(findings: list[Finding], root: str, index: dict[str, int]) -> list[dict[str, Any]]:
