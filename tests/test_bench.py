@@ -31,3 +31,10 @@ def test_run_speed_prints_per_step_and_critical_path_ratios() -> None:
 def test_validate_workflows_prints_the_ratio_to_the_composer() -> None:
     out = bench("validate_workflows.py", "--files", "8", "--rounds", "1")
     assert "ratio pitstop / composer:" in out
+
+
+def test_audit_vs_zizmor_prints_the_ratio_on_the_same_files() -> None:
+    out = bench("audit_vs_zizmor.py", "--files", "8", "--rounds", "1")
+    assert "8 workflow files" in out
+    assert "zizmor --offline (baseline)" in out
+    assert "ratio pitstop / zizmor:" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pitstop.workflow.model import Job, Step
 
@@ -23,23 +24,34 @@ TESTS = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
+def says(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` is found in ``text``: each script is searched once for each pattern
+    however many rules ask about its job."""
+    return pattern.search(text) is not None
+
+
+_TEST_CALL = re.compile(r"(test|ci|check)", re.IGNORECASE)
+_TEST_NAME = re.compile(r"\btests?\b", re.IGNORECASE)
+
+
 def is_deploy(job: Job) -> bool:
     """A job that ships: an `environment:`, or a step or name that deploys or publishes."""
     if job.environment is not None:
         return True
-    if (job.name and DEPLOY.search(job.name)) or DEPLOY.search(job.id):
+    if (job.name and says(DEPLOY, job.name)) or says(DEPLOY, job.id):
         return True
     return any(
-        (s.run and DEPLOY.search(s.run)) or (s.uses and DEPLOY_ACTIONS.search(s.uses))
+        (s.run and says(DEPLOY, s.run)) or (s.uses and says(DEPLOY_ACTIONS, s.uses))
         for s in job.steps
     )
 
 
 def runs_tests(job: Job) -> bool:
     if job.uses:
-        return bool(re.search(r"(test|ci|check)", job.uses, re.IGNORECASE))
-    return any(s.run and TESTS.search(s.run) for s in job.steps) or bool(
-        re.search(r"\btests?\b", f"{job.id} {job.name or ''}", re.IGNORECASE)
+        return says(_TEST_CALL, job.uses)
+    return any(s.run and says(TESTS, s.run) for s in job.steps) or says(
+        _TEST_NAME, f"{job.id} {job.name or ''}"
     )
 
 
@@ -65,8 +77,8 @@ def deploy_steps(job: Job) -> list[Step]:
     return [
         s
         for s in job.steps
-        if (s.run and SERVICE_DEPLOY.search(s.run) and not _rollback_only(s.run))
-        or (s.uses and SERVICE_DEPLOY_ACTIONS.search(s.uses.partition("@")[0]))
+        if (s.run and says(SERVICE_DEPLOY, s.run) and not _rollback_only(s.run))
+        or (s.uses and says(SERVICE_DEPLOY_ACTIONS, s.uses.partition("@")[0]))
     ]
 
 

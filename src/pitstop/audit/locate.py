@@ -24,11 +24,18 @@ def text_span(path: str, text: str, start: int, end: int) -> Span:
 def fragment_span(doc: YamlDocument, node: Node, fragment: str, after: int = 0) -> Span:
     """Where ``fragment`` stands inside ``node``'s text, searching from character ``after`` of
     the node; the node's own span when the fragment is not written there as it is (escapes)."""
-    begin = node.start.offset
-    found = doc.text.find(fragment, begin + after, node.end.offset)
+    start = node.start
+    text = doc.text
+    found = text.find(fragment, start.offset + after, node.end.offset)
     if found < 0:
         return span_of(doc.path, node)
-    return offset_span(doc, found, found + len(fragment))
+    end = found + len(fragment)
+    # lines counted from the node's own line, not from the top of the file
+    line = start.line + text.count("\n", start.offset, found)
+    end_line = line + text.count("\n", found, end)
+    column = found - (text.rfind("\n", 0, found) + 1) + 1
+    end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+    return Span(doc.path, line, column, end_line, end_column, found, end)
 
 
 class Lines:

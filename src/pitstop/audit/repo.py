@@ -3,10 +3,12 @@ on demand, and every step with the job and file it belongs to."""
 
 from __future__ import annotations
 
+import heapq
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Job, Step, Workflow
@@ -21,6 +23,7 @@ from pitstop.workflow.yaml import (
 )
 
 DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Repo:
     actions: list[Action] = field(default_factory=list)
     problems: list[PitstopError] = field(default_factory=list)
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # read() by path
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # memo() by name
 
     @classmethod
     def load(cls, root: str, texts: Mapping[str, str] | None = None) -> Repo:
@@ -97,7 +101,11 @@ class Repo:
             for job in workflow.jobs.values():
                 yield workflow, job
 
-    def steps(self) -> Iterator[StepPlace]:
+    def steps(self) -> list[StepPlace]:
+        """Every step of every job, then of every composite action (listed once)."""
+        return self.memo("steps", lambda: list(self._steps()))
+
+    def _steps(self) -> Iterator[StepPlace]:
         for workflow, job in self.jobs():
             for step in job.steps:
                 yield StepPlace(step, workflow.doc, workflow, job, None)
@@ -111,6 +119,33 @@ class Repo:
         found = {w.path: w.doc for w in self.workflows}
         found.update({a.path: a.doc for a in self.actions})
         return found
+
+    def entries(self, *names: str) -> Iterator[tuple[YamlDocument, ScalarNode, Node]]:
+        """Every ``key: value`` whose key is one of ``names``, at any depth of any workflow or
+        action, in file order (the trees are walked once per repository, for every rule)."""
+        index: dict[str, list[tuple[YamlDocument, ScalarNode, Node]]]
+        index = self.memo("entries", self._index_entries)
+        found = [index.get(name, []) for name in names]
+        if len(found) == 1:
+            yield from found[0]
+            return
+        order = {id(doc): number for number, doc in enumerate(self.documents.values())}
+        yield from heapq.merge(*found, key=lambda e: (order[id(e[0])], e[1].start.offset))
+
+    def _index_entries(self) -> dict[str, list[tuple[YamlDocument, ScalarNode, Node]]]:
+        index: dict[str, list[tuple[YamlDocument, ScalarNode, Node]]] = {}
+        for doc in self.documents.values():
+            stack: list[Node] = [doc.root] if doc.root is not None else []
+            while stack:  # depth first, in file order
+                node = stack.pop()
+                if isinstance(node, MappingNode):
+                    keys = node.keys
+                    for name, value in node.values.items():
+                        index.setdefault(name, []).append((doc, keys[name], value))
+                    stack.extend(reversed(node.values.values()))
+                elif isinstance(node, SequenceNode):
+                    stack.extend(reversed(node.items))
+        return index
 
     def anchor(self) -> Span | None:
         """Where a finding about the whole repository points: the ``on:`` of the first workflow
@@ -141,6 +176,14 @@ class Repo:
     def documentation(self) -> list[str]:
         """The files people read: Markdown, reStructuredText, AsciiDoc and text documents."""
         return [f for f in self.files if f.lower().endswith(DOC_SUFFIXES)]
+
+    def memo(self, name: str, compute: Callable[[], T]) -> T:
+        """What ``compute`` returns, computed once per repository: for what several rules
+        derive from the whole repository (every scan in it, say)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        found: T = self._memo[name]
+        return found
 
     def read(self, relative: str) -> str | None:
         """A text file's contents, or None when it is missing or not text; each file is read

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.scripts import commands, words
@@ -52,10 +53,11 @@ SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", 
 _WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")
 
 
+@lru_cache(maxsize=16384)
 def scanner(command: str) -> str | None:
     """The scanner a command runs (``bandit``, ``npm audit``), or None."""
     said = words(command)
-    if said[:2] in (["docker", "run"], ["podman", "run"]):  # the scanner's image
+    if said[:2] in (("docker", "run"), ("podman", "run")):  # the scanner's image
         for word in said[2:]:
             image = word.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
             if not word.startswith("-") and image in COMMANDS:
@@ -78,8 +80,13 @@ def kinds_of(name: str) -> frozenset[str]:
     return COMMANDS.get(name, frozenset())
 
 
-def scans(repo: Repo) -> Iterator[tuple[StepPlace, str, frozenset[str]]]:
-    """Every scan in the repository's workflows and actions: where, which tool, what kinds."""
+def scans(repo: Repo) -> list[tuple[StepPlace, str, frozenset[str]]]:
+    """Every scan in the repository's workflows and actions: where, which tool, what kinds
+    (found once per repository, however many rules ask)."""
+    return repo.memo("scans", lambda: list(_scans(repo)))
+
+
+def _scans(repo: Repo) -> Iterator[tuple[StepPlace, str, frozenset[str]]]:
     for place in repo.steps():
         uses = (place.step.uses or "").partition("@")[0].lower()
         if uses:

@@ -7,6 +7,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pitstop.audit.locate import fragment_span
@@ -28,9 +29,15 @@ class Command:
     offset: int  # where the command starts in the script
 
 
-def commands(script: str) -> Iterator[Command]:
+@lru_cache(maxsize=8192)
+def commands(script: str) -> tuple[Command, ...]:
     """Each command of a script (lines split further at ``;``, ``&&`` and ``||``), whether it
-    is inside a ``while``/``until``/``for`` loop, and where it is."""
+    is inside a ``while``/``until``/``for`` loop, and where it is. Many rules read the same
+    scripts: each is split once."""
+    return tuple(_commands(script))
+
+
+def _commands(script: str) -> Iterator[Command]:
     depth = 0
     position = 0
     joined = script.replace("\\\n", "  ")  # continuation lines read as one, offsets kept
@@ -70,11 +77,15 @@ def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:
         yield command, where
 
 
-def words(command: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def words(command: str) -> tuple[str, ...]:
+    """A command's words as the shell splits them (quotes removed, comments dropped)."""
+    if not any(c in command for c in "'\"\\#"):
+        return tuple(command.split())  # nothing for shlex to do
     try:
-        return shlex.split(command, comments=True)
+        return tuple(shlex.split(command, comments=True))
     except ValueError:
-        return command.split()
+        return tuple(command.split())
 
 
 def _strip_comment(line: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, batch
 from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def command(
     list_rules: bool,
 ) -> None:
     """Audit ROOT's workflows and local actions (default: the current folder)."""
+    batch()
     from pitstop.audit.registry import all_rules
 
     known = all_rules()

@@ -11,7 +11,7 @@ import sys
 import click
 
 from pitstop.cli.audit import setup
-from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, batch
 
 
 @click.command(name="fix")
@@ -35,6 +35,7 @@ def command(
     refresh_pins: bool,
 ) -> None:
     """Fix ROOT's workflows and local actions (default: the current folder)."""
+    batch()
     from pitstop.audit.findings import severity_rank
     from pitstop.audit.registry import all_rules
     from pitstop.fix import fix, write

@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the checked thing failed, 2 usage or input error.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -63,6 +64,14 @@ def cli(directory: str | None) -> None:
     """Run, plan, audit and fix GitHub Actions pipelines from the workflows themselves."""
     if directory:
         os.chdir(directory)
+
+
+def batch() -> None:
+    """For a command that reads every workflow, computes, prints and exits (validate, plan,
+    audit, fix): Python's cycle collector would walk every node of every parsed workflow again
+    each time it runs while they are being built, a third of an audit's time on 1,200
+    workflows (bench/audit_vs_zizmor.py), to free nothing, as the trees are alive until exit."""
+    gc.disable()
 
 
 def main() -> None:

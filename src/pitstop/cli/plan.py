@@ -6,7 +6,7 @@ import json
 
 import click
 
-from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, batch
 from pitstop.cli.selection import (
     build_event,
     check_event_name,
@@ -51,6 +51,7 @@ def command(
     WORKFLOWS narrow the plan to some files (path, file name or the workflow's name).
     Exits 1 when a workflow considered is invalid, 2 on bad input.
     """
+    batch()
     check_event_name(event_name)
     try:
         event = build_event(event_name, ref, action, parse_pairs(inputs, "--input"), files, since)

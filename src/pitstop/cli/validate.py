@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, batch
 from pitstop.errors import PitstopError
 from pitstop.workflow.repository import collect_paths, load_file
 
@@ -18,6 +18,7 @@ def command(paths: tuple[str, ...], quiet: bool) -> None:
     PATHS may be files or folders. Problems are printed compiler-style, file:line:col: message.
     Exits 1 when any file is invalid, 2 when a path does not exist or nothing is found.
     """
+    batch()
     try:
         files = collect_paths(list(paths))
     except PitstopError as error:

@@ -131,10 +131,10 @@ def finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def render_json(result: AuditResult) -> str:
+    """The report as JSON: indented, but each finding on a line of its own, so the output of a
+    large repository stays greppable and is written at the speed of the C encoder."""
     card = result.scorecard
     data = {
-        "findings": [finding_json(f) for f in result.findings],
-        "ignored": [finding_json(f) for f in result.ignored],
         "scorecard": {
             "overall": card.overall,
             "target": card.target,
@@ -174,4 +174,16 @@ def render_json(result: AuditResult) -> str:
             for c in result.linters
         ],
     }
-    return json.dumps(data, indent=2)
+    rest = json.dumps(data, indent=2)
+    lists = [
+        _one_per_line(name, found)
+        for name, found in (("findings", result.findings), ("ignored", result.ignored))
+    ]
+    return "{\n" + "".join(lists) + rest[2:]
+
+
+def _one_per_line(name: str, findings: list[Finding]) -> str:
+    if not findings:
+        return f'  "{name}": [],\n'
+    rows = ",\n".join("    " + json.dumps(finding_json(f)) for f in findings)
+    return f'  "{name}": [\n{rows}\n  ],\n'

@@ -11,7 +11,7 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
-from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, YamlDocument
+from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -32,20 +32,9 @@ HARMLESS = frozenset({"", "true", "false", "none", "null", "trust", "md5", "scra
 
 def _maps(repo: Repo) -> Iterator[tuple[YamlDocument, MappingNode]]:
     """Every env, with, service/container env and credentials mapping in the repository."""
-    for doc in repo.documents.values():
-        if doc.root is not None:
-            yield from _under(doc, doc.root)
-
-
-def _under(doc: YamlDocument, node: Node) -> Iterator[tuple[YamlDocument, MappingNode]]:
-    if isinstance(node, MappingNode):
-        for key, value in node.items():
-            if key.raw in ("env", "with", "credentials") and isinstance(value, MappingNode):
-                yield doc, value
-            yield from _under(doc, value)
-    elif isinstance(node, SequenceNode):
-        for item in node.items:
-            yield from _under(doc, item)
+    for doc, _, value in repo.entries("env", "with", "credentials"):
+        if isinstance(value, MappingNode):
+            yield doc, value
 
 
 def check(repo: Repo, out: Check) -> None:

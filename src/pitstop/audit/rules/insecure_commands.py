@@ -3,62 +3,38 @@ back on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.yaml import MappingNode, Node, SequenceNode
+from pitstop.workflow.yaml import MappingNode, SequenceNode
 
 NAME = "ACTIONS_ALLOW_UNSECURE_COMMANDS"
 
 
 def check(repo: Repo, out: Check) -> None:
-    for doc in repo.documents.values():
-        if doc.root is None:
+    for doc, _, env in repo.entries("env"):
+        if not isinstance(env, MappingNode):
             continue
-        for env in _envs(doc.root):
-            out.checked += 1
-            key = env.keys.get(NAME)
-            value = env.get(NAME)
-            if key is None or value is None:
-                continue
-            if str(value.to_python()).strip().lower() in ("false", "0", ""):
-                continue
-            out.flag(
-                span(doc, key),
-                f"{NAME} lets any output line set environment variables and PATH for later "
-                "steps; write to $GITHUB_ENV and $GITHUB_PATH instead",
-            )
-        for place_text, node in _scripts(doc.root):
-            if NAME in place_text and f"{NAME}=true" in place_text.replace(" ", ""):
-                out.flag(span(doc, node), f"the script sets {NAME}=true for later steps")
+        out.checked += 1
+        key = env.keys.get(NAME)
+        value = env.get(NAME)
+        if key is None or value is None:
+            continue
+        if str(value.to_python()).strip().lower() in ("false", "0", ""):
+            continue
+        out.flag(
+            span(doc, key),
+            f"{NAME} lets any output line set environment variables and PATH for later "
+            "steps; write to $GITHUB_ENV and $GITHUB_PATH instead",
+        )
+    for doc, _, node in repo.entries("run"):
+        if isinstance(node, (MappingNode, SequenceNode)):
+            continue  # defaults: run: is settings, not a script
+        text = str(node.to_python())
+        if NAME in text and f"{NAME}=true" in text.replace(" ", ""):
+            out.flag(span(doc, node), f"the script sets {NAME}=true for later steps")
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} env blocks keep workflow commands safe"
     )
-
-
-def _envs(node: Node) -> Iterator[MappingNode]:
-    if isinstance(node, MappingNode):
-        for key, value in node.items():
-            if key.raw == "env" and isinstance(value, MappingNode):
-                yield value
-            else:
-                yield from _envs(value)
-    elif isinstance(node, SequenceNode):
-        for item in node.items:
-            yield from _envs(item)
-
-
-def _scripts(node: Node) -> Iterator[tuple[str, Node]]:
-    if isinstance(node, MappingNode):
-        for key, value in node.items():
-            if key.raw == "run" and not isinstance(value, (MappingNode, SequenceNode)):
-                yield str(value.to_python()), value
-            else:
-                yield from _scripts(value)
-    elif isinstance(node, SequenceNode):
-        for item in node.items:
-            yield from _scripts(item)
 
 
 RULE = Rule(

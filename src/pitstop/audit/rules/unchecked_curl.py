@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ FAIL_FLAGS = frozenset({"--fail", "--fail-with-body", "--fail-early"})
 CHECKED_BY_HAND = frozenset({"-w", "--write-out"})
 
 
-def fails_on_error(said: list[str]) -> bool:
+def fails_on_error(said: Sequence[str]) -> bool:
     for word in said:
         if word in FAIL_FLAGS or word in CHECKED_BY_HAND or word.startswith("--write-out="):
             return True

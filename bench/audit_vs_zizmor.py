@@ -1,0 +1,94 @@
+"""``pitstop audit`` against ``zizmor --offline`` on the same corpus of workflows, in one run.
+
+    python bench/audit_vs_zizmor.py [--files 1200] [--rounds 3]
+
+Writes the corpus of bench/validate_workflows.py (the bundled example's workflows and generated
+ones, about 5 KB each) into a temporary repository, then times each tool as a user runs it: a
+command on the folder, JSON on standard output, from process start to exit. zizmor (the baseline,
+Rust, `pip install zizmor`) runs its offline audits; pitstop runs its 36 rules and the scorecard.
+Rounds alternate the two. Prints the best and median wall time of each and the ratio of the
+best times, pitstop / zizmor; the goal is 1.0 or less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from validate_workflows import corpus
+
+
+def zizmor_program() -> str:
+    found = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    if not os.access(found, os.X_OK):
+        raise SystemExit("zizmor is not installed: pip install zizmor (or pitstop's test extra)")
+    return found
+
+
+def write_corpus(root: Path, count: int) -> int:
+    folder = root / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    size = 0
+    for index, text in enumerate(corpus(count)):
+        (folder / f"w{index:04d}.yml").write_text(text)
+        size += len(text)
+    return size
+
+
+def timed(argv: Sequence[str], ok: Sequence[int]) -> tuple[float, bytes]:
+    start = time.perf_counter()
+    done = subprocess.run(list(argv), capture_output=True, check=False)
+    took = time.perf_counter() - start
+    if done.returncode not in ok:
+        raise SystemExit(f"{argv[0]} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return took, done.stdout
+
+
+def describe(label: str, samples: list[float], findings: int) -> None:
+    print(
+        f"{label:<34} best {min(samples):6.2f} s  median {statistics.median(samples):6.2f} s  "
+        f"{findings:>6} findings"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=1200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    zizmor = zizmor_program()
+    version = subprocess.run([zizmor, "--version"], capture_output=True, text=True).stdout.strip()
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        size = write_corpus(root, args.files)
+        print(f"{args.files} workflow files, {size / 1e6:.1f} MB, {version}, {os.cpu_count()} CPUs")
+        base: list[float] = []
+        ours: list[float] = []
+        for _ in range(args.rounds):  # alternated, so a busy moment costs both alike
+            took, base_out = timed(
+                [zizmor, "--offline", "--format", "json", str(root)], (0, *range(10, 15))
+            )
+            base.append(took)
+            took, our_out = timed(
+                [sys.executable, "-m", "pitstop", "audit", str(root), "--format", "json"], (0, 1)
+            )
+            ours.append(took)
+        describe("zizmor --offline (baseline)", base, len(json.loads(base_out)))
+        describe("pitstop audit (36 rules)", ours, len(json.loads(our_out)["findings"]))
+    ratio = min(ours) / min(base)
+    print(f"ratio pitstop / zizmor: {ratio:.2f}x (goal: 1.0x or less)")
+
+
+if __name__ == "__main__":
+    main()
