@@ -24,7 +24,8 @@ class Place:
 def check(repo: Repo, out: Check) -> None:
     size = max(2, int(out.options.get("min-steps", 3)))
     places = [Place(w, j) for w, j in repo.jobs() if not j.uses]
-    keys = [[_key(s) for s in p.job.steps] for p in places]
+    seen: dict[str, str] = {}  # a step's text -> its key: copies are read once
+    keys = [[_key(s, p.workflow.doc.text, seen) for s in p.job.steps] for p in places]
     # Every window of `size` steps -> where it starts, per job.
     windows: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
     for number, steps in enumerate(keys):
@@ -58,11 +59,15 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"duplication ratio {ratio:.0%} ({copied} of {total} steps in copied runs)"
 
 
-def _key(step: Step) -> str:
-    data = step.node.to_python()
-    if isinstance(data, dict):
-        data = {k: v for k, v in data.items() if k not in IGNORED_KEYS}
-    return json.dumps(data, sort_keys=True, default=str)
+def _key(step: Step, text: str, seen: dict[str, str]) -> str:
+    """What the step does, whatever its name, id, quoting or key order."""
+    source = text[step.node.start.offset : step.node.end.offset]
+    if source not in seen:
+        data = step.node.to_python()
+        if isinstance(data, dict):
+            data = {k: v for k, v in data.items() if k not in IGNORED_KEYS}
+        seen[source] = json.dumps(data, sort_keys=True, default=str)
+    return seen[source]
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
