@@ -1,15 +1,39 @@
-"""Writing a file so that a reader sees the old contents or the new, never half of either."""
+"""Writing a file so that a reader sees the old contents or the new, never half of either; and
+several files so that either every one changes or none does."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Mapping
 
 
 def write_text(path: str, text: str) -> None:
     """Write ``text`` (UTF-8, line endings as given) to ``path`` through a temporary file in the
     same folder, flushed to disk and renamed over it; an existing file keeps its mode."""
+    write_texts({path: text})
+
+
+def write_texts(texts: Mapping[str, str]) -> None:
+    """Write each text to its path, all or none: every new text goes to a temporary file beside
+    its target first (where a full disk or a missing folder shows), and only when all are on
+    disk are they renamed over their targets (a rename within a folder needs no space)."""
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, text in texts.items():
+            staged.append((_stage(path, text), path))
+    except BaseException:
+        for temporary, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def _stage(path: str, text: str) -> str:
+    """A temporary file beside ``path`` holding ``text``, on disk, with the mode ``path`` has."""
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".pitstop-", suffix=".tmp", dir=folder)
     try:
@@ -23,8 +47,8 @@ def write_text(path: str, text: str) -> None:
             mask = os.umask(0)
             os.umask(mask)
             os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    return temporary

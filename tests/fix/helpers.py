@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,3 +103,10 @@ def fixed_text(
 
 
 __all__ = ["PinSource", "commit_all", "fixed_text", "git", "pin_source", "run_fix", "write_repo"]
+
+
+def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The pitstop command, as a user runs it, in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", *argv], cwd=cwd, capture_output=True, text=True
+    )

@@ -7,10 +7,9 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.fix.helpers import PinSource, commit_all, fixed_text, run_fix, write_repo
+from tests.fix.helpers import PinSource, commit_all, fixed_text, pitstop, run_fix, write_repo
 
 CRLF = (
     "\ufeff# deploys the app\r\n"
@@ -23,12 +22,6 @@ CRLF = (
     "      # keep this comment\r\n"
     "      - run: 'echo \"hi\"'\r\n"
 )
-
-
-def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", *argv], cwd=cwd, capture_output=True, text=True
-    )
 
 
 def test_crlf_bom_and_comments_stay_byte_for_byte(tmp_path: Path, pin_source: PinSource) -> None:
@@ -146,7 +139,42 @@ def test_a_file_that_cannot_be_written_is_reported_not_a_traceback(tmp_path: Pat
     (root / ".github/workflows/w.yml").rename(root / "moved.yml")  # gone before the write
     skipped = fixing.write(result)
     assert [reason for _, reason in skipped] == [
-        "cannot write: No such file or directory; left as it was"
+        "cannot write: No such file or directory; no file was written"
     ]
     assert (root / "moved.yml").read_text() == text
     assert not (root / ".github/workflows/w.yml").exists()
+
+
+def test_files_are_written_all_or_none(tmp_path: Path) -> None:
+    """deploy-without-tests edits two files that only work together (a workflow_call trigger in
+    ci.yml, a job calling it in deploy.yml): when one cannot be written, neither is."""
+    import pitstop.fix as fixing
+
+    ci = "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+    deploy = (
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: x\n"
+        "    environment: production\n    steps:\n      - run: ./deploy.sh\n"
+    )
+    root = write_repo(
+        tmp_path / "repo", {".github/workflows/ci.yml": ci, ".github/workflows/deploy.yml": deploy}
+    )
+    result = run_fix(root, ("deploy-without-tests",), unsafe=True)
+    assert sorted(Path(p).name for p in result.changed) == ["ci.yml", "deploy.yml"]
+    # a teammate saves deploy.yml while pitstop was fixing
+    edited = deploy.replace("./deploy.sh", "./deploy.sh --canary")
+    (root / ".github/workflows/deploy.yml").write_text(edited)
+    skipped = fixing.write(result)
+    assert skipped == [
+        (
+            str(root / ".github/workflows/deploy.yml"),
+            "changed on disk while fixing; no file was written",
+        )
+    ]
+    assert (root / ".github/workflows/ci.yml").read_text() == ci
+    assert (root / ".github/workflows/deploy.yml").read_text() == edited
+    assert not list(root.rglob(".pitstop-*.tmp"))
+    # unchanged since the fix read them: both are written
+    (root / ".github/workflows/deploy.yml").write_text(deploy)
+    assert fixing.write(result) == []
+    assert "workflow_call" in (root / ".github/workflows/ci.yml").read_text()
+    assert "needs:" in (root / ".github/workflows/deploy.yml").read_text()

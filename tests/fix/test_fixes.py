@@ -510,3 +510,32 @@ def test_a_local_action_on_a_retired_node_moves_to_node24(tmp_path: Path) -> Non
     )
     assert fixed == action.replace("'node16'", "'node24'")
     assert [o.finding.fix.safety for o in result.applied if o.finding.fix] == ["unsafe"]
+
+
+@pytest.mark.parametrize(
+    ("on", "becomes"),
+    [
+        ("on: push  # every branch\n", "on: [push, workflow_call]  # every branch\n"),
+        ("on: [push, pull_request]\n", "on: [push, pull_request, workflow_call]\n"),
+    ],
+)
+def test_a_test_workflow_with_events_as_a_list_becomes_reusable(
+    tmp_path: Path, on: str, becomes: str
+) -> None:
+    """``on: push`` and ``on: [push, pull_request]`` are as common as the mapping form."""
+    ci = on + "jobs:\n  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+    deploy = (
+        "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: x\n"
+        "    environment: staging\n    steps:\n      - run: ./deploy.sh\n"
+    )
+    fixed, result = fixed_text(
+        tmp_path,
+        deploy,
+        ("deploy-without-tests",),
+        True,
+        name=".github/workflows/deploy.yml",
+        others={".github/workflows/ci.yml": ci},
+    )
+    assert "needs: tests" in fixed and "uses: ./.github/workflows/ci.yml" in fixed
+    ci_after = next(t for p, t in result.texts.items() if p.endswith("ci.yml"))
+    assert ci_after == ci.replace(on, becomes)

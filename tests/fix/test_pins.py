@@ -18,7 +18,7 @@ import pytest
 
 from pitstop.fix.patch import CannotFix
 from pitstop.fix.pins import Pins, most_specific_tag
-from tests.fix.helpers import PinSource, fixed_text, git, run_fix, write_repo
+from tests.fix.helpers import PinSource, fixed_text, git, pitstop, run_fix, write_repo
 
 RULE = ("unpinned-action",)
 
@@ -102,13 +102,18 @@ def test_pins_are_cached_and_refresh_resolves_again(tmp_path: Path, pin_source: 
     sha = pin_source.add("actions/checkout", "v4", "v4.0.0")
     text = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
     root = write_repo(tmp_path / "repo", {".github/workflows/w.yml": text})
-    run_fix(root, RULE)
+    dry = pitstop("fix", "--rule", RULE[0], "--dry-run", cwd=root)
+    assert dry.returncode == 1 and sha in dry.stdout, dry.stderr
+    assert not (root / ".pitstop").exists()  # --dry-run writes nothing, the cache included
+    done = pitstop("fix", "--rule", RULE[0], "--fail-on", "none", cwd=root)
+    assert done.returncode == 0, done.stderr
     cache = json.loads((root / ".pitstop" / "pins.json").read_text())
     assert cache["pins"]["https://github.com/actions/checkout@v4"] == {
         "sha": sha,
         "tag": "v4.0.0",
     }
     shutil.rmtree(pin_source.folder / "actions")  # the source is gone: the cache still answers
+    (root / ".github/workflows/w.yml").write_text(text)
     assert run_fix(root, RULE).applied
     with pytest.raises(CannotFix, match="ls-remote"):
         Pins(str(root), refresh=True).resolve("actions/checkout", "v4")

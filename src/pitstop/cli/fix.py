@@ -43,7 +43,8 @@ def command(
     from pitstop.report.fix import render_diff, render_summary
 
     config = setup(root, rules, all_rules())
-    result = fix(root, config, rules, unsafe, Pins(root, refresh=refresh_pins))
+    pins = Pins(root, refresh=refresh_pins)
+    result = fix(root, config, rules, unsafe, pins)
     if result.problems:
         for problem in result.problems:
             click.echo(f"pitstop: {problem}", err=True)
@@ -61,6 +62,8 @@ def command(
         )
         raise SystemExit(EXIT_FAILED if diff else EXIT_OK)
     skipped = write(result)
+    if not skipped:
+        pins.save()  # the cache of resolved refs: only when the pins it holds were written
     click.echo(render_summary(result, root, dry_run=False, unsafe=unsafe, colour=colour))
     for path, reason in skipped:
         click.echo(f"pitstop: {path}: {reason}", err=True)

@@ -5,7 +5,7 @@ edits, checks each fix on its own (the file must parse, stay valid and read as b
 the intended change), and applies those that do not touch one another. Fixes that met another's
 edit wait for the next round, which audits again, so positions are always fresh; rounds end when
 nothing is left to apply. Nothing is written until the caller asks (``write``), and then each file
-atomically.
+atomically, all of them or none.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from pitstop.atomic import write_text
+from pitstop.atomic import write_texts
 from pitstop.audit import AuditResult, audit
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.findings import Finding
@@ -123,7 +123,6 @@ def fix(
             if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
                 raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
             result.texts[path] = text
-    pins.save()
     if result.remaining is None and not result.problems:
         result.remaining = audit(
             Repo.load(root, {**result.originals, **result.texts}), config, only
@@ -132,22 +131,32 @@ def fix(
 
 
 def write(result: FixResult) -> list[tuple[str, str]]:
-    """Write the changed files, each atomically. A file changed on disk since it was read, or
-    one that cannot be written, is left as it is and returned with the reason."""
-    skipped = []
+    """Write the changed files together, all or none: fixes in one file can need those in
+    another (a ``needs:`` on tests that a ``workflow_call`` trigger added in another file makes
+    callable). When a file changed on disk since it was read, or cannot be written, every file
+    is left as it was; the files at fault are returned with the reason."""
+    texts: dict[str, str] = {}
+    faults: list[tuple[str, str]] = []
     for path in result.changed:
         try:
             with open(path, encoding="utf-8", newline="") as handle:
                 now = handle.read()
-            bom = "\ufeff" if now.startswith("\ufeff") else ""
-            if now.removeprefix("\ufeff") != result.originals[path]:
-                skipped.append((path, "changed on disk while fixing; left as it is"))
-                continue
-            write_text(path, bom + result.texts[path])
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else str(error)
-            skipped.append((path, f"cannot write: {reason}; left as it was"))
-    return skipped
+            faults.append((path, f"cannot write: {reason}"))
+            continue
+        if now.removeprefix("\ufeff") != result.originals[path]:
+            faults.append((path, "changed on disk while fixing"))
+            continue
+        bom = "\ufeff" if now.startswith("\ufeff") else ""
+        texts[path] = bom + result.texts[path]
+    if not faults:
+        try:
+            write_texts(texts)
+        except OSError as error:
+            where = error.filename if isinstance(error.filename, str) else ", ".join(texts)
+            faults.append((where, f"cannot write: {error.strerror}"))
+    return [(path, f"{reason}; no file was written") for path, reason in faults]
 
 
 def _meets(patch: Patch, taken: dict[str, tuple[list[Edit], list[Change]]]) -> bool:

@@ -63,9 +63,14 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     source = sources[0]
     if "workflow_call" not in source.triggers:
         on = source.doc.root.get("on") if isinstance(source.doc.root, MappingNode) else None
-        if not isinstance(on, MappingNode):
-            raise CannotFix(f"{repo.relative(source.path)}'s on: is not a mapping")
-        context.patch(source.doc).insert_entry(on, "workflow_call", None)
+        if isinstance(on, MappingNode):
+            context.patch(source.doc).insert_entry(on, "workflow_call", None)
+        else:  # on: push, or on: [push, pull_request]: the same events and workflow_call
+            events = on.to_python() if on is not None else None
+            events = [events] if isinstance(events, str) else events
+            if on is None or not isinstance(events, list):
+                raise CannotFix(f"{repo.relative(source.path)}'s on: names no events")
+            context.patch(source.doc).replace_scalar(on, [*map(str, events), "workflow_call"])
     name = "tests"
     while name in workflow.jobs:
         name += "-first"
