@@ -1,13 +1,14 @@
 """``pitstop audit`` against ``zizmor --offline`` on the same corpus of workflows, in one run.
 
-    python bench/audit_vs_zizmor.py [--files 1200] [--rounds 3]
+    python bench/audit_vs_zizmor.py [--files 1200] [--rounds 3] [--corpus DIR]
 
 Writes the corpus of bench/validate_workflows.py (the bundled example's workflows and generated
 ones, about 5 KB each) into a temporary repository, then times each tool as a user runs it: a
 command on the folder, JSON on standard output, from process start to exit. zizmor (the baseline,
 Rust, `pip install zizmor`) runs its offline audits; pitstop runs its 36 rules and the scorecard.
 Rounds alternate the two. Prints the best and median wall time of each and the ratio of the
-best times, pitstop / zizmor; the goal is 1.0 or less.
+best times, pitstop / zizmor; the goal is 1.0 or less. ``--corpus DIR`` times both on a
+repository of your own instead (its ``.github/workflows``), read where it is.
 """
 
 from __future__ import annotations
@@ -66,13 +67,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1200)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, help="a repository to audit instead")
     args = parser.parse_args()
     zizmor = zizmor_program()
     version = subprocess.run([zizmor, "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch)
-        size = write_corpus(root, args.files)
-        print(f"{args.files} workflow files, {size / 1e6:.1f} MB, {version}, {os.cpu_count()} CPUs")
+        if args.corpus is not None:
+            root = args.corpus.resolve()
+            files = list((root / ".github" / "workflows").glob("*.y*ml"))
+            count, size = len(files), sum(f.stat().st_size for f in files)
+        else:
+            root = Path(scratch)
+            count, size = args.files, write_corpus(root, args.files)
+        print(f"{count} workflow files, {size / 1e6:.1f} MB, {version}, {os.cpu_count()} CPUs")
         base: list[float] = []
         ours: list[float] = []
         for _ in range(args.rounds):  # alternated, so a busy moment costs both alike

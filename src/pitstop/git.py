@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 
@@ -77,3 +78,30 @@ def changed_files(since: str | None, base_branch: str | None = None, cwd: str = 
     untracked = git("ls-files", "--others", "--exclude-standard", cwd=cwd) or ""
     files.update(line for line in untracked.splitlines() if line)
     return sorted(files)
+
+
+_SKIP = frozenset({".git", ".pitstop"})  # never part of the tree
+
+
+def tree_files(root: str) -> list[str]:
+    """Relative paths of the files a checkout would hold: git's view when ``root`` is a repo."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return _walk(root)
+    names = [n.decode("utf-8", "surrogateescape") for n in listed.split(b"\0") if n]
+    return sorted(dict.fromkeys(n for n in names if n.split("/")[0] not in _SKIP))
+
+
+def _walk(root: str) -> list[str]:
+    found = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP]
+        for name in files:
+            found.append(os.path.relpath(os.path.join(directory, name), root))
+    return sorted(found)

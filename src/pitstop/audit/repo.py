@@ -168,7 +168,7 @@ class Repo:
     @cached_property
     def files(self) -> list[str]:
         """The repository's files, relative to its root: git's view when it is a repository."""
-        from pitstop.runner.workspace import tree_files
+        from pitstop.git import tree_files
 
         return tree_files(self.root)
 

@@ -7,31 +7,7 @@ import os
 import shutil
 import subprocess
 
-_SKIP = frozenset({".git", ".pitstop"})
-
-
-def tree_files(root: str) -> list[str]:
-    """Relative paths of the files a checkout would hold: git's view when ``root`` is a repo."""
-    try:
-        listed = subprocess.run(
-            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return _walk(root)
-    names = [n.decode("utf-8", "surrogateescape") for n in listed.split(b"\0") if n]
-    return sorted(dict.fromkeys(n for n in names if n.split("/")[0] not in _SKIP))
-
-
-def _walk(root: str) -> list[str]:
-    found = []
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP]
-        for name in files:
-            found.append(os.path.relpath(os.path.join(directory, name), root))
-    return sorted(found)
+from pitstop.git import tree_files
 
 
 def copy_tree(root: str, target: str) -> int:
