@@ -102,7 +102,16 @@ def fixed_text(
     return result.texts.get(path, text), result
 
 
-__all__ = ["PinSource", "commit_all", "fixed_text", "git", "pin_source", "run_fix", "write_repo"]
+__all__ = [
+    "PinSource",
+    "commit_all",
+    "fixed_text",
+    "git",
+    "pin_source",
+    "pitstop",
+    "run_fix",
+    "write_repo",
+]
 
 
 def pitstop(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pitstop.workflow.model import Job, Step
+
+if TYPE_CHECKING:
+    from pitstop.audit.repo import Repo
 
 DEPLOY = re.compile(
     r"\b(deploy|release|publish|rollout|kubectl\s+apply|helm\s+(upgrade|install)|terraform\s+apply"
@@ -47,8 +51,16 @@ def is_deploy(job: Job) -> bool:
     )
 
 
-def runs_tests(job: Job) -> bool:
+def runs_tests(job: Job, repo: Repo | None = None, seen: frozenset[str] = frozenset()) -> bool:
+    """A job that runs tests: a test command in a step, or "test" in its id or name. A call of
+    one of the repository's own workflows (given ``repo``) runs tests when a job of that
+    workflow does; another repository's workflow, when its name says test, ci or check."""
     if job.uses:
+        called = repo.called(job.uses) if repo is not None else None
+        if called is not None:
+            if called.path in seen:
+                return False  # a cycle GitHub would refuse to run
+            return any(runs_tests(j, repo, seen | {called.path}) for j in called.jobs.values())
         return says(_TEST_CALL, job.uses)
     return any(s.run and says(TESTS, s.run) for s in job.steps) or says(
         _TEST_NAME, f"{job.id} {job.name or ''}"

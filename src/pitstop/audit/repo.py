@@ -101,6 +101,14 @@ class Repo:
             for job in workflow.jobs.values():
                 yield workflow, job
 
+    def called(self, uses: str) -> Workflow | None:
+        """The repository's own workflow that a job's ``uses: ./.github/workflows/x.yml``
+        calls, or None (another repository's, or a file that is not there)."""
+        if not uses.startswith("./"):
+            return None
+        target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0]))
+        return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
+
     def steps(self) -> list[StepPlace]:
         """Every step of every job, then of every composite action (listed once)."""
         return self.memo("steps", lambda: list(self._steps()))

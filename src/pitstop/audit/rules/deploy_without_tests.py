@@ -21,10 +21,11 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         gated = "workflow_run" in workflow.triggers  # started by another workflow's completion
         for job in workflow.jobs.values():
-            if not is_deploy(job) or runs_tests(job):
+            if not is_deploy(job) or runs_tests(job, repo):
                 continue
             out.checked += 1
-            if gated or any(runs_tests(workflow.jobs[n]) for n in workflow.with_needs(job.needs)):
+            needed = workflow.with_needs(job.needs)
+            if gated or any(runs_tests(workflow.jobs[n], repo) for n in needed):
                 continue
             out.flag(
                 span(workflow.doc, job.key),
@@ -47,7 +48,7 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     testers = [
         j.id
         for j in workflow.jobs.values()
-        if j.id != job.id and runs_tests(j) and job.id not in workflow.with_needs(j.needs)
+        if j.id != job.id and runs_tests(j, repo) and job.id not in workflow.with_needs(j.needs)
     ]
     if testers:
         _need(patch, job, [t for t in testers if t not in upstream])
@@ -55,7 +56,7 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     sources = [
         w
         for w in repo.workflows
-        if w is not workflow and any(runs_tests(j) for j in w.jobs.values())
+        if w is not workflow and any(runs_tests(j, repo) for j in w.jobs.values())
     ]
     sources.sort(key=lambda w: ("push" not in w.triggers, w.path))
     if not sources:
