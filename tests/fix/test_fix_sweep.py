@@ -1,7 +1,9 @@
-"""Every audit fixture, fixed with every fix (``--unsafe``): the result is still a workflow
-GitHub accepts, and fixing it again changes nothing. The fixtures are the odd shapes the rules
-were written against (flow mappings, block scalars, comments, folder repositories), so this is
-where a fix meeting a shape it did not expect shows up."""
+"""Every audit fixture and every run conformance workflow, fixed with every fix (``--unsafe``):
+the result is still a workflow GitHub accepts, and fixing it again changes nothing. The audit
+fixtures are the odd shapes the rules were written against (flow mappings, block scalars,
+comments, folder repositories); the run cases are workflows as people write them (matrices,
+services, reusable calls, expressions everywhere). This is where a fix meeting a shape it did
+not expect shows up."""
 
 from __future__ import annotations
 
@@ -16,19 +18,24 @@ from pitstop.fix import fix
 from pitstop.fix.pins import Pins
 from tests.fix.helpers import PinSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "audit" / "fixtures"
+TESTS = Path(__file__).resolve().parents[1]
+FIXTURES = TESTS / "audit" / "fixtures"
+RUN_CASES = TESTS / "run" / "conformance"
 CASES = sorted(
-    [p for p in FIXTURES.glob("*/*.yml")] + [p for p in FIXTURES.glob("*/*") if p.is_dir()]
-)
+    [*FIXTURES.glob("*/*.yml"), *(p for p in FIXTURES.glob("*/*") if p.is_dir())]
+) + sorted(RUN_CASES.glob("*.yml"))
 
 
 def repository(case: Path, root: Path) -> Path:
     if case.is_dir():
         shutil.copytree(case, root)
         (root / "expect").unlink(missing_ok=True)
-    else:
-        (root / ".github" / "workflows").mkdir(parents=True)
-        shutil.copy(case, root / ".github" / "workflows" / "w.yml")
+        return root
+    files = case.with_suffix(".files")  # a run case's other files
+    if files.is_dir():
+        shutil.copytree(files, root)
+    (root / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    shutil.copy(case, root / ".github" / "workflows" / "w.yml")
     return root
 
 
