@@ -517,12 +517,16 @@ def test_a_local_action_on_a_retired_node_moves_to_node24(tmp_path: Path) -> Non
     [
         ("on: push  # every branch\n", "on: [push, workflow_call]  # every branch\n"),
         ("on: [push, pull_request]\n", "on: [push, pull_request, workflow_call]\n"),
+        (
+            "on:\n  - push\n  - pull_request  # both\n",
+            "on:\n  - push\n  - pull_request  # both\n  - workflow_call\n",
+        ),
     ],
 )
 def test_a_test_workflow_with_events_as_a_list_becomes_reusable(
     tmp_path: Path, on: str, becomes: str
 ) -> None:
-    """``on: push`` and ``on: [push, pull_request]`` are as common as the mapping form."""
+    """``on: push`` and lists of events are as common as the mapping form."""
     ci = on + "jobs:\n  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
     deploy = (
         "on:\n  push:\n    branches: [main]\njobs:\n  deploy:\n    runs-on: x\n"

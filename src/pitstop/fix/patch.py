@@ -210,6 +210,31 @@ class Patch:
         self.edits.append(Edit(_line_start(text, name.start.offset), min(end + 1, len(text)), ""))
         self.changes.append(Change((*self.node_path(mapping), key), DELETE))
 
+    def append_item(self, sequence: Node, value: str | int | float | bool) -> None:
+        """Add a scalar after the last item of a sequence: a ``- value`` line in block style,
+        in the items' own indentation, or ``, value`` in a one-line flow sequence."""
+        if not isinstance(sequence, SequenceNode) or not sequence.items:
+            raise CannotFix("the value is not a sequence with items")
+        grown = [*(item.to_python() for item in sequence.items), value]
+        text = self.doc.text
+        last = sequence.items[-1]
+        if self.is_flow(sequence):
+            if sequence.start.line != sequence.end.line:
+                raise CannotFix("the sequence is written in flow style over several lines")
+            self.edits.append(Edit(last.end.offset, last.end.offset, f", {scalar(value, True)}"))
+        else:
+            start = _line_start(text, last.start.offset)
+            prefix = text[start : last.start.offset]
+            if prefix.strip() != "-" or not self._ends_line(last):
+                raise CannotFix("the last item shares its lines with other YAML")
+            end = _line_end(text, last.end.offset)
+            line = prefix + scalar(value, False)
+            if end == len(text):
+                self.edits.append(Edit(end, end, self.newline + line))
+            else:
+                self.edits.append(Edit(end + 1, end + 1, line + self.newline))
+        self.changes.append(Change(self.node_path(sequence), grown))
+
     def delete_item(self, sequence: Node, index: int) -> None:
         """Remove item ``index`` of a sequence: its ``- item`` line in block style, or the item
         from a one-line flow sequence."""

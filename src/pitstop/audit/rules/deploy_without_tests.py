@@ -11,7 +11,7 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
 from pitstop.workflow.model import Job, Workflow
-from pitstop.workflow.yaml import MappingNode
+from pitstop.workflow.yaml import MappingNode, SequenceNode
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -66,12 +66,12 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
         on = source.doc.root.get("on") if isinstance(source.doc.root, MappingNode) else None
         if isinstance(on, MappingNode):
             context.patch(source.doc).insert_entry(on, "workflow_call", None)
-        else:  # on: push, or on: [push, pull_request]: the same events and workflow_call
-            events = on.to_python() if on is not None else None
-            events = [events] if isinstance(events, str) else events
-            if on is None or not isinstance(events, list):
-                raise CannotFix(f"{repo.relative(source.path)}'s on: names no events")
-            context.patch(source.doc).replace_scalar(on, [*map(str, events), "workflow_call"])
+        elif isinstance(on, SequenceNode):  # on: [push, pull_request], or one event a line
+            context.patch(source.doc).append_item(on, "workflow_call")
+        elif on is not None and isinstance(on.to_python(), str):  # on: push: it and workflow_call
+            context.patch(source.doc).replace_scalar(on, [on.to_python(), "workflow_call"])
+        else:
+            raise CannotFix(f"{repo.relative(source.path)}'s on: names no events")
     name = "tests"
     while name in workflow.jobs:
         name += "-first"
