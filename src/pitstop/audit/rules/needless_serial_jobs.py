@@ -23,6 +23,9 @@ WHOLE = re.compile(r"\bneeds\s*(\.\s*\*|\)|\}\})")
 STATUS = re.compile(r"\b(failure|always|cancelled)\s*\(")
 DOWNLOAD = re.compile(r"^actions/download-artifact@", re.IGNORECASE)
 UPLOAD = re.compile(r"^actions/upload-artifact@", re.IGNORECASE)
+# A cache one job saves and the waiting job restores is handed over like an artifact.
+CACHE_READ = re.compile(r"^actions/cache(/restore)?@", re.IGNORECASE)
+CACHE_WRITE = re.compile(r"^actions/cache(/save)?@", re.IGNORECASE)
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -38,8 +41,8 @@ def check(repo: Repo, out: Check) -> None:
             out.flag(
                 span(workflow.doc, node),
                 f"job '{job.id}' waits for '{needed}' but uses nothing from it (no outputs, "
-                "result or artifacts): run side by side, the workflow takes the longer of the "
-                "two, not their sum",
+                "result, artifacts or cache): run side by side, the workflow takes the longer "
+                "of the two, not their sum",
                 confidence="medium",
                 fix=Fix(
                     f"'{job.id}' no longer waits for '{needed}'",
@@ -58,9 +61,12 @@ def _uses(workflow: Workflow, job: Job, other: Job) -> bool:
     if WHOLE.search(text) or STATUS.search(str(job.if_ or "")):
         return True
     downloads = any(DOWNLOAD.match(s.uses or "") for s in job.steps)
-    return downloads and (
+    if downloads and (
         other.uses is not None or any(UPLOAD.match(s.uses or "") for s in other.steps)
-    )
+    ):
+        return True
+    restores = any(CACHE_READ.match(s.uses or "") for s in job.steps)
+    return restores and any(CACHE_WRITE.match(s.uses or "") for s in other.steps)
 
 
 def _needs_item(job: Job, index: int) -> Node:
@@ -87,9 +93,10 @@ RULE = Rule(
     summary="A job waits (needs:) for a job it uses nothing from.",
     docs=Docs(
         what="Flags each `needs:` entry whose job reads none of the needed job's outputs or "
-        "result (`needs.<id>`, `needs.*`, `failure()`, `always()`) and downloads none of its "
-        "artifacts. Deploys are exempt both ways: a deploy that waits for tests, or a smoke "
-        "test that waits for a deploy, is ordering on purpose.",
+        "result (`needs.<id>`, `needs.*`, `failure()`, `always()`), downloads none of its "
+        "artifacts and restores none of the caches it saves. Deploys are exempt both ways: a "
+        "deploy that waits for tests, or a smoke test that waits for a deploy, is ordering on "
+        "purpose.",
         why="Each needless edge makes the workflow take the sum of the two jobs instead of the "
         "longer one. Integration tests that wait for unit tests they do not use add the whole "
         "unit-test time to every pull request's feedback.",
