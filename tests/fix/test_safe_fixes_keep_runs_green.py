@@ -31,6 +31,7 @@ def test_safe_fixes_keep_every_conformance_run_as_it_was(
             f"{case.name} after `pitstop fix`:\n{workflow.read_text()}\n"
             + (proc.stdout + proc.stderr)[-3000:]
         )
-    # 17 of the 89 when written (services, setup-python, cache, artifacts and others): fewer
-    # would mean the safe fixes stopped applying, and this test stopped testing
+    # 17 of the 89 when written: action majors bumped, persist-credentials off, service health
+    # checks, an untrusted title moved to env:, a concurrency group. Fewer would mean the safe
+    # fixes stopped applying, and this test stopped testing.
     assert len(changed) >= 15, changed
