@@ -68,7 +68,14 @@ def check(repo: Repo, out: Check) -> None:
             continue
         out.checked += 1
         top = root.get("permissions")
-        unscoped = [j for j in workflow.jobs.values() if j.permissions is None and not j.uses]
+        # A job that calls another repository's workflow passes it the token, and the called
+        # workflow can only lower what it gets (GitHub's docs, "Reusable workflows" reference):
+        # the caller is where to restrict it. This repository's own are audited where they are.
+        unscoped = [
+            j
+            for j in workflow.jobs.values()
+            if j.permissions is None and not (j.uses or "").startswith("./")
+        ]
         if top is None and unscoped:
             names = ", ".join(j.id for j in unscoped[:3]) + ("…" if len(unscoped) > 3 else "")
             out.flag(
@@ -116,7 +123,8 @@ RULE = Rule(
     severity="high",
     summary="The GITHUB_TOKEN gets more permissions than the jobs need.",
     docs=Docs(
-        what="Flags workflows with no `permissions:` (for the workflow or every job), "
+        what="Flags workflows with no `permissions:` (for the workflow or every job, a job "
+        "that calls another repository's reusable workflow included), "
         "`write-all`, and write scopes that no step of the jobs they cover appears to use "
         "(medium confidence: a job using github-script or `gh api` is never flagged for scopes).",
         why="Every step, and every third-party action, can use the job's token. With write "
