@@ -311,6 +311,48 @@ def test_actionlint_findings_join_the_report_once(
     assert counted["actionlint", "reliability"]["duplicates"] == 1  # ::set-output
 
 
+def test_a_finding_inside_a_run_script_is_the_same_place_as_pitstops(
+    tmp_path: Path, actionlint_env: dict[str, str]
+) -> None:
+    """actionlint cannot point inside a ``run: |`` script (rhysd/actionlint issues #88 and
+    #330): it reports the untrusted title at the ``run:`` line, where pitstop points at the
+    expression two lines down. The script is the place, so it counts once."""
+    root = make_repo(
+        tmp_path,
+        **{
+            "ci.yml": CI.replace(
+                '      - run: echo "${{ github.event.pull_request.title }}"\n',
+                "      - run: |\n          echo start\n"
+                '          echo "${{ github.event.pull_request.title }}"\n',
+            )
+        },
+    )
+    data = report(
+        audit(".", "--with", "actionlint", "--format", "json", cwd=root, env=actionlint_env)
+    )
+    assert ("template-injection", 22) in places(data, "pitstop")
+    untrusted = [f for f in data["findings"] if "potentially untrusted" in f["message"]]
+    assert untrusted == []
+    counted = {(r["linter"], r["category"]): r for r in data["linters"]}
+    assert counted["actionlint", "security"]["duplicates"] == 2  # the credential, the title
+    # and with nothing of pitstop's there, the finding spans the script it is in
+    alone = report(
+        audit(
+            ".",
+            "--with",
+            "actionlint",
+            "--rule",
+            "missing-timeout",
+            "--format",
+            "json",
+            cwd=root,
+            env=actionlint_env,
+        )
+    )
+    found = next(f for f in alone["findings"] if "potentially untrusted" in f["message"])
+    assert (found["line"], found["column"], found["end_line"]) == (20, 1, 22)
+
+
 def test_two_linters_reporting_the_same_problem_count_it_once(
     tmp_path: Path, actionlint_env: dict[str, str]
 ) -> None:

@@ -4,8 +4,9 @@ inputs, runner labels, and shellcheck on ``run:`` scripts when shellcheck is ins
 pitstop runs ``actionlint -format '{{json .}}' -no-color`` on the workflows it audits (actionlint
 reads workflows, not action definitions). Each error carries message, filepath, line, column,
 kind, snippet and, from 1.7, end_column (actionlint's docs/usage.md and
-testdata/format/test.json). Exit codes (docs/usage.md, "Exit status"): 0 nothing found, 1
-problems found, 2 an invalid option, 3 a fatal error.
+testdata/format/test.json). An error inside a ``run: |`` script is reported at the ``run:``
+line; its place is taken to be the whole script. Exit codes (docs/usage.md, "Exit status"): 0
+nothing found, 1 problems found, 2 an invalid option, 3 a fatal error.
 """
 
 from __future__ import annotations
@@ -61,6 +62,34 @@ def classify(kind: str, message: str) -> tuple[str, str]:
     return "reliability", "medium"
 
 
+_BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
+
+
+def _line(text: str, number: int) -> str:
+    found = text.split("\n")
+    return found[number - 1] if 0 < number <= len(found) else ""
+
+
+def _block_end(text: str, number: int) -> int:
+    """The last line of the block scalar that starts on line ``number`` (``run: |``), else
+    ``number``. actionlint cannot point inside a block scalar: it reports what it finds there
+    at the key's line, with the column counted as if the script were on that line
+    (rhysd/actionlint issues #88 and #330)."""
+    all_lines = text.split("\n")
+    head = _line(text, number)
+    if not _BLOCK_START.search(head):
+        return number
+    indent = len(head) - len(head.lstrip())
+    last = number
+    for index in range(number, len(all_lines)):  # the lines after the key, 0-based
+        body = all_lines[index]
+        if body.strip() and len(body) - len(body.lstrip()) <= indent:
+            break
+        if body.strip():
+            last = index + 1
+    return last
+
+
 def _finding(item: Any, by_path: Mapping[str, str], lines: Mapping[str, Lines]) -> Finding | None:
     if not isinstance(item, dict):
         return None
@@ -72,13 +101,19 @@ def _finding(item: Any, by_path: Mapping[str, str], lines: Mapping[str, Lines]) 
     category, severity = classify(kind, message)
     line, column = int(item.get("line") or 1), int(item.get("column") or 1)
     end_column = int(item.get("end_column") or column)
+    text = lines[path]
+    end_line = _block_end(text.text, line)
+    if end_line > line:  # inside a `run: |` script: the script is the place
+        span = text.span(line, 1, end_line, len(_line(text.text, end_line)) + 1)
+    else:
+        span = text.span(line, column, line, max(column, end_column + 1))
     return Finding(
         rule=f"actionlint/{kind}",
         category=category,
         severity=severity,
         confidence="high",
         message=message,
-        span=lines[path].span(line, column, line, max(column, end_column + 1)),
+        span=span,
         source="actionlint",
         help=HELP,
     )
