@@ -82,6 +82,7 @@ jobs:
           sleep 20
           curl https://example.com
       - run: sleep 10
+      - run: ./smoke-test.sh
 """
 
 
@@ -173,9 +174,10 @@ def test_a_baseline_hides_known_findings_and_shows_new_ones(tmp_path: Path) -> N
     assert quiet.returncode == 0  # the known medium finding no longer fails the build
     # Lines move: still known. A second sleep 10 in the same file: new.
     workflow = root / ".github" / "workflows" / "ci.yml"
-    workflow.write_text("# a comment that moves every line\n" + WAITS + "      - run: sleep 10\n")
+    second = "      - run: sleep 10\n      - run: ./smoke-test.sh\n"
+    workflow.write_text("# a comment that moves every line\n" + WAITS + second)
     again = audit(str(root), "--baseline", str(saved), "--format", "json", *rules)
-    assert [f["line"] for f in json.loads(again.stdout)["findings"]] == [16]
+    assert [f["line"] for f in json.loads(again.stdout)["findings"]] == [17]
     assert again.returncode == 1
 
 

@@ -18,6 +18,20 @@ if TYPE_CHECKING:
 URL = re.compile(r"""(["']?)https?://[^\s"']+\1""")
 
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
+# What a sleep waits for: something started before it (in the background, a container, a
+# deploy) or checked after it (a request, a database or cache client, a health or smoke check).
+STARTS = re.compile(
+    r"&\s*$|\b(nohup|docker\s+(run|start|compose\s+up)|docker-compose\s+up|podman\s+run"
+    r"|systemctl\s+(start|restart)|service\s+\S+\s+(start|restart)"
+    r"|kubectl\s+(apply|create|rollout|set\s+image)|helm\s+(install|upgrade)|deploy\w*"
+    r"|terraform\s+apply|flyctl\s+deploy|start\w*(\.sh)?)\b",
+    re.IGNORECASE,
+)
+CHECKS = re.compile(
+    r"\b(curl|wget|nc|pg_isready|psql|redis-cli|mysqladmin|mysql|grpcurl|http"
+    r"|health\w*|smoke\w*|check\w*(\.sh)?)\b",
+    re.IGNORECASE,
+)
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
@@ -39,6 +53,8 @@ def check(repo: Repo, out: Check) -> None:
             out.checked += 1
             if command.in_loop or waited < minimum:
                 continue  # a poll's interval, or a short pause
+            if not _waits_for_something(place, command.text):
+                continue  # a pause that nothing before starts or after checks: not a wait
             url = health_url(place)
             out.flag(
                 where,
@@ -53,6 +69,24 @@ def check(repo: Repo, out: Check) -> None:
                 else None,
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} waits poll instead of sleeping"
+
+
+def _waits_for_something(place: StepPlace, sleep: str) -> bool:
+    """Whether the job has services, or starts something before the sleep, or checks something
+    after it (in the same step or another step of the job)."""
+    if place.job is not None and place.job.services:
+        return True
+    steps = place.siblings
+    own = [c.text for c in commands(place.step.run or "")]
+    at = own.index(sleep) if sleep in own else len(own)
+    before = [c.text for s in steps[: place.step.index] for c in commands(s.run or "")]
+    after = [c.text for s in steps[place.step.index + 1 :] for c in commands(s.run or "")]
+    before += own[:at]
+    after = own[at + 1 :] + after
+    started = any(STARTS.search(text) for text in before) or any(
+        s.uses and "deploy" in s.uses.lower() for s in steps[: place.step.index]
+    )
+    return started or any(CHECKS.search(text) for text in after)
 
 
 def health_url(place: StepPlace) -> str | None:
@@ -91,7 +125,10 @@ RULE = Rule(
     summary="A fixed `sleep` waits for a service or a deploy.",
     docs=Docs(
         what="Flags `sleep N` commands of 3 seconds or more (option `seconds`) outside a polling "
-        "loop in `run:` scripts.",
+        "loop in `run:` scripts, when they wait for something: the job has services, or "
+        "something starts before the sleep (a background process, a container, a deploy), or "
+        "something is checked after it (curl, wget, nc, pg_isready, psql, redis-cli, a health or "
+        "smoke check).",
         why="A fixed sleep is a guess. When the service is slow the next step fails at random; "
         "when it is fast every run pays the full wait. Both teach people to distrust the "
         "pipeline.",
