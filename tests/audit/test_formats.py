@@ -137,3 +137,33 @@ def test_annotation_messages_and_properties_are_escaped(tmp_path: Path) -> None:
     )
     proc = audit(str(tmp_path), "--format", "github", "--rule", "missing-timeout")
     assert proc.stdout.startswith("::warning file=.github/workflows/a%2Cb.yml,line=3,col=3,")
+
+
+def test_one_audit_writes_every_report(tmp_path: Path) -> None:
+    """--output FORMAT=PATH writes what --format FORMAT prints; --summary appends the Markdown
+    report to the job summary file, as each step of a job may."""
+    sarif, markdown = tmp_path / "results.sarif", tmp_path / "audit.md"
+    summary = tmp_path / "step_summary.md"
+    summary.write_text("earlier step output\n")
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    args = (str(EXAMPLE), "--output", f"sarif={sarif}", "--output", f"markdown={markdown}")
+    proc = audit(*args, "--summary", "--format", "json", env=env)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["findings"]  # stdout keeps --format's report
+    assert sarif.read_text() == audit(str(EXAMPLE), "--format", "sarif").stdout
+    alone = audit(str(EXAMPLE), "--format", "markdown").stdout
+    assert markdown.read_text() == alone
+    assert summary.read_text() == "earlier step output\n" + alone
+
+
+def test_summary_outside_actions_and_bad_outputs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    proc = audit(str(EXAMPLE), "--summary", "--format", "json", env=env)
+    assert proc.returncode == 1  # the findings decide, not the missing summary
+    assert "GITHUB_STEP_SUMMARY is not set; no summary written" in proc.stderr
+    bad = audit(str(EXAMPLE), "--output", "xml=report.xml")
+    assert bad.returncode == 2 and "not FORMAT=PATH" in bad.stderr
+    nowhere = audit(str(EXAMPLE), "--output", f"json={tmp_path / 'missing' / 'r.json'}")
+    assert nowhere.returncode == 2
+    assert "r.json: cannot write: No such file or directory" in nowhere.stderr
+    assert "Traceback" not in bad.stderr + nowhere.stderr

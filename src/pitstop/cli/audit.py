@@ -17,6 +17,7 @@ from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, batch
 from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
+    from pitstop.audit import AuditResult
     from pitstop.audit.config import AuditConfig
     from pitstop.audit.rule import Rule
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["text", "json", "sarif", "markdown", "github"]),
+    type=click.Choice(["text", "json", "sarif", "markdown", "github"]),  # FORMATS
     default="text",
     show_default=True,
     help="How to print the findings and the scorecard: text for a terminal, json, sarif (2.1.0, "
@@ -57,6 +58,19 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False),
     help="Save the current findings as the baseline FILE and exit 0.",
 )
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the report in FORMAT to PATH, e.g. --output sarif=results.sarif "
+    "(repeatable; one audit, every report).",
+)
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Append the Markdown report to the job summary ($GITHUB_STEP_SUMMARY) when it is set.",
+)
 @click.option("--explain", metavar="ID", help="Explain a rule and exit.")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 def command(
@@ -67,6 +81,8 @@ def command(
     linters: tuple[str, ...],
     baseline: str | None,
     write_baseline: str | None,
+    outputs: tuple[str, ...],
+    summary: bool,
     explain: str | None,
     list_rules: bool,
 ) -> None:
@@ -87,6 +103,7 @@ def command(
         raise SystemExit(EXIT_OK)
     config = setup(root, rules, known)
     chosen = _linters(linters, config.linters)
+    files = _outputs(outputs)
 
     from pitstop.audit import audit
     from pitstop.audit.findings import severity_rank
@@ -124,33 +141,19 @@ def command(
             raise SystemExit(EXIT_USAGE) from None
         result.findings = split.new
         known_count = len(split.known)
-    if output == "json":
-        from pitstop.report.audit import render_json
-
-        click.echo(render_json(result))
-    elif output == "sarif":
-        from pitstop.report.sarif import render_sarif
-
-        click.echo(
-            render_sarif(result, root, [known[r] for r in rules] if rules else known.values())
-        )
-    elif output == "markdown":
-        from pitstop.report.markdown import render_markdown
-
-        click.echo(render_markdown(result, root), nl=False)
-    elif output == "github":
-        from pitstop.report.annotations import render_annotations
-
-        click.echo(render_annotations(result, root), nl=False)
-    else:
-        from pitstop.report.audit import render_text
-
-        texts = {path: doc.text for path, doc in repo.documents.items()}
-        for finding in result.findings:  # a README, a lock file: findings outside workflows
-            path = finding.span.path
-            if path not in texts:
-                texts[path] = repo.read(repo.relative(path)) or ""
-        click.echo(render_text(result, texts, colour=sys.stdout.isatty()))
+    described = [known[r] for r in rules] if rules else list(known.values())
+    for kind, path in files:
+        _write(path, _render(kind, result, root, described), append=False)
+    if summary:
+        where = os.environ.get("GITHUB_STEP_SUMMARY")
+        if where:
+            _write(where, _render("markdown", result, root, described), append=True)
+        else:
+            click.echo(
+                "pitstop: --summary: GITHUB_STEP_SUMMARY is not set; no summary written", err=True
+            )
+    colour = output == "text" and sys.stdout.isatty()
+    click.echo(_render(output, result, root, described, colour), nl=False)
     if known_count:
         click.echo(f"pitstop: {known_count} findings in the baseline not shown", err=True)
     if repo.problems:
@@ -158,6 +161,69 @@ def command(
     threshold = severity_rank(fail_on or config.fail_on or "high")
     failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
     raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
+
+
+FORMATS = ("text", "json", "sarif", "markdown", "github")
+
+
+def _outputs(given: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``--output FORMAT=PATH`` values, checked before the audit runs."""
+    found = []
+    for value in given:
+        kind, equals, path = value.partition("=")
+        if not equals or not path or kind not in FORMATS:
+            raise click.BadParameter(
+                f"'{value}' is not FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}",
+                param_hint="--output",
+            )
+        found.append((kind, path))
+    return found
+
+
+def _render(
+    kind: str, result: AuditResult, root: str, rules: list[Rule], colour: bool = False
+) -> str:
+    """The report in one format, ending with a newline."""
+    if kind == "json":
+        from pitstop.report.audit import render_json
+
+        return render_json(result) + "\n"
+    if kind == "sarif":
+        from pitstop.report.sarif import render_sarif
+
+        return render_sarif(result, root, rules) + "\n"
+    if kind == "markdown":
+        from pitstop.report.markdown import render_markdown
+
+        return render_markdown(result, root)
+    if kind == "github":
+        from pitstop.report.annotations import render_annotations
+
+        return render_annotations(result, root)
+    from pitstop.report.audit import render_text
+
+    repo = result.repo
+    texts = {path: doc.text for path, doc in repo.documents.items()}
+    for finding in result.findings:  # a README, a lock file: findings outside workflows
+        path = finding.span.path
+        if path not in texts:
+            texts[path] = repo.read(repo.relative(path)) or ""
+    return render_text(result, texts, colour=colour) + "\n"
+
+
+def _write(path: str, text: str, append: bool) -> None:
+    """A report to a file: replaced atomically, or appended to (the job summary)."""
+    from pitstop.atomic import write_text
+
+    try:
+        if append:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            write_text(path, text)
+    except OSError as error:
+        click.echo(f"pitstop: {path}: cannot write: {error.strerror}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
 
 
 def setup(root: str, rules: tuple[str, ...], known: Mapping[str, Rule]) -> AuditConfig:
