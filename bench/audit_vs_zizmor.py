@@ -6,9 +6,10 @@ Writes the corpus of bench/validate_workflows.py (the bundled example's workflow
 ones, about 5 KB each) into a temporary repository, then times each tool as a user runs it: a
 command on the folder, JSON on standard output, from process start to exit. zizmor (the baseline,
 Rust, `pip install zizmor`) runs its offline audits; pitstop runs its 36 rules and the scorecard.
-Rounds alternate the two. Prints the best and median wall time of each and the ratio of the
-best times, pitstop / zizmor; the goal is 1.0 or less. ``--corpus DIR`` times both on a
-repository of your own instead (its ``.github/workflows``), read where it is.
+Rounds alternate the two. Prints the best and median wall time and the peak memory of each,
+the ratio of the best times, pitstop / zizmor (the goal is 1.0 or less), and of the peaks.
+``--corpus DIR`` times both on a repository of your own instead (its ``.github/workflows``),
+read where it is.
 """
 
 from __future__ import annotations
@@ -47,19 +48,26 @@ def write_corpus(root: Path, count: int) -> int:
     return size
 
 
-def timed(argv: Sequence[str], ok: Sequence[int]) -> tuple[float, bytes]:
-    start = time.perf_counter()
-    done = subprocess.run(list(argv), capture_output=True, check=False)
-    took = time.perf_counter() - start
-    if done.returncode not in ok:
-        raise SystemExit(f"{argv[0]} exited {done.returncode}: {done.stderr.decode()[-500:]}")
-    return took, done.stdout
+def timed(argv: Sequence[str], ok: Sequence[int]) -> tuple[float, int, bytes]:
+    """Wall time, peak memory (KiB, the process's own, from wait4) and standard output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(argv), stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        took = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in ok:
+            said = err.read().decode()[-500:]
+            raise SystemExit(f"{argv[0]} exited {process.returncode}: {said}")
+        return took, usage.ru_maxrss, out.read()
 
 
-def describe(label: str, samples: list[float], findings: int) -> None:
+def describe(label: str, samples: list[float], peak: int, findings: int) -> None:
     print(
         f"{label:<34} best {min(samples):6.2f} s  median {statistics.median(samples):6.2f} s  "
-        f"{findings:>6} findings"
+        f"peak {peak / 1024:6.0f} MB  {findings:>6} findings"
     )
 
 
@@ -82,19 +90,23 @@ def main() -> None:
         print(f"{count} workflow files, {size / 1e6:.1f} MB, {version}, {os.cpu_count()} CPUs")
         base: list[float] = []
         ours: list[float] = []
+        base_peak = our_peak = 0
         for _ in range(args.rounds):  # alternated, so a busy moment costs both alike
-            took, base_out = timed(
+            took, peak, base_out = timed(
                 [zizmor, "--offline", "--format", "json", str(root)], (0, *range(10, 15))
             )
             base.append(took)
-            took, our_out = timed(
+            base_peak = max(base_peak, peak)
+            took, peak, our_out = timed(
                 [sys.executable, "-m", "pitstop", "audit", str(root), "--format", "json"], (0, 1)
             )
             ours.append(took)
-        describe("zizmor --offline (baseline)", base, len(json.loads(base_out)))
-        describe("pitstop audit (36 rules)", ours, len(json.loads(our_out)["findings"]))
+            our_peak = max(our_peak, peak)
+        describe("zizmor --offline (baseline)", base, base_peak, len(json.loads(base_out)))
+        describe("pitstop audit (36 rules)", ours, our_peak, len(json.loads(our_out)["findings"]))
     ratio = min(ours) / min(base)
     print(f"ratio pitstop / zizmor: {ratio:.2f}x (goal: 1.0x or less)")
+    print(f"memory pitstop / zizmor: {our_peak / base_peak:.2f}x (peak resident set)")
 
 
 if __name__ == "__main__":

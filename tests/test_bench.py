@@ -38,3 +38,4 @@ def test_audit_vs_zizmor_prints_the_ratio_on_the_same_files() -> None:
     assert "8 workflow files" in out
     assert "zizmor --offline (baseline)" in out
     assert "ratio pitstop / zizmor:" in out
+    assert "memory pitstop / zizmor:" in out
