@@ -1,5 +1,7 @@
 """gate-only-on-pull-requests: tests that run on pull requests but never on pushes to the
-default branch, so what is merged (the merge result, after other merges) is never tested.
+default branch, so what is merged (the merge result, after other merges) is never tested. A
+pull-request workflow is covered when a push workflow calls it, or runs each of its test
+commands; tests known only by a job's name count as covered by any tests on push.
 
 Source for the filters: GitHub's docs, "Workflow syntax: on.push.<branches|tags>": a push
 trigger that names only tags (or only branches) does not run for the other kind of ref."""
@@ -8,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import runs_tests
+from pitstop.audit.jobs import TESTS, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.scripts import commands, words
 from pitstop.git import remote_default_branch
 from pitstop.workflow.filters import ref_filter
-from pitstop.workflow.model import Workflow
+from pitstop.workflow.model import Job, Workflow
 
 PR_EVENTS = ("pull_request", "pull_request_target", "merge_group")
 PR_ONLY_IF = re.compile(
@@ -31,11 +34,13 @@ def check(repo: Repo, out: Check) -> None:
         for job in workflow.jobs.values()
         if job.uses and job.uses.startswith("./")
     }
-    tested_on_push = any(
-        runs_tests(job) and not _pull_request_only(str(job.if_ or ""))
+    pushed = [
+        job
         for workflow in on_push
         for job in workflow.jobs.values()
-    )
+        if runs_tests(job, repo) and not _pull_request_only(str(job.if_ or ""))
+    ]
+    tested_on_push = {key for job in pushed for key, _ in _test_commands(repo, job)}
     branch = " or ".join(branches)
     for workflow in repo.workflows:
         tests = [job for job in workflow.jobs.values() if runs_tests(job) and not job.uses]
@@ -53,14 +58,42 @@ def check(repo: Repo, out: Check) -> None:
         event = next((e for e in PR_EVENTS if e in workflow.triggers), None)
         if event is None:
             continue  # neither: scheduled or manual workflows are not gates
-        if repo.relative(workflow.path) in called_on_push or tested_on_push:
+        if repo.relative(workflow.path) in called_on_push:
             continue
-        out.flag(
-            span(workflow.doc, event_node(workflow, event)),
-            f"the tests of {repo.relative(workflow.path)} run on {event} only: nothing tests "
-            f"{branch} after a merge",
-        )
+        mine = [c for job in tests for c in _test_commands(repo, job)]
+        if pushed and (not mine or all(key in tested_on_push for key, _ in mine)):
+            continue  # the same test commands run on push (or, named only, some tests do)
+        missing = next((text for key, text in mine if key not in tested_on_push), None)
+        if pushed and missing:
+            message = (
+                f"'{missing}' in {repo.relative(workflow.path)} runs on {event} only: pushes "
+                f"to {branch} run other tests, not this one"
+            )
+        else:
+            message = (
+                f"the tests of {repo.relative(workflow.path)} run on {event} only: nothing "
+                f"tests {branch} after a merge"
+            )
+        out.flag(span(workflow.doc, event_node(workflow, event)), message)
     out.figure = f"{out.checked - out.failed} of {out.checked} test workflows also guard {branch}"
+
+
+def _test_commands(
+    repo: Repo, job: Job, seen: frozenset[str] = frozenset()
+) -> list[tuple[tuple[str, ...], str]]:
+    """The test commands a job runs: each as its sorted words (so ``pytest -q tests`` and
+    ``pytest tests -q`` are the same command) and as written, following calls of the
+    repository's own workflows."""
+    called = repo.called(job.uses) if job.uses else None
+    if called is not None and called.path not in seen:
+        inner = seen | {called.path}
+        return [c for j in called.jobs.values() for c in _test_commands(repo, j, inner)]
+    return [
+        (tuple(sorted(words(command.text))), command.text)
+        for step in job.steps
+        for command in commands(step.run or "")
+        if TESTS.search(command.text)
+    ]
 
 
 def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:
@@ -95,7 +128,9 @@ RULE = Rule(
     docs=Docs(
         what="Flags workflows whose jobs run tests (or measure coverage, or run E2E) on "
         "`pull_request`, `pull_request_target` or `merge_group` only, when no workflow that "
-        "runs on pushes to the default branch runs tests or calls that workflow; and test "
+        "runs on pushes to the default branch calls that workflow or runs the same test "
+        "commands (the same words in any order: a push that runs `pytest` does not cover "
+        "`pytest --cov-fail-under=80`); and test "
         "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
         "The default branch is origin's HEAD, else main or master; option `default-branch` "
         "sets it.",
