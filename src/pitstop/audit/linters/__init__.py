@@ -68,12 +68,19 @@ def run_linter(
     return linter.run(found, workflows, actions, texts)
 
 
+TIMEOUT = 600  # seconds a linter may take before the audit gives up on it
+
+
 def execute(name: str, argv: Sequence[str], ok: Sequence[int]) -> str:
     """Run a linter; its standard output when it exits with one of ``ok``."""
     try:
-        done = subprocess.run(list(argv), capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, check=False, timeout=TIMEOUT
+        )
     except OSError as error:
         raise LinterError(f"--with {name}: cannot run {argv[0]}: {error.strerror}") from None
+    except subprocess.TimeoutExpired:
+        raise LinterError(f"--with {name}: {name} did not finish in {TIMEOUT} s") from None
     if done.returncode not in ok:
         said = [line for line in done.stderr.splitlines() if line.strip()]
         tail = f": {said[-1].strip()}" if said else ""
@@ -81,11 +88,13 @@ def execute(name: str, argv: Sequence[str], ok: Sequence[int]) -> str:
     return done.stdout
 
 
-def version(name: str, program: str, flag: str) -> str:
-    """The linter's version line, or "" when it does not say."""
+def version(executable: str, flag: str) -> str:
+    """The linter's version, or "" when it does not say."""
     try:
-        done = subprocess.run([program, flag], capture_output=True, text=True, check=False)
-    except OSError:
+        done = subprocess.run(
+            [executable, flag], capture_output=True, text=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return ""
     words = (done.stdout or done.stderr).split()
     return next((w.lstrip("v") for w in words if w.lstrip("v")[:1].isdigit()), "")

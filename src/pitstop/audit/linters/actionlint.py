@@ -30,7 +30,7 @@ def run(
     program: str, workflows: Sequence[str], actions: Sequence[str], texts: Mapping[str, str]
 ) -> Output:
     if not workflows:
-        return Output("actionlint", version("actionlint", program, "-version"), 0)
+        return Output("actionlint", version(program, "-version"), 0)
     out = execute("actionlint", [program, "-format", "{{json .}}", "-no-color", *workflows], (0, 1))
     try:
         data = json.loads(out.strip() or "[]") or []
@@ -43,9 +43,7 @@ def run(
     by_path = {os.path.abspath(p): p for p in workflows}
     lines = {path: Lines(path, texts.get(path, "")) for path in workflows}
     findings = [f for item in data if (f := _finding(item, by_path, lines)) is not None]
-    return Output(
-        "actionlint", version("actionlint", program, "-version"), len(workflows), findings
-    )
+    return Output("actionlint", version(program, "-version"), len(workflows), findings)
 
 
 def classify(kind: str, message: str) -> tuple[str, str]:

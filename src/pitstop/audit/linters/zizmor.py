@@ -37,7 +37,7 @@ def run(
         raise LinterError("--with zizmor: zizmor printed JSON that is not a list of findings")
     lines = {os.path.abspath(path): Lines(path, texts.get(path, "")) for path in paths}
     findings = [f for item in data if (f := _finding(item, lines)) is not None]
-    return Output("zizmor", version("zizmor", program, "--version"), len(paths), findings)
+    return Output("zizmor", version(program, "--version"), len(paths), findings)
 
 
 def _finding(item: Any, lines: Mapping[str, Lines]) -> Finding | None:
