@@ -421,3 +421,12 @@ def test_a_linter_that_fails_is_an_input_error(tmp_path: Path, script: str, said
     assert proc.returncode == 2, proc.stdout
     assert f"--with actionlint: actionlint {said}" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_linter_that_hangs_is_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real process that outlives the time a linter is given (shortened here)."""
+    from pitstop.audit import linters
+
+    monkeypatch.setattr(linters, "TIMEOUT", 0.2)
+    with pytest.raises(linters.LinterError, match=r"actionlint did not finish in 0\.2 s"):
+        linters.execute("actionlint", ["sleep", "5"], (0,))
