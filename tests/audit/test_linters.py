@@ -430,3 +430,9 @@ def test_a_linter_that_hangs_is_given_up(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(linters, "TIMEOUT", 0.2)
     with pytest.raises(linters.LinterError, match=r"actionlint did not finish in 0\.2 s"):
         linters.execute("actionlint", ["sleep", "5"], (0,))
+
+
+def test_the_names_the_settings_accept_are_the_linters_there_are() -> None:
+    from pitstop.audit.linters import NAMES, linters
+
+    assert sorted(NAMES) == sorted(linters())

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.findings import Finding
 from pitstop.audit.ignores import ignore_comments, is_ignored
-from pitstop.audit.linters.merge import LinterCheck
 from pitstop.audit.registry import all_rules
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check
 from pitstop.audit.scorecard import Scorecard, Scored, score
+
+if TYPE_CHECKING:
+    from pitstop.audit.linters.merge import LinterCheck
 
 
 @dataclass

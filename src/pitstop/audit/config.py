@@ -47,9 +47,7 @@ def audit_config(settings: Settings, rules: Mapping[str, Mapping[str, Any]]) -> 
                 key,
             )
 
-    from pitstop.audit.linters import linters
-
-    known_linters = linters()
+    from pitstop.audit.linters import NAMES as known_linters
 
     def known_rule(rule: str, foreign: bool = True) -> str:
         """A pitstop rule, or (where ``foreign``) a linter's: ``zizmor/artipacked``."""

@@ -97,7 +97,3 @@ def _scans(repo: Repo) -> Iterator[tuple[StepPlace, str, frozenset[str]]]:
             name = scanner(command.text)
             if name:
                 yield place, name, kinds_of(name)
-
-
-def scanned_kinds(repo: Repo) -> set[str]:
-    return {kind for _, _, kinds in scans(repo) for kind in kinds}

@@ -246,9 +246,8 @@ def setup(root: str, rules: tuple[str, ...], known: Mapping[str, Rule]) -> Audit
 
 def _linters(given: tuple[str, ...], configured: tuple[str, ...]) -> list[str]:
     """The linters to run: the settings' ``with``, then ``--with``'s, each once, in order."""
-    from pitstop.audit.linters import linters
+    from pitstop.audit.linters import NAMES as known
 
-    known = linters()
     chosen: list[str] = list(configured)
     for name in (n.strip() for value in given for n in value.split(",")):
         if not name:

@@ -27,7 +27,6 @@ class LinterError(PitstopError):
 class Output:
     """What one linter reported: its version, how many files it checked, its findings."""
 
-    linter: str
     version: str
     files: int
     findings: list[Finding] = field(default_factory=list)
@@ -42,7 +41,11 @@ class Linter:
     run: Callable[[str, Sequence[str], Sequence[str], Mapping[str, str]], Output]
 
 
+NAMES = ("actionlint", "zizmor")  # what --with and `with = [...]` accept
+
+
 def linters() -> dict[str, Linter]:
+    """Each linter by name; their modules load only when a linter is asked for."""
     from pitstop.audit.linters import actionlint, zizmor
 
     return {linter.name: linter for linter in (actionlint.LINTER, zizmor.LINTER)}

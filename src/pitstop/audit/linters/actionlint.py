@@ -30,7 +30,7 @@ def run(
     program: str, workflows: Sequence[str], actions: Sequence[str], texts: Mapping[str, str]
 ) -> Output:
     if not workflows:
-        return Output("actionlint", version(program, "-version"), 0)
+        return Output(version(program, "-version"), 0)
     out = execute("actionlint", [program, "-format", "{{json .}}", "-no-color", *workflows], (0, 1))
     try:
         data = json.loads(out.strip() or "[]") or []
@@ -43,7 +43,7 @@ def run(
     by_path = {os.path.abspath(p): p for p in workflows}
     lines = {path: Lines(path, texts.get(path, "")) for path in workflows}
     findings = [f for item in data if (f := _finding(item, by_path, lines)) is not None]
-    return Output("actionlint", version(program, "-version"), len(workflows), findings)
+    return Output(version(program, "-version"), len(workflows), findings)
 
 
 def classify(kind: str, message: str) -> tuple[str, str]:
@@ -63,28 +63,22 @@ def classify(kind: str, message: str) -> tuple[str, str]:
 _BLOCK_START = re.compile(r":\s*[|>][-+0-9]*\s*(#.*)?$")
 
 
-def _line(text: str, number: int) -> str:
-    found = text.split("\n")
-    return found[number - 1] if 0 < number <= len(found) else ""
-
-
-def _block_end(text: str, number: int) -> int:
+def _block_end(text: Lines, number: int) -> int:
     """The last line of the block scalar that starts on line ``number`` (``run: |``), else
     ``number``. actionlint cannot point inside a block scalar: it reports what it finds there
     at the key's line, with the column counted as if the script were on that line
     (rhysd/actionlint issues #88 and #330)."""
-    all_lines = text.split("\n")
-    head = _line(text, number)
+    head = text.line(number)
     if not _BLOCK_START.search(head):
         return number
     indent = len(head) - len(head.lstrip())
     last = number
-    for index in range(number, len(all_lines)):  # the lines after the key, 0-based
-        body = all_lines[index]
-        if body.strip() and len(body) - len(body.lstrip()) <= indent:
-            break
+    for later in range(number + 1, len(text.starts) + 1):
+        body = text.line(later)
         if body.strip():
-            last = index + 1
+            if len(body) - len(body.lstrip()) <= indent:
+                break
+            last = later
     return last
 
 
@@ -100,9 +94,9 @@ def _finding(item: Any, by_path: Mapping[str, str], lines: Mapping[str, Lines]) 
     line, column = int(item.get("line") or 1), int(item.get("column") or 1)
     end_column = int(item.get("end_column") or column)
     text = lines[path]
-    end_line = _block_end(text.text, line)
+    end_line = _block_end(text, line)
     if end_line > line:  # inside a `run: |` script: the script is the place
-        span = text.span(line, 1, end_line, len(_line(text.text, end_line)) + 1)
+        span = text.span(line, 1, end_line, len(text.line(end_line)) + 1)
     else:
         span = text.span(line, column, line, max(column, end_column + 1))
     return Finding(

@@ -37,7 +37,7 @@ def run(
         raise LinterError("--with zizmor: zizmor printed JSON that is not a list of findings")
     lines = {os.path.abspath(path): Lines(path, texts.get(path, "")) for path in paths}
     findings = [f for item in data if (f := _finding(item, lines)) is not None]
-    return Output("zizmor", version(program, "--version"), len(paths), findings)
+    return Output(version(program, "--version"), len(paths), findings)
 
 
 def _finding(item: Any, lines: Mapping[str, Lines]) -> Finding | None:
@@ -76,10 +76,7 @@ def _finding(item: Any, lines: Mapping[str, Lines]) -> Finding | None:
 
 def _characters(text: Lines, line: int, column: int) -> int:
     """zizmor counts columns in bytes (tree-sitter points); pitstop counts characters."""
-    begin = text.offset(line, 1)
-    stop = text.text.find("\n", begin)
-    content = text.text[begin : len(text.text) if stop < 0 else stop]
-    return len(content.encode()[:column].decode(errors="ignore"))
+    return len(text.line(line).encode()[:column].decode(errors="ignore"))
 
 
 def _get(data: Any, *keys: str) -> Any:

@@ -29,10 +29,10 @@ def check(repo: Repo, out: Check) -> None:
     branches = _default_branches(repo, out.options.get("default-branch"))
     on_push = [w for w in repo.workflows if _runs_on_push(w, branches)]
     called_on_push = {
-        job.uses.removeprefix("./")
+        called.path
         for workflow in on_push
         for job in workflow.jobs.values()
-        if job.uses and job.uses.startswith("./")
+        if job.uses and (called := repo.called(job.uses)) is not None
     }
     pushed = [
         job
@@ -58,7 +58,7 @@ def check(repo: Repo, out: Check) -> None:
         event = next((e for e in PR_EVENTS if e in workflow.triggers), None)
         if event is None:
             continue  # neither: scheduled or manual workflows are not gates
-        if repo.relative(workflow.path) in called_on_push:
+        if workflow.path in called_on_push:
             continue
         mine = [c for job in tests for c in _test_commands(repo, job)]
         if pushed and (not mine or all(key in tested_on_push for key, _ in mine)):

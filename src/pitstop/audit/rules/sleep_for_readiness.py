@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import commands, located_commands, words
+from pitstop.audit.scripts import Command, commands, located_commands, words
 from pitstop.fix.patch import CannotFix
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def check(repo: Repo, out: Check) -> None:
             out.checked += 1
             if command.in_loop or waited < minimum:
                 continue  # a poll's interval, or a short pause
-            if not _waits_for_something(place, command.text):
+            if not _waits_for_something(place, command):
                 continue  # a pause that nothing before starts or after checks: not a wait
             url = health_url(place)
             out.flag(
@@ -71,18 +71,18 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} waits poll instead of sleeping"
 
 
-def _waits_for_something(place: StepPlace, sleep: str) -> bool:
+def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
     """Whether the job has services, or starts something before the sleep, or checks something
     after it (in the same step or another step of the job)."""
     if place.job is not None and place.job.services:
         return True
     steps = place.siblings
-    own = [c.text for c in commands(place.step.run or "")]
-    at = own.index(sleep) if sleep in own else len(own)
+    own = commands(place.step.run or "")
+    at = own.index(sleep)
     before = [c.text for s in steps[: place.step.index] for c in commands(s.run or "")]
-    after = [c.text for s in steps[place.step.index + 1 :] for c in commands(s.run or "")]
-    before += own[:at]
-    after = own[at + 1 :] + after
+    before += [c.text for c in own[:at]]
+    after = [c.text for c in own[at + 1 :]]
+    after += [c.text for s in steps[place.step.index + 1 :] for c in commands(s.run or "")]
     started = any(STARTS.search(text) for text in before) or any(
         s.uses and "deploy" in s.uses.lower() for s in steps[: place.step.index]
     )
