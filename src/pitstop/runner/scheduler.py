@@ -29,6 +29,7 @@ from pitstop.runner.log import JobLog
 from pitstop.runner.results import CANCELLED, FAILURE, SKIPPED, SUCCESS, JobResult
 from pitstop.runner.scope import Scope
 from pitstop.runner.state import RunState
+from pitstop.runner.workspace import claim_slot
 from pitstop.workflow.matrix import expand_matrix
 from pitstop.workflow.model import Job, Workflow
 
@@ -164,10 +165,12 @@ class WorkflowRun:
         rows = matrix.rows if matrix is not None else [{}]
         if matrix is not None and not rows:
             return self.skip(job, "the matrix has no rows", FAILURE)
-        if self.matrix_filter:
-            rows = [r for r in rows if _row_matches(r, self.matrix_filter)]
-            if not rows:
-                return self.skip(job, "no matrix row matches --matrix")
+        wanted = matrix_wanted(rows, self.matrix_filter)
+        if wanted:
+            kept = [r for r in rows if row_matches(r, wanted)]
+            if not kept:
+                return self.skip(job, no_row_matches(wanted, rows))
+            rows = kept
         strategy = job.strategy
         fail_fast = True
         max_parallel = len(rows)
@@ -247,8 +250,7 @@ class WorkflowRun:
             with contextlib.suppress(ExpressionError):
                 name = self.prefix + to_string(render(job.name, lambda e: evaluate(e, contexts)))
         slug = self.state.claim_slug(key, self.workflow.path)
-        folder = os.path.join(self.state.directory, "jobs", slug)
-        os.makedirs(folder, exist_ok=True)
+        slot = claim_slot(self.state.tool_cache, self.state.root)
         log_path = os.path.join(self.state.directory, "logs", f"{slug}.log")
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         result = JobResult(
@@ -261,7 +263,7 @@ class WorkflowRun:
             log_path=log_path,
         )
         log = JobLog(key, log_path, self.state.masker, self.state.sink, self.state.options.debug)
-        workspace = self.state.root if self.state.options.in_place else os.path.join(folder, "ws")
+        workspace = self.state.root if self.state.options.in_place else slot.workspace
         return JobRun(
             state=self.state,
             workflow=self.workflow,
@@ -273,8 +275,9 @@ class WorkflowRun:
             needs=needs,
             inputs=self.inputs,
             secrets=self.secrets,
-            folder=folder,
+            folder=slot.folder,
             workspace=workspace,
+            slot=slot,
             info=self.info,
         )
 
@@ -309,7 +312,20 @@ def _names(prefix: str, job: Job, row: dict[str, Any]) -> tuple[str, str]:
     return f"{prefix}{job.id} ({values})", f"{prefix}{base} ({values})"
 
 
-def _row_matches(row: dict[str, Any], wanted: dict[str, str]) -> bool:
+def matrix_wanted(rows: list[dict[str, Any]], given: dict[str, str]) -> dict[str, str]:
+    """The part of ``--matrix`` that concerns a job: the keys its matrix has. A job without
+    them (one the selected job needs, say) runs all its rows."""
+    keys = {k for row in rows for k in row}
+    return {k: v for k, v in given.items() if k in keys}
+
+
+def no_row_matches(wanted: dict[str, str], rows: list[dict[str, Any]]) -> str:
+    given = " ".join(f"{k}={v}" for k, v in wanted.items())
+    shown = "; ".join(", ".join(f"{k}={to_string(v)}" for k, v in r.items()) for r in rows)
+    return f"no matrix row matches --matrix {given} (its rows: {shown})"
+
+
+def row_matches(row: dict[str, Any], wanted: dict[str, str]) -> bool:
     return all(k in row and to_string(row[k]) == v for k, v in wanted.items())
 
 

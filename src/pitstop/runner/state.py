@@ -17,9 +17,15 @@ if TYPE_CHECKING:
 
 
 def tool_cache_root() -> str:
-    """``~/.cache/pitstop`` (``$XDG_CACHE_HOME/pitstop``): action cache, venvs, tool cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "pitstop")
+    """pitstop's per-user folder: ``$PITSTOP_HOME``, else the platform's user cache folder
+    (``~/.cache/pitstop`` on Linux, ``$XDG_CACHE_HOME`` honoured). Workspaces, action downloads,
+    environments, tools and the cache action's entries live here, never in the repository."""
+    home = os.environ.get("PITSTOP_HOME")
+    if home:
+        return os.path.abspath(os.path.expanduser(home))
+    import platformdirs
+
+    return platformdirs.user_cache_dir("pitstop", appauthor=False)
 
 
 def _ignore_job(result: JobResult, started: bool) -> None:
@@ -77,7 +83,10 @@ class RunState:
 
     @property
     def cache_dir(self) -> str:
-        return os.path.join(self.pitstop_dir, "cache")
+        """The cache action's entries for this repository, in pitstop's per-user folder."""
+        from pitstop.runner.workspace import repository_key
+
+        return os.path.join(self.tool_cache, "caches", repository_key(self.root))
 
     @property
     def artifacts_dir(self) -> str:

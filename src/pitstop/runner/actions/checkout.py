@@ -1,16 +1,28 @@
-"""``actions/checkout``: the job's workspace gets the working tree (uncommitted changes included),
-or, with ``ref:``, that commit of the local repository. ``path:`` puts it in a sub-folder.
-Another repository cannot be fetched locally and is reported as not run locally."""
+"""``actions/checkout``: the job's workspace becomes a git checkout of the run's commit, as the
+action leaves one (``runner/workspace.py``): the event's branch, a shallow history of
+``fetch-depth`` commits, ``origin`` as the user's, the working tree's uncommitted changes on top.
+``ref:`` checks out that branch, tag or commit of the local repository instead (without the
+uncommitted changes); ``path:`` puts the checkout in a sub-folder; ``submodules:`` checks out the
+submodules from the user's own clones of them. Another repository cannot be fetched locally yet
+and is reported as not run locally; so is ``lfs: true`` (LFS files stay pointers)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import subprocess
 from typing import TYPE_CHECKING
 
 from pitstop.runner.actions import ActionCall, not_run_locally
 from pitstop.runner.results import FAILURE, SUCCESS
-from pitstop.runner.workspace import copy_tree
+from pitstop.runner.workspace import (
+    Request,
+    Source,
+    WorkspaceError,
+    copy_plain_tree,
+    find_source,
+    make_checkout,
+    resolve,
+)
 
 if TYPE_CHECKING:
     from pitstop.runner.job import JobRun
@@ -22,42 +34,80 @@ async def run(job: JobRun, call: ActionCall) -> None:
     if repository and repository.lower() != own.lower():
         not_run_locally(job, call.result, f"checking out another repository ({repository})")
         return
-    path = call.input("path")
-    target = os.path.normpath(os.path.join(job.workspace, path))
-    if not target.startswith(job.workspace):
+    target = os.path.normpath(os.path.join(job.workspace, call.input("path")))
+    if os.path.commonpath([target, job.workspace]) != job.workspace:
         job.log.emit("error", f"Repository path '{target}' is not under '{job.workspace}'")
         call.result.outcome = FAILURE
         return
-    ref = call.input("ref")
     root = job.state.root
-    if os.path.abspath(target) == os.path.abspath(root):
-        job.log.line("Working in place: the working tree is the workspace")
+    if job.state.options.in_place or job.slot is None:
+        if target == job.workspace:
+            job.log.line("Working in place: the working tree is the workspace (--in-place)")
+            call.result.outcome = SUCCESS
+        else:
+            reason = "a checkout into a sub-folder would write into your working tree (--in-place)"
+            not_run_locally(job, call.result, reason)
+        return
+    source = find_source(root)
+    if source is None:
+        os.makedirs(target, exist_ok=True)
+        count = copy_plain_tree(root, target)
+        job.log.line(f"Not a git repository: copied its {count} files into {target}")
         call.result.outcome = SUCCESS
         return
-    os.makedirs(target, exist_ok=True)
-    if ref:
-        code = _archive(root, ref, target)
-        if code:
-            job.log.emit("error", f"A branch or tag with the name '{ref}' could not be found")
-            call.result.outcome = FAILURE
-            return
-        job.log.line(f"Checked out {ref} from the local repository into {target}")
-    else:
-        count = copy_tree(root, target)
-        job.log.line(f"Copied {count} files of the working tree into {target}")
+    try:
+        request = _request(job, call, source)
+    except ValueError as error:
+        job.log.emit("error", str(error))
+        call.result.outcome = FAILURE
+        return
+    try:
+        made = make_checkout(source, job.slot, target, request)
+    except WorkspaceError as error:
+        job.log.emit("error", f"The checkout could not be made: {error}")
+        call.result.outcome = FAILURE
+        return
+    history = "shallow, " if made.shallow else ""
+    depth = f"fetch-depth {request.depth}" if request.depth else "full history"
+    how = "reset the workspace a previous job left" if made.reused else "checked out"
+    job.log.line(f"{how.capitalize()}: {made.head[:12]} ({history}{depth}) in {target}")
+    if source.prefix:
+        job.log.line(
+            f"The project is the folder '{source.prefix.rstrip('/')}' of {source.toplevel}: "
+            "the workspace is a repository of its own, one commit of that folder's tree"
+        )
+    if request.local_changes:
+        job.log.line(f"Applied {made.local_changes} uncommitted or untracked file(s) on top")
+    for note in made.notes:
+        job.log.emit("warning", note)
+    if call.input("lfs", "false").lower() == "true":
+        not_run_locally(job, call.result, "lfs: true (LFS files are left as pointers)")
+        return
     call.result.outcome = SUCCESS
 
 
-def _archive(root: str, ref: str, target: str) -> int:
-    archive = subprocess.Popen(
-        ["git", "archive", "--format=tar", ref],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+def _request(job: JobRun, call: ActionCall, source: Source) -> Request:
+    event = job.state.info.event
+    ref = call.input("ref")
+    depth_text = call.input("fetch-depth", "1")
+    try:
+        depth = int(depth_text)
+    except ValueError:
+        raise ValueError(f"fetch-depth must be a number, got '{depth_text}'") from None
+    submodules = call.input("submodules", "false").lower()
+    request = Request(
+        commit=event.sha or "",
+        ref=event.ref,
+        depth=max(0, depth),
+        tags=call.input("fetch-tags", "false").lower() == "true",
+        local_changes=True,
+        submodules=submodules if submodules in ("true", "recursive") else "",
     )
-    extract = subprocess.run(
-        ["tar", "-x", "-C", target], stdin=archive.stdout, capture_output=True, check=False
-    )
-    assert archive.stdout is not None
-    archive.stdout.close()
-    return archive.wait() or extract.returncode
+    if ref and ref not in (event.sha, event.ref):
+        found = resolve(source, ref)
+        if found is None:
+            raise ValueError(f"A branch or tag with the name '{ref}' could not be found")
+        return dataclasses.replace(request, commit=found[0], ref=found[1], local_changes=False)
+    if not event.sha:
+        raise ValueError("The repository has no commit to check out")
+    return request

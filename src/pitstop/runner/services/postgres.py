@@ -72,7 +72,7 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     uid = run_as()
     home = private_folder("pitstop-postgres-")
     data = os.path.join(home, "data")
-    log_path = os.path.join(job.folder, f"service-{spec.id}.log")
+    log_path = job.service_log(spec.id)
     pwfile = os.path.join(home, "pwfile")
     with open(pwfile, "w", encoding="utf-8") as handle:
         handle.write(password or "postgres")

@@ -58,7 +58,7 @@ async def start(job: JobRun, spec: ServiceSpec) -> Running:
     server_path, provider = found
     port = spec.ports.get(CONTAINER_PORT) or next(iter(spec.ports.values()), CONTAINER_PORT)
     home = private_folder("pitstop-redis-")
-    log_path = os.path.join(job.folder, f"service-{spec.id}.log")
+    log_path = job.service_log(spec.id)
     argv = [
         server_path, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--dir", home, "--daemonize", "no",
