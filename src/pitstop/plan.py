@@ -16,7 +16,7 @@ from typing import Any
 from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import condition_text, render
-from pitstop.expr.values import truthy
+from pitstop.expr.values import to_string, truthy
 from pitstop.workflow.filters import Decision, path_filter, ref_filter
 from pitstop.workflow.matrix import MatrixResult, expand_matrix
 from pitstop.workflow.model import Job, Trigger, Workflow
@@ -36,6 +36,7 @@ class Event:
     sha: str | None = None
     repository: str | None = None
     workflow_name: str | None = None  # workflow_run: the workflow that completed
+    changes_from: str | None = None  # what the changed files were compared with, when not obvious
 
     @property
     def ref_kind(self) -> str:
@@ -58,6 +59,7 @@ class JobPlan:
     condition: str | None  # the job's ``if`` as written
     verdict: str | None  # None: runs; otherwise why it will be skipped or is undecided
     calls: str | None  # a reusable workflow it calls
+    names: tuple[str, ...] = ()  # the name evaluated for each matrix row, when it has ${{ }}
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,16 @@ def plan_workflow(
     decision = decide(workflow, event)
     if not decision.runs:
         return WorkflowPlan(workflow.path, workflow.display_name, False, (decision.reason,))
+    return WorkflowPlan(
+        workflow.path, workflow.display_name, True, (decision.reason,), plan_jobs(workflow, event)
+    )
+
+
+def plan_jobs(workflow: Workflow, event: Event) -> tuple[JobPlan, ...]:
+    """Every job of ``workflow`` in needs order, with its matrix and verdict, for ``event``."""
     contexts = {"github": github_context(event, workflow), "inputs": dict(event.inputs), "vars": {}}
     jobs = tuple(_plan_job(workflow.jobs[j], contexts) for j in needs_order(workflow.jobs))
-    return WorkflowPlan(
-        workflow.path, workflow.display_name, True, (decision.reason,), _skip_dependents(jobs)
-    )
+    return _skip_dependents(jobs)
 
 
 def needs_order(jobs: Mapping[str, Job]) -> list[str]:
@@ -225,7 +232,17 @@ def _plan_job(job: Job, contexts: dict[str, Any]) -> JobPlan:
             verdict = f"decided at run time: if: {text}"
     elif job.if_ is False:
         verdict = "skipped: if: false"
-    return JobPlan(job.id, job.name, job.needs, matrix, condition, verdict, job.uses)
+    names: tuple[str, ...] = ()
+    if job.name and "${{" in job.name and not matrix.pending and not matrix.error:
+        try:
+            names = tuple(_render_name(job.name, {**contexts, "matrix": r}) for r in matrix.rows)
+        except ExpressionError:
+            names = ()
+    return JobPlan(job.id, job.name, job.needs, matrix, condition, verdict, job.uses, names)
+
+
+def _render_name(name: str, contexts: dict[str, Any]) -> str:
+    return to_string(render(name, lambda expression: evaluate(expression, contexts)))
 
 
 def _skip_dependents(jobs: tuple[JobPlan, ...]) -> tuple[JobPlan, ...]:

@@ -1,6 +1,7 @@
 """``pitstop run``: the repository's workflows on this machine, as GitHub would run them.
 
-Exit codes: 0 every job succeeded or was skipped, 1 a job failed, 2 invalid input, 130 interrupted.
+Exit codes: 0 the jobs that ran succeeded, 1 a job failed, 2 invalid input or nothing ran (no
+workflow started, no selected job ran), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from pitstop.cli.selection import (
     selected,
 )
 from pitstop.errors import PitstopError
-from pitstop.plan import Event, decide, plan_workflow
+from pitstop.plan import Event, decide, plan_jobs
+from pitstop.report.plan import describe_event
 from pitstop.workflow.model import Workflow
 from pitstop.workflow.repository import load_file
 
@@ -106,7 +108,7 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
 @click.option(
     "--fetch-actions",
     is_flag=True,
-    help="Download the remote actions the run uses into ~/.cache/pitstop/actions first.",
+    help="Download the remote actions the run uses into pitstop's home first.",
 )
 @click.option(
     "--host-containers", is_flag=True, help="Run `container:` jobs' steps on this machine."
@@ -154,7 +156,8 @@ def command(
     from pitstop.runner import Target, new_run_directory
     from pitstop.runner.contexts import RunInfo, build_payload
     from pitstop.runner.masking import Masker
-    from pitstop.runner.state import RunOptions, RunState
+    from pitstop.runner.preview import Chosen, describe
+    from pitstop.runner.state import RunOptions, RunState, tool_cache_root
 
     check_event_name(event_name)
     given_inputs = parse_pairs(inputs, "--input")
@@ -170,7 +173,8 @@ def command(
         raise SystemExit(EXIT_USAGE) from None
     paths = require_workflow_files()
 
-    targets: list[Target] = []
+    chosen: list[Chosen] = []
+    left_out: list[tuple[str, str]] = []
     problems = 0
     for path in paths:
         loaded = load_file(path, "workflow")
@@ -184,39 +188,42 @@ def command(
             continue
         workflow = loaded.workflow
         if ignore_filters and event.name not in workflow.triggers and not workflows:
+            listed = ", ".join(workflow.triggers) or "nothing"
+            left_out.append((path, f"not triggered by {event.name} (on: {listed})"))
             continue  # --all ignores filters, not the event: workflow_call-only files stay out
+        why = "trigger filters ignored (--all)"
         if not ignore_filters:
             decision = decide(workflow, event)
             if not decision.runs:
-                if workflows or list_only or dry_run:
-                    click.echo(
-                        f"{workflow.display_name} ({path}) does not run: {decision.reason}"
-                        " (--all ignores trigger filters)"
-                    )
+                left_out.append((path, f"{decision.reason} (--all ignores trigger filters)"))
                 continue
-        chosen = set(workflow.jobs)
+            why = decision.reason
+        picked = set(workflow.jobs)
         if jobs:
             wanted = {j for j in jobs if j in workflow.jobs}
             if not wanted:
+                left_out.append((path, f"it has no job {' or '.join(jobs)}"))
                 continue
-            chosen = wanted if only else workflow.with_needs(wanted)
-        targets.append(Target(workflow, frozenset(chosen)))
+            picked = wanted if only else workflow.with_needs(wanted)
+        chosen.append(Chosen(workflow, frozenset(picked), why))
     if problems:
         raise SystemExit(EXIT_USAGE)
     if jobs:
-        known = {j for t in targets for j in t.workflow.jobs}
+        known = {j for c in chosen for j in c.workflow.jobs}
         unknown = [j for j in jobs if j not in known]
         if unknown:
             click.echo(f"pitstop: no job '{unknown[0]}' in the selected workflows", err=True)
             raise SystemExit(EXIT_USAGE)
-    if workflows and not targets and not (list_only or dry_run):
-        click.echo(f"pitstop: nothing to run for {', '.join(workflows)}", err=True)
-        raise SystemExit(EXIT_USAGE)
+    if workflows and chosen and not dry_run:
+        for path, why in left_out:
+            click.echo(f"pitstop: {path} does not run: {why}", err=True)
+    if matrix_filter:
+        _check_matrix(chosen, event, matrix_filter)
+    targets = [Target(c.workflow, c.jobs) for c in chosen]
 
     fetch_failures: dict[str, str] = {}
     if fetch_actions and not list_only:
         from pitstop.runner.fetch import fetch_actions as fetch
-        from pitstop.runner.state import tool_cache_root
 
         report = fetch(
             os.getcwd(),
@@ -225,9 +232,23 @@ def command(
             lambda text: click.echo(f"pitstop: {text}", err=True),
         )
         fetch_failures = report.failed
-    if list_only or dry_run:
-        _describe(targets, event, dry_run)
+    if list_only:
+        _list(targets)
         raise SystemExit(EXIT_OK)
+    if dry_run:
+        selection = ("--only " if only else "-j ") + " ".join(jobs)
+        text = describe(
+            chosen, left_out, event, matrix_filter, selection, tool_cache_root(), host_containers
+        )
+        click.echo(text)
+        raise SystemExit(EXIT_OK)
+    if not targets:
+        click.echo(
+            f"pitstop: nothing to run: no workflow runs for {describe_event(event)}", err=True
+        )
+        for path, why in left_out:
+            click.echo(f"  {path}: {why}", err=True)
+        raise SystemExit(EXIT_USAGE)
 
     secret_values: dict[str, str] = {}
     if os.environ.get("GITHUB_TOKEN"):
@@ -299,6 +320,13 @@ def command(
     view.finish(result)
     if result.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
+    if not result.ran:
+        click.echo(
+            "pitstop: nothing ran: no selected job ran on this machine, so nothing was checked "
+            "(each job's reason is listed above)",
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_OK if result.result == "success" else EXIT_FAILED)
 
 
@@ -333,16 +361,43 @@ async def _main(state: Any, targets: Any, inputs: Any, matrix_filter: Any, view:
         view.stop()
 
 
-def _describe(targets: list[Any], event: Event, dry_run: bool) -> None:
-    if not dry_run:
-        for target in targets:
-            click.echo(f"{target.workflow.display_name} ({target.workflow.path})")
-            for job_id, job in target.workflow.jobs.items():
-                if job_id in target.jobs:
-                    needs = f"  needs: {', '.join(job.needs)}" if job.needs else ""
-                    click.echo(f"  {job_id}{'  ' + job.name if job.name else ''}{needs}")
-        return
-    from pitstop.report.plan import render_text
+def _list(targets: list[Any]) -> None:
+    for target in targets:
+        click.echo(f"{target.workflow.display_name} ({target.workflow.path})")
+        for job_id, job in target.workflow.jobs.items():
+            if job_id in target.jobs:
+                needs = f"  needs: {', '.join(job.needs)}" if job.needs else ""
+                click.echo(f"  {job_id}{'  ' + job.name if job.name else ''}{needs}")
 
-    plans = [plan_workflow(t.workflow, event) for t in targets]
-    click.echo(render_text(event, plans))
+
+def _check_matrix(chosen: list[Any], event: Event, given: dict[str, str]) -> None:
+    """``--matrix`` must pick rows that exist: a value no row has is a usage error naming the
+    rows there are, and so is a key no selected job's matrix has (matrices known only when the
+    run reaches them are checked then)."""
+    from pitstop.runner.scheduler import matrix_wanted, no_row_matches, row_matches
+
+    keys: set[str] = set()
+    undecided = False
+    for item in chosen:
+        for plan in plan_jobs(item.workflow, event):
+            if plan.id not in item.jobs:
+                continue
+            if plan.matrix.pending or plan.matrix.error:
+                undecided = True
+                continue
+            rows = plan.matrix.rows
+            keys.update(k for row in rows for k in row)
+            wanted = matrix_wanted(rows, given)
+            if wanted and not any(row_matches(r, wanted) for r in rows):
+                where = f"{item.workflow.path} job '{plan.id}'"
+                click.echo(f"pitstop: {where}: {no_row_matches(wanted, rows)}", err=True)
+                raise SystemExit(EXIT_USAGE)
+    unknown = [k for k in given if k not in keys]
+    if unknown and not undecided:
+        listed = ", ".join(sorted(keys)) or "none"
+        click.echo(
+            f"pitstop: --matrix {unknown[0]}: no selected job has that matrix key "
+            f"(the keys: {listed})",
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE)

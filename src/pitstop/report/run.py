@@ -20,7 +20,7 @@ def _seconds(value: float) -> str:
 
 
 def render_text(run: RunResult, tail: int = 15) -> str:
-    lines = [f"Run {run.id}: {run.result} in {_seconds(run.duration)} ({run.directory})"]
+    lines = [f"Run {run.id}: {run.headline} in {_seconds(run.duration)} ({run.directory})"]
     width = max((len(j.name) for j in run.jobs), default=0)
     for job in run.jobs:
         mark = MARKS.get(job.result, "?")
@@ -50,7 +50,7 @@ def render_text(run: RunResult, tail: int = 15) -> str:
 
 def render_markdown(run: RunResult) -> str:
     out = [
-        f"# pitstop run {run.id}: {run.result}",
+        f"# pitstop run {run.id}: {run.headline}",
         "",
         "| job | result | duration |",
         "|---|---|---|",
@@ -75,6 +75,7 @@ def render_markdown(run: RunResult) -> str:
 def to_data(run: RunResult) -> dict[str, Any]:
     data = dataclasses.asdict(run)
     data["result"] = run.result
+    data["headline"] = run.headline
     return data
 
 

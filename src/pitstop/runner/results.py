@@ -62,12 +62,33 @@ class RunResult:
     started_at: str = ""  # ISO time
 
     @property
+    def ran(self) -> bool:
+        """Whether any job ran on this machine (skipped ones and ones not run locally did not)."""
+        return any(j.result != SKIPPED for j in self.jobs)
+
+    @property
     def result(self) -> str:
+        """``skipped`` when no job ran: that is not a success, nothing was checked."""
         if self.interrupted:
             return CANCELLED
         if any(j.result in (FAILURE, CANCELLED) and not j.may_fail for j in self.jobs):
             return FAILURE
-        return SUCCESS
+        return SUCCESS if self.ran else SKIPPED
+
+    @property
+    def headline(self) -> str:
+        """The result in words, saying what did not run: "success, 2 steps not run locally"."""
+        if self.result == SKIPPED:
+            return "nothing ran"
+        missing = self.not_run_locally
+        steps = sum(1 for _, step in missing if step is not None)
+        jobs = len(missing) - steps
+        parts = [
+            f"{n} {word}{'s' if n != 1 else ''}"
+            for n, word in ((steps, "step"), (jobs, "job"))
+            if n
+        ]
+        return f"{self.result}, {' and '.join(parts)} not run locally" if parts else self.result
 
     @property
     def not_run_locally(self) -> list[tuple[JobResult, StepResult | None]]:

@@ -112,7 +112,7 @@ async def run_action(
     name, ref = ("", "") if uses.startswith("./") else split_uses(uses)
     call = ActionCall(step, scope, result, uses, name.lower(), ref, step_env, timeout)
     if uses.startswith("docker://"):
-        not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+        not_run_locally(job, result, docker_reason(uses))
         return
     if uses.startswith("./"):
         folder = os.path.normpath(os.path.join(job.workspace, uses))
@@ -128,15 +128,38 @@ async def run_action(
     if cached is not None:
         await _run_folder_action(job, call, contexts, cached)
         return
-    failed = job.state.fetch_failures.get(action_key(name, ref))
-    not_run_locally(
-        job,
-        result,
-        f"'{uses}' could not be fetched: {failed}"
-        if failed
-        else f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches "
-        "it when the network allows",
+    not_run_locally(job, result, uncached_reason(uses, job.state.fetch_failures))
+
+
+def docker_reason(uses: str) -> str:
+    return f"'{uses}' is a Docker action and needs a Docker engine"
+
+
+def uncached_reason(uses: str, fetch_failures: dict[str, str]) -> str:
+    failed = fetch_failures.get(action_key(*split_uses(uses)))
+    if failed:
+        return f"'{uses}' could not be fetched: {failed}"
+    return (
+        f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches it "
+        "when the network allows"
     )
+
+
+def predict(uses: str, cache_root: str, fetch_failures: dict[str, str]) -> tuple[str, str | None]:
+    """How a ``uses:`` step would run, told before the run: (how, why it would not run
+    locally or None)."""
+    if "${{" in uses:
+        return "decided when it runs (uses: holds an expression)", None
+    if uses.startswith("docker://"):
+        return "", docker_reason(uses)
+    if uses.startswith("./"):
+        return "local action", None
+    name, ref = split_uses(uses)
+    if name.lower() in EMULATIONS:
+        return "emulated", None
+    if cached_action_folder(cache_root, name, ref) is not None:
+        return "from the local action cache", None
+    return "", uncached_reason(uses, fetch_failures)
 
 
 def remote_action(uses: str | None) -> tuple[str, str] | None:
@@ -185,7 +208,7 @@ async def _run_folder_action(
         action = load_local_action(folder)
     except FileNotFoundError as missing:
         if str(missing) == "Dockerfile":
-            not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+            not_run_locally(job, result, docker_reason(uses))
             return
         job.log.emit(
             "error",
@@ -211,7 +234,7 @@ async def _run_folder_action(
 
         await run_node_action(job, call, action, folder)
     elif using == "docker":
-        not_run_locally(job, result, f"'{uses}' is a Docker action and needs a Docker engine")
+        not_run_locally(job, result, docker_reason(uses))
     else:
         job.log.emit("error", f"'{uses}': unsupported runs.using '{action.using}'")
         result.outcome = FAILURE

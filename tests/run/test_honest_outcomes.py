@@ -1,0 +1,166 @@
+""" "success" always means something ran: a run where no selected job ran is exit 2 with why; ``-j``
+and ``--matrix`` keep the jobs a selected job needs; a ``--matrix`` value no row has is a usage
+error naming the rows; the headline and ``summary.md`` say what was not run locally; ``--dry-run``
+shows exactly what the same command would run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.gitrepo import GIT_ENV, commit_all
+
+CI = """\
+name: CI
+on:
+  push:
+    branches: [main]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo built
+  tests:
+    needs: build
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python-version: ["3.11", "3.12"]
+    steps:
+      - run: echo "testing on ${{ matrix.python-version }}"
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker://alpine:3.20
+      - run: echo docs
+"""
+
+PUBLISH = """\
+name: Publish
+on:
+  push:
+    branches: [release]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo publishing
+"""
+
+
+def repo_with(tmp_path: Path, **workflows: str) -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    for name, text in workflows.items():
+        (repo / ".github" / "workflows" / f"{name}.yml").write_text(text)
+    return commit_all(repo)
+
+
+def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **GIT_ENV},
+    )
+
+
+def report(repo: Path) -> dict[str, str]:
+    path = sorted((repo / ".pitstop" / "runs").glob("*/report.json"))[-1]
+    return {j["key"]: j["result"] for j in json.loads(path.read_text())["jobs"]}
+
+
+def test_job_and_matrix_selection_keep_the_jobs_it_needs(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, ci=CI)
+    proc = run(repo, "ci.yml", "-j", "tests", "--matrix", "python-version=3.11")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert report(repo) == {"build": "success", "tests (3.11)": "success"}
+    assert "Run 1: success in" in proc.stdout
+
+
+def test_a_matrix_value_no_row_has_is_a_usage_error_naming_the_rows(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, ci=CI)
+    proc = run(repo, "-j", "tests", "--matrix", "python-version=3.9")
+    assert proc.returncode == 2
+    assert (
+        "job 'tests': no matrix row matches --matrix python-version=3.9 "
+        "(its rows: python-version=3.11; python-version=3.12)" in proc.stderr
+    )
+    assert not (repo / ".pitstop" / "runs").exists()
+
+    proc = run(repo, "--matrix", "os=linux")
+    assert proc.returncode == 2
+    assert "--matrix os: no selected job has that matrix key (the keys: python-version)" in (
+        proc.stderr
+    )
+
+
+def test_a_run_that_triggers_nothing_is_exit_2_with_each_reason(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, publish=PUBLISH)
+    proc = run(repo)
+    assert proc.returncode == 2
+    assert "nothing to run: no workflow runs for push to refs/heads/main" in proc.stderr
+    reason = "branch 'main' does not match branches: [release]"
+    assert f".github/workflows/publish.yml: {reason}" in proc.stderr
+    assert "success" not in proc.stdout + proc.stderr
+
+
+def test_a_run_where_every_job_was_skipped_is_not_a_success(tmp_path: Path) -> None:
+    workflow = CI.replace("  build:\n", "  build:\n    if: github.event_name == 'release'\n")
+    repo = repo_with(tmp_path, ci=workflow)
+    proc = run(repo, "-j", "tests")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Run 1: nothing ran in" in proc.stdout
+    assert "pitstop: nothing ran: no selected job ran on this machine" in proc.stderr
+    summary = next((repo / ".pitstop" / "runs").glob("*/summary.md")).read_text()
+    assert summary.startswith("# pitstop run 1: nothing ran")
+
+
+def test_the_headline_says_what_was_not_run_locally(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, ci=CI)
+    proc = run(repo, "-j", "docs")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Run 1: success, 1 step not run locally in" in proc.stdout
+    assert "docs › Run docker://alpine:3.20: 'docker://alpine:3.20' is a Docker action" in (
+        proc.stdout
+    )
+    summary = next((repo / ".pitstop" / "runs").glob("*/summary.md")).read_text()
+    assert summary.startswith("# pitstop run 1: success, 1 step not run locally")
+
+    strict = run(repo, "-j", "docs", "--strict")
+    assert strict.returncode == 1
+    assert "Run 2: failure" in strict.stdout
+
+
+def test_dry_run_shows_exactly_what_the_same_command_runs(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, ci=CI, publish=PUBLISH)
+
+    proc = run(repo, "--dry-run", "-j", "tests", "--matrix", "python-version=3.12")
+    assert proc.returncode == 0, proc.stderr
+    assert "  ✓ build\n      · Run echo built" in proc.stdout
+    assert "  ✓ tests [1 row(s): python-version=3.12]" in proc.stdout
+    assert "  - docs: not selected (-j tests)" in proc.stdout
+    reason = "branch 'main' does not match branches: [release]"
+    assert f".github/workflows/publish.yml does not run: {reason}" in proc.stdout
+    assert "2 job(s), 2 with their matrix rows, in 1 workflow(s) would run" in proc.stdout
+    assert not (repo / ".pitstop" / "runs").exists()
+
+    everything = run(repo, "--dry-run", "--all", "publish.yml")
+    assert "Publish (.github/workflows/publish.yml) runs: trigger filters ignored (--all)" in (
+        everything.stdout
+    )
+    ran = run(repo, "--all", "publish.yml")
+    assert ran.returncode == 0 and report(repo) == {"publish": "success"}
+
+    docs = run(repo, "--dry-run", "-j", "docs")
+    assert "✗ Run docker://alpine:3.20: not run locally: 'docker://alpine:3.20' is a Docker" in (
+        docs.stdout
+    )
+    assert "· Run actions/checkout@v4: emulated" in docs.stdout
+    assert "1 step(s) or job(s) would not run locally" in docs.stdout
