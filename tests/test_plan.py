@@ -168,3 +168,41 @@ def test_bad_input_is_exit_2(repo: Path) -> None:
     unknown = pitstop(repo, "plan", "--event", "pushh")
     assert unknown.returncode == 2
     assert "'pushh' is not an event GitHub knows" in unknown.stderr
+
+
+def test_a_clean_clone_compares_the_last_commit_with_its_parent(repo: Path) -> None:
+    """Issue 12: on a clean clone of the default branch nothing differs from it, which made
+    every paths-ignore workflow "not run" for "every one of the 0 changed files"."""
+    commit(repo, "src/tradedesk/api.py", "# changed\n")
+    done = pitstop(repo, "plan")
+    assert done.returncode == 0, done.stderr
+    assert "Changed files (1): src/tradedesk/api.py" in done.stdout
+    assert "(nothing differs from main: compared the last commit with its parent)" in done.stdout
+    assert "CI (.github/workflows/ci.yml) runs" in done.stdout
+    data = plan_json(repo)
+    assert data["event"]["changed_files"] == ["src/tradedesk/api.py"]
+
+
+def test_job_names_show_their_matrix_values(tmp_path: Path) -> None:
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "w.yml").write_text(
+        "on: push\njobs:\n"
+        "  unit:\n    name: Unit (Python ${{ matrix.py }})\n"
+        "    strategy: {matrix: {py: ['3.11', '3.12', '3.13']}}\n"
+        "    runs-on: x\n    steps: [{run: 'true'}]\n"
+    )
+    done = pitstop(tmp_path, "plan", "--ref", "main")
+    assert "- unit (Unit (Python 3.11), Unit (Python 3.12), … 1 more)" in done.stdout
+    names = plan_json(tmp_path, "--ref", "main")["workflows"][0]["jobs"][0]["names"]
+    assert names == ["Unit (Python 3.11)", "Unit (Python 3.12)", "Unit (Python 3.13)"]
+
+
+def test_filter_reasons_name_the_filter_keys_right() -> None:
+    from pitstop.workflow.filters import path_filter, ref_filter
+
+    assert ref_filter("tag", ["v*"], None, "x").reason == "tag 'x' does not match tags: [v*]"
+    assert (
+        ref_filter("branch", None, ["x"], "x").reason == "branch 'x' matches branches-ignore: [x]"
+    )
+    nothing = path_filter(None, ["docs/**"], [])
+    assert not nothing.runs and nothing.reason == "no file changed outside paths-ignore: [docs/**]"

@@ -80,6 +80,20 @@ def changed_files(since: str | None, base_branch: str | None = None, cwd: str = 
     return sorted(files)
 
 
+def last_commit_files(cwd: str = ".") -> tuple[str, list[str]] | None:
+    """(commit, files): the last commit that changed ``cwd``'s folder and the files it changed
+    there against its parent (all of them for a first commit), relative to ``cwd``; None when
+    no commit touched it."""
+    commit = git("rev-list", "-1", "HEAD", "--", ".", cwd=cwd)
+    if not commit:
+        return None
+    if git("rev-parse", "--verify", "--quiet", f"{commit}^1", cwd=cwd) is None:
+        listed = git("ls-tree", "-r", "--name-only", commit, cwd=cwd) or ""
+        return commit, sorted(n for n in listed.splitlines() if n)
+    diff = git("diff", "--name-only", "--no-renames", "--relative", f"{commit}^1", commit, cwd=cwd)
+    return commit, sorted(line for line in (diff or "").splitlines() if line)
+
+
 _SKIP = frozenset({".git", ".pitstop"})  # never part of the tree
 
 

@@ -61,10 +61,19 @@ def build_event(
     elif not ref.startswith("refs/"):
         ref = f"refs/heads/{ref}"
     changed: tuple[str, ...] | None
+    changes_from = None
     if files:
         changed = tuple(files)
     elif in_git:
         changed = tuple(git.changed_files(since, default))
+        last = git.last_commit_files() if not changed and since is None else None
+        if last:
+            # a clean clone of the default branch: what the last push brought is its last commit
+            commit, names = last
+            changed = tuple(names)
+            head = git.head_sha() or ""
+            which = "the last commit" if commit == head else f"the last commit here ({commit[:12]})"
+            changes_from = f"nothing differs from {default}: compared {which} with its parent"
     elif since is not None:
         raise PitstopError("--changed-since needs a git repository")
     else:
@@ -82,4 +91,5 @@ def build_event(
         head_ref=ref_name if pull else None,
         sha=git.head_sha() if in_git else None,
         repository="/".join(slug) if slug else os.path.basename(os.getcwd()),
+        changes_from=changes_from,
     )

@@ -24,7 +24,10 @@ def _matrix_text(job: JobPlan) -> str:
 
 def _job_line(job: JobPlan) -> str:
     parts = [job.id]
-    if job.name and job.name != job.id:
+    if job.names:
+        more = f", … {len(job.names) - 2} more" if len(job.names) > 2 else ""
+        parts.append(f"({', '.join(job.names[:2])}{more})")
+    elif job.name and job.name != job.id:
         parts.append(f"({job.name})")
     if job.needs:
         parts.append(f"needs {', '.join(job.needs)}")
@@ -51,10 +54,11 @@ def describe_changes(event: Event) -> str:
     if event.changed is None:
         return "Changed files: unknown (not a git repository)"
     files = list(event.changed)
+    source = f"\n  ({event.changes_from})" if event.changes_from else ""
     if not files:
-        return "Changed files: none"
+        return f"Changed files: none{source}"
     shown = ", ".join(files[:5]) + (f", … {len(files) - 5} more" if len(files) > 5 else "")
-    return f"Changed files ({len(files)}): {shown}"
+    return f"Changed files ({len(files)}): {shown}{source}"
 
 
 def render_text(event: Event, plans: Sequence[WorkflowPlan]) -> str:
@@ -130,6 +134,7 @@ def to_data(event: Event, plans: Sequence[WorkflowPlan]) -> dict[str, Any]:
             "base_ref": event.base_ref,
             "head_ref": event.head_ref,
             "changed_files": None if event.changed is None else list(event.changed),
+            "changes_from": event.changes_from,
             "inputs": dict(event.inputs),
         },
         "workflows": [
@@ -143,6 +148,7 @@ def to_data(event: Event, plans: Sequence[WorkflowPlan]) -> dict[str, Any]:
                     {
                         "id": j.id,
                         "name": j.name,
+                        "names": list(j.names),
                         "needs": list(j.needs),
                         "if": j.condition,
                         "verdict": j.verdict,

@@ -78,14 +78,15 @@ def ref_filter(
     kind: str, include: Sequence[str] | None, ignore: Sequence[str] | None, name: str
 ) -> Decision:
     """Apply ``branches``/``branches-ignore`` (or ``tags``/``tags-ignore``) to a ref name."""
+    key = {"branch": "branches", "tag": "tags"}.get(kind, kind + "s")
     if include is not None:
         if matches(include, name):
-            return Decision(True, f"{kind} '{name}' matches {kind}es: {_show(include)}")
-        return Decision(False, f"{kind} '{name}' does not match {kind}es: {_show(include)}")
+            return Decision(True, f"{kind} '{name}' matches {key}: {_show(include)}")
+        return Decision(False, f"{kind} '{name}' does not match {key}: {_show(include)}")
     if ignore is not None:
         if matches(ignore, name):
-            return Decision(False, f"{kind} '{name}' matches {kind}es-ignore: {_show(ignore)}")
-        return Decision(True, f"{kind} '{name}' is not in {kind}es-ignore: {_show(ignore)}")
+            return Decision(False, f"{kind} '{name}' matches {key}-ignore: {_show(ignore)}")
+        return Decision(True, f"{kind} '{name}' is not in {key}-ignore: {_show(ignore)}")
     return Decision(True, f"no {kind} filter")
 
 
@@ -108,6 +109,8 @@ def path_filter(
         kept = [f for f in files if not matches(ignore, f)]
         if kept:
             return Decision(True, f"'{kept[0]}' is not in paths-ignore: {_show(ignore)}")
+        if not files:
+            return Decision(False, f"no file changed outside paths-ignore: {_show(ignore)}")
         return Decision(
             False, f"every one of the {_count(files)} matches paths-ignore: {_show(ignore)}"
         )
