@@ -1,11 +1,14 @@
-"""``pitstop run --fetch-actions`` against a real HTTP server on 127.0.0.1 that answers as GitHub's
-REST API does: ``GET /repos/{owner}/{repo}/tarball/{ref}`` redirects to a tarball whose one top
-folder is ``owner-repo-sha/`` (docs "REST API endpoints for repository contents", Download a
-repository archive (tar))."""
+"""Remote actions fetched by ``pitstop run`` (by default; never with ``--offline``) from a real
+HTTP server on 127.0.0.1 that answers as GitHub's REST API does: a ref resolved to its commit,
+then ``GET /repos/{owner}/{repo}/tarball/{sha}`` redirecting to a tarball whose one top folder is
+``owner-repo-sha/`` (docs "REST API endpoints for repository contents", Download a repository
+archive (tar)). The server counts the calls."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -88,30 +91,46 @@ def tarball(owner: str, repo: str, files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def commit_of(key: str) -> str:
+    """The commit the fake API says ``owner/repo@ref`` names."""
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
 class FakeGitHub(BaseHTTPRequestHandler):
+    """``GET /repos/{o}/{r}/commits/{ref}`` with ``Accept: application/vnd.github.sha`` answers
+    the commit's SHA as text (docs "Media types", sha); ``GET /repos/{o}/{r}/tarball/{sha}``
+    redirects to the archive, as the API redirects to codeload."""
+
     archives: ClassVar[dict[str, bytes]] = {}
     requests: ClassVar[list[tuple[str, str]]] = []
 
     def do_GET(self) -> None:
         self.requests.append((self.path, self.headers.get("Authorization", "")))
+        by_commit = {commit_of(k): k for k in self.archives}
         if self.path.startswith("/repos/"):
-            _, _, owner, repo, _, ref = self.path.split("/", 5)
-            if f"{owner}/{repo}@{ref}" in self.archives:
-                self.send_response(302)  # the API redirects to codeload
-                self.send_header("Location", f"/codeload/{owner}/{repo}/{ref}.tar.gz")
+            _, _, owner, repo, kind, ref = self.path.split("/", 5)
+            key = f"{owner}/{repo}@{ref}"
+            if kind == "commits" and key in self.archives:
+                assert self.headers["Accept"] == "application/vnd.github.sha"
+                self.reply(200, commit_of(key).encode(), "text/plain")
+                return
+            if kind == "tarball" and ref in by_commit:
+                self.send_response(302)
+                self.send_header("Location", f"/codeload/{ref}.tar.gz")
                 self.end_headers()
                 return
         if self.path.startswith("/codeload/"):
-            _, _, owner, repo, file = self.path.split("/", 4)
-            body = self.archives[f"{owner}/{repo}@{file.removesuffix('.tar.gz')}"]
-            self.send_response(200)
-            self.send_header("Content-Type", "application/x-gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            sha = self.path.split("/")[-1].removesuffix(".tar.gz")
+            self.reply(200, self.archives[by_commit[sha]], "application/x-gzip")
             return
-        self.send_response(404)
+        self.reply(404, b'{"message": "Not Found"}', "application/json")
+
+    def reply(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
@@ -148,7 +167,7 @@ def run(repo: Path, cache: Path, *args: str, api: str = "http://127.0.0.1:9") ->
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def test_fetch_actions_fills_the_cache_then_runs_from_it(
+def test_remote_actions_are_fetched_by_commit_then_run_from_the_cache(
     tmp_path: Path, github: tuple[str, type[FakeGitHub]]
 ) -> None:
     api, handler = github
@@ -156,32 +175,61 @@ def test_fetch_actions_fills_the_cache_then_runs_from_it(
     handler.archives["acme/inner@v2"] = tarball("acme", "inner", INNER)
     repo = make_repo(tmp_path / "repo", WORKFLOW)
     cache = tmp_path / "cache"
+    greet, inner = commit_of("acme/greet@v1"), commit_of("acme/inner@v2")
 
-    code, out = run(repo, cache, "--fetch-actions", api=api)
+    code, out = run(repo, cache, api=api)  # no option: fetching is the default
     assert code == 0, out
-    assert "fetched acme/greet@v1 (2 files)" in out
-    assert "fetched acme/inner@v2 (2 files)" in out  # used by the fetched composite action
+    assert f"fetched acme/greet@v1 ({greet[:12]}, 2 files)" in out
+    assert f"fetched acme/inner@v2 ({inner[:12]}, 2 files)" in out  # used by the composite
     assert "could not fetch acme/missing@v1: HTTP 404" in out
     assert "'acme/missing@v1' could not be fetched: HTTP 404" in out  # the step's reason
-    assert (cache / "actions/acme/greet/v1/action.yml").is_file()
-    assert (cache / "actions/acme/inner/v2/shout/index.js").is_file()
+    assert (cache / f"actions/acme/greet/{greet}/action.yml").is_file()
+    assert (cache / f"actions/acme/inner/{inner}/shout/index.js").is_file()
+    assert (cache / "actions/acme/greet/refs/v1").read_text().strip() == greet
     assert not list((cache / "actions/acme").glob(".fetch-*"))
     paths = [p for p, _ in handler.requests]
-    assert "/repos/actions/checkout/tarball/v4" not in paths  # emulated, never fetched
+    assert not [p for p in paths if "/actions/checkout/" in p]  # emulated, never fetched
     assert {a for _, a in handler.requests} == {"Bearer tok-9f8e7d"}
     assert "tok-9f8e7d" not in out
+    report = json.loads(next((repo / ".pitstop" / "runs").glob("*/report.json")).read_text())
+    assert report["actions"] == {"acme/greet@v1": greet, "acme/inner@v2": inner}
 
-    # the network gone, the next run takes both actions from the cache
+    # a second run resolves the refs again (a tag may move) and downloads nothing
+    handler.requests.clear()
+    code, out = run(repo, cache, api=api)
+    assert code == 0, out
+    assert not [p for p, _ in handler.requests if "/tarball/" in p or "/codeload/" in p]
+    assert "fetched acme/greet" not in out
+
+    # --offline asks the server nothing, and runs what the cache holds
+    handler.requests.clear()
+    code, out = run(repo, cache, "--offline", api=api)
+    assert code == 0, out
+    assert handler.requests == []
+    assert (
+        "'acme/missing@v1' is not in the local action cache, and --offline does not fetch it"
+        in (out)
+    )
+
+    # the API gone, the run takes what the refs named before
     code, out = run(repo, cache)
     assert code == 0, out
-    assert "acme/greet@v1" not in out.split("Not run locally:")[-1]
+    assert "acme/greet@v1: the API did not answer" in out and f"using {greet[:12]}" in out
 
 
-def test_without_fetch_a_remote_action_is_not_run_locally_with_the_way_out(tmp_path: Path) -> None:
+def test_offline_a_remote_action_never_fetched_is_not_run_locally(
+    tmp_path: Path, github: tuple[str, type[FakeGitHub]]
+) -> None:
+    api, handler = github
+    handler.archives["acme/greet@v1"] = tarball("acme", "greet", GREET)
     repo = make_repo(tmp_path / "repo", WORKFLOW)
-    code, out = run(repo, tmp_path / "cache")
+    code, out = run(repo, tmp_path / "cache", "--offline", api=api)
     assert code == 1, out  # the greeting step fails: greet did not run
-    assert "is not in the local action cache; `pitstop run --fetch-actions` fetches it" in out
+    assert "'acme/greet@v1' is not in the local action cache, and --offline does not fetch it" in (
+        out
+    )
+    assert "Not run locally:" in out
+    assert handler.requests == []
 
 
 def test_an_archive_reaching_outside_its_folder_is_refused(
@@ -194,14 +242,14 @@ def test_an_archive_reaching_outside_its_folder_is_refused(
     code, out = run(repo, cache, "--fetch-actions", "--dry-run", api=api)
     assert code == 0, out
     assert "could not fetch acme/greet@v1: the archive has a member outside its folder" in out
-    assert not (cache / "actions/acme/greet/v1").exists()
+    assert not (cache / f"actions/acme/greet/{commit_of('acme/greet@v1')}").exists()
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
 def test_an_unreachable_api_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", WORKFLOW)
-    code, out = run(repo, tmp_path / "cache", "--fetch-actions", api="http://127.0.0.1:9")
-    assert "could not fetch acme/greet@v1: http://127.0.0.1:9/repos/acme/greet/tarball/v1" in out
+    code, out = run(repo, tmp_path / "cache", api="http://127.0.0.1:9")
+    assert "could not fetch acme/greet@v1: http://127.0.0.1:9/repos/acme/greet/commits/v1" in out
     assert code == 1, out  # the run went on; its greeting check failed
     assert "Traceback" not in out
 
@@ -254,6 +302,6 @@ def test_a_repository_actions_pre_runs_at_job_set_up_in_step_order(
     api, handler = github
     handler.archives["acme/wrap@v1"] = tarball("acme", "wrap", WRAP)
     repo = make_repo(tmp_path / "repo", PRE_WORKFLOW)
-    code, out = run(repo, tmp_path / "cache", "--fetch-actions", api=api)
+    code, out = run(repo, tmp_path / "cache", api=api)
     assert code == 0, out
     assert out.index("Pre Run acme/wrap@v1") < out.index("Run echo")

@@ -106,9 +106,14 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
 @click.option("--in-place", is_flag=True, help="Run in the working tree, not in copies.")
 @click.option("--strict", is_flag=True, help="A step that cannot run locally fails the job.")
 @click.option(
+    "--offline",
+    is_flag=True,
+    help="Never touch the network: remote actions not fetched before are not run locally.",
+)
+@click.option(
     "--fetch-actions",
     is_flag=True,
-    help="Download the remote actions the run uses into pitstop's home first.",
+    help="Fetch the remote actions even with --dry-run (a run fetches them anyway).",
 )
 @click.option(
     "--host-containers", is_flag=True, help="Run `container:` jobs' steps on this machine."
@@ -142,6 +147,7 @@ def command(
     parallel: int | None,
     in_place: bool,
     strict: bool,
+    offline: bool,
     fetch_actions: bool,
     host_containers: bool,
     plain: bool,
@@ -221,8 +227,10 @@ def command(
         _check_matrix(chosen, event, matrix_filter)
     targets = [Target(c.workflow, c.jobs) for c in chosen]
 
+    if offline and fetch_actions:
+        raise click.UsageError("--offline and --fetch-actions contradict each other")
     fetch_failures: dict[str, str] = {}
-    if fetch_actions and not list_only:
+    if not (offline or list_only or (dry_run and not fetch_actions)):
         from pitstop.runner.fetch import fetch_actions as fetch
 
         report = fetch(
@@ -238,7 +246,14 @@ def command(
     if dry_run:
         selection = ("--only " if only else "-j ") + " ".join(jobs)
         text = describe(
-            chosen, left_out, event, matrix_filter, selection, tool_cache_root(), host_containers
+            chosen,
+            left_out,
+            event,
+            matrix_filter,
+            selection,
+            tool_cache_root(),
+            host_containers,
+            offline=offline,
         )
         click.echo(text)
         raise SystemExit(EXIT_OK)
@@ -296,6 +311,7 @@ def command(
         parallel=parallel or os.cpu_count() or 2,
         in_place=in_place,
         strict=strict,
+        offline=offline,
         host_containers=host_containers,
         services=services,
         fresh_envs=fresh_envs,

@@ -87,6 +87,7 @@ async def execute(
     finally:
         run.duration = time.monotonic() - state.started
         run.interrupted = state.interrupted.is_set()
+        run.actions = dict(sorted(state.action_commits.items()))
         order = {j: i for r in runs for i, j in enumerate(r.workflow.jobs)}
         run.jobs = sorted(
             (j for r in runs for j in r.results), key=lambda j: (j.workflow, order.get(j.job_id, 0))

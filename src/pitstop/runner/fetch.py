@@ -1,10 +1,16 @@
-"""``pitstop run --fetch-actions``: the remote actions a run uses, put in the local action cache.
+"""The remote actions a run uses, put in the local action cache before it starts (unless
+``--offline``).
 
-Each action is downloaded as the runner downloads it: the repository's tarball at the ref, from
-the REST API (``GET {GITHUB_API_URL}/repos/{owner}/{repo}/tarball/{ref}``, docs "REST API
-endpoints for repository contents", Download a repository archive (tar)), with ``GITHUB_TOKEN``
-when set. It lands in ``~/.cache/pitstop/actions/<owner>/<repo>/<ref>``, unpacked without the
-tarball's top folder, and is moved into place whole or not at all. The actions that local and
+Each ref is resolved to its commit first
+(``GET {GITHUB_API_URL}/repos/{owner}/{repo}/commits/{ref}`` with
+``Accept: application/vnd.github.sha``, which answers the commit's SHA alone: docs "Media
+types", sha), as a tag may move; a full SHA is its own commit. The action is then downloaded as
+the runner downloads it: the repository's tarball at that commit, from the REST API
+(``GET …/tarball/{sha}``, docs "REST API endpoints for repository contents", Download a repository
+archive (tar)), with ``GITHUB_TOKEN`` when set. It lands in
+``<pitstop home>/actions/<owner>/<repo>/<sha>``, unpacked without the tarball's top folder, moved
+into place whole or not at all, and ``…/refs/<ref>`` remembers which commit the ref named, so an
+unreachable API (or ``--offline``) still finds what was fetched before. The actions that local and
 fetched composite actions use are fetched too. Emulated actions (checkout, setup-python, …) are
 not fetched: the emulation runs either way.
 """
@@ -27,10 +33,15 @@ from pitstop.workflow.repository import load_file
 
 API_URL = "https://api.github.com"
 NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
 class FetchError(Exception):
     """Why one action could not be fetched, in words for the user."""
+
+
+class Unreachable(FetchError):
+    """The API did not answer at all (no network, a refused connection)."""
 
 
 @dataclass
@@ -38,6 +49,7 @@ class FetchReport:
     fetched: list[str] = field(default_factory=list)  # owner/repo@ref
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # owner/repo@ref (lower case) -> why
+    commits: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> the commit run
 
 
 def action_key(name: str, ref: str) -> str:
@@ -46,8 +58,34 @@ def action_key(name: str, ref: str) -> str:
     return f"{owner.lower()}/{repo.lower()}@{ref}"
 
 
-def action_root(cache_root: str, owner: str, repo: str, ref: str) -> str:
-    return os.path.join(cache_root, "actions", owner.lower(), repo.lower(), ref)
+def action_root(cache_root: str, owner: str, repo: str, commit: str) -> str:
+    return os.path.join(cache_root, "actions", owner.lower(), repo.lower(), commit)
+
+
+def _pointer(cache_root: str, owner: str, repo: str, ref: str) -> str:
+    return os.path.join(cache_root, "actions", owner.lower(), repo.lower(), "refs", ref)
+
+
+def known_commit(cache_root: str, owner: str, repo: str, ref: str) -> str | None:
+    """The commit ``ref`` named when it was last resolved (a SHA names itself)."""
+    if SHA.match(ref):
+        return ref
+    try:
+        with open(_pointer(cache_root, owner, repo, ref), encoding="ascii") as handle:
+            commit = handle.read().strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return commit if SHA.match(commit) else None
+
+
+def _remember(cache_root: str, owner: str, repo: str, ref: str, commit: str) -> None:
+    if SHA.match(ref):
+        return
+    path = _pointer(cache_root, owner, repo, ref)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=os.path.dirname(path), delete=False) as handle:
+        handle.write(commit + "\n")
+    os.replace(handle.name, path)
 
 
 def _step_uses(steps: Iterable[Step]) -> Iterator[str]:
@@ -116,22 +154,75 @@ def fetch_actions(
         name, ref = found
         owner, repo, *sub = name.split("/")
         key = action_key(name, ref)
-        folder = action_root(cache_root, owner, repo, ref)
-        if key not in report.failed and key not in report.fetched and key not in report.cached:
-            if os.path.isdir(folder):
-                report.cached.append(key)
-            else:
-                try:
-                    files = download(api_url, token, owner, repo, ref, folder)
-                except FetchError as error:
-                    report.failed[key] = str(error)
-                    note(f"could not fetch {owner}/{repo}@{ref}: {error}")
-                    continue
-                report.fetched.append(key)
-                note(f"fetched {owner}/{repo}@{ref} ({files} files) into {folder}")
-        if os.path.isdir(folder):
-            queue.extend(_action_uses(os.path.join(folder, *sub)))
+        if key in report.failed:
+            continue
+        if key not in report.commits:
+            try:
+                report.commits[key] = _fetch_one(api_url, token, cache_root, owner, repo, ref, note)
+            except FetchError as error:
+                report.failed[key] = str(error)
+                note(f"could not fetch {owner}/{repo}@{ref}: {error}")
+                continue
+        folder = action_root(cache_root, owner, repo, report.commits[key])
+        queue.extend(_action_uses(os.path.join(folder, *sub)))
     return report
+
+
+def _fetch_one(
+    api_url: str,
+    token: str,
+    cache_root: str,
+    owner: str,
+    repo: str,
+    ref: str,
+    note: Callable[[str], None],
+) -> str:
+    """The commit of ``owner/repo@ref``, its files in the cache when this returns."""
+    if not (NAME.match(owner) and NAME.match(repo)) or not _safe_ref(ref):
+        raise FetchError("not a valid owner/repo@ref")
+    try:
+        commit = resolve(api_url, token, owner, repo, ref)
+    except Unreachable as error:
+        commit = known_commit(cache_root, owner, repo, ref) or ""
+        if not commit:
+            raise
+        folder = action_root(cache_root, owner, repo, commit)
+        if os.path.isdir(folder):
+            note(f"{owner}/{repo}@{ref}: the API did not answer ({error}); using {commit[:12]}, "
+                 "what it named before")  # fmt: skip
+            return commit
+        raise
+    _remember(cache_root, owner, repo, ref, commit)
+    folder = action_root(cache_root, owner, repo, commit)
+    if not os.path.isdir(folder):
+        files = download(api_url, token, owner, repo, commit, folder)
+        note(f"fetched {owner}/{repo}@{ref} ({commit[:12]}, {files} files) into {folder}")
+    return commit
+
+
+def _headers(token: str, accept: str) -> dict[str, str]:
+    headers = {"Accept": accept, "User-Agent": "pitstop"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def resolve(api_url: str, token: str, owner: str, repo: str, ref: str) -> str:
+    """The commit ``ref`` names in ``owner/repo`` now (a full SHA is its own)."""
+    if SHA.match(ref):
+        return ref
+    import httpx
+
+    url = f"{api_url.rstrip('/')}/repos/{owner}/{repo}/commits/{quote(ref, safe='/')}"
+    try:
+        response = httpx.get(url, headers=_headers(token, "application/vnd.github.sha"), timeout=30)
+    except httpx.HTTPError as error:
+        raise Unreachable(f"{url}: {error or type(error).__name__}") from None
+    commit = response.text.strip()
+    if response.status_code != 200 or not SHA.match(commit):
+        hint = " (a private repository needs GITHUB_TOKEN)" if not token else ""
+        raise FetchError(f"HTTP {response.status_code} from {url}{hint}")
+    return commit
 
 
 def download(api_url: str, token: str, owner: str, repo: str, ref: str, folder: str) -> int:
@@ -141,9 +232,7 @@ def download(api_url: str, token: str, owner: str, repo: str, ref: str, folder: 
     import httpx
 
     url = f"{api_url.rstrip('/')}/repos/{owner}/{repo}/tarball/{quote(ref, safe='/')}"
-    headers = {"Accept": "application/vnd.github+json", "User-Agent": "pitstop"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
+    headers = _headers(token, "application/vnd.github+json")
     parent = os.path.dirname(folder)
     os.makedirs(parent, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".fetch-", dir=parent) as work:
@@ -159,7 +248,7 @@ def download(api_url: str, token: str, owner: str, repo: str, ref: str, folder: 
                     for chunk in response.iter_bytes():
                         handle.write(chunk)
         except httpx.HTTPError as error:
-            raise FetchError(f"{url}: {error or type(error).__name__}") from None
+            raise Unreachable(f"{url}: {error or type(error).__name__}") from None
         unpacked = os.path.join(work, "unpacked")
         files = _unpack(archive, unpacked)
         try:

@@ -15,7 +15,6 @@ pitstop runs a nested repository action's ``pre`` just before its ``main``.
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -34,8 +33,29 @@ def input_variables(inputs: dict[str, str]) -> dict[str, str]:
     return {f"INPUT_{k.replace(' ', '_').upper()}": v for k, v in inputs.items()}
 
 
-def _node(job: JobRun, scope: Scope) -> str | None:
-    return shutil.which("node", path=job.process_env(scope, {}, "").get("PATH"))
+def pick_node(job: JobRun, scope: Scope, using: str) -> tuple[str | None, str]:
+    """(node, note) for an action that asks for ``using`` (``node20``): the job's own node when
+    it is at least that version, else the newest node here that is. A newer node than asked runs
+    the action with a note, as GitHub's runner runs node12 and node16 actions on node20 and
+    node20 ones on node24 ("Transitioning from Node 16 to Node 20", GitHub changelog 2023-09-22;
+    "Deprecation of Node 20 on GitHub Actions runners", 2025-09-19). None: the reason."""
+    from pitstop.runner.actions.setup_node import installed, major
+
+    wanted = major(using.lower().removeprefix("node")) if using.lower() != "node" else 0
+    nodes = installed(job.process_env(scope, {}, "").get("PATH"))
+    if not nodes:
+        return None, "JavaScript actions need node on the PATH, and none was found"
+    fit = [(n, v) for n, v in nodes if major(v) >= wanted]
+    if not fit:
+        listed = ", ".join(sorted({v for _, v in nodes}))
+        return None, f"the action runs on {using}, and only node {listed} is here"
+    node, version = fit[0] if major(fit[0][1]) == wanted else max(fit, key=lambda f: major(f[1]))
+    if major(version) != wanted:
+        return (
+            node,
+            f"{using} action run on node {version}, as GitHub's runner runs it on a newer one",
+        )
+    return node, ""
 
 
 def _script_runner(
@@ -92,7 +112,7 @@ async def run_pre_steps(job: JobRun, scope: Scope) -> None:
         action, folder = found
         if not action.pre or not (action.using or "").lower().startswith("node"):
             continue
-        node = _node(job, scope)
+        node, _ = pick_node(job, scope, action.using or "")
         if node is None:
             continue  # main reports node missing as not run locally
         label = f"Pre {step.label}"
@@ -128,10 +148,12 @@ async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder:
 
     step, scope, result, inputs = call.step, call.scope, call.result, call.inputs
     step_env, timeout = call.env, call.timeout
-    node = _node(job, scope)
+    node, note = pick_node(job, scope, action.using or "")
     if node is None:
-        not_run_locally(job, result, "JavaScript actions need node on the PATH, and none was found")
+        not_run_locally(job, result, note)
         return
+    if note:
+        job.log.emit("notice", note)
     if not action.main:
         job.log.emit("error", "The action has no runs.main")
         result.outcome = FAILURE

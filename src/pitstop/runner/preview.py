@@ -32,6 +32,7 @@ def describe(
     selection: str,
     cache_root: str,
     host_containers: bool,
+    offline: bool = False,
 ) -> str:
     """The preview as text; ``selection`` names what chose the jobs (``-j lint``)."""
     lines = [f"Dry run for {describe_event(event)}: nothing runs", ""]
@@ -61,7 +62,7 @@ def describe(
                 missing += 1
                 lines.append("      not run locally: container jobs need a Docker engine")
                 continue
-            for text, not_run in _steps(job, cache_root):
+            for text, not_run in _steps(job, cache_root, offline):
                 missing += not_run
                 lines.append(f"      {'✗' if not_run else '·'} {text}")
         lines.append("")
@@ -94,14 +95,14 @@ def _rows(plan: JobPlan, matrix_filter: dict[str, str]) -> tuple[str, int]:
     return f" [{len(rows)} row(s): {listed}]", len(rows)
 
 
-def _steps(job: Job, cache_root: str) -> list[tuple[str, bool]]:
+def _steps(job: Job, cache_root: str, offline: bool) -> list[tuple[str, bool]]:
     found = []
     for step in job.steps:
         condition = f" (if: {to_string(step.if_)})" if step.if_ is not None else ""
         if step.uses is None:
             found.append((f"{step.label}{condition}", False))
             continue
-        how, not_run = predict(step.uses, cache_root, {})
+        how, not_run = predict(step.uses, cache_root, {}, offline)
         if not_run:
             found.append((f"{step.label}: not run locally: {not_run}", True))
         else:

@@ -60,6 +60,7 @@ class RunResult:
     duration: float = 0.0
     interrupted: bool = False
     started_at: str = ""  # ISO time
+    actions: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> the commit run
 
     @property
     def ran(self) -> bool:

@@ -37,6 +37,7 @@ class RunOptions:
     parallel: int = os.cpu_count() or 2
     in_place: bool = False
     strict: bool = False
+    offline: bool = False  # never touch the network (remote actions: the cache only)
     host_containers: bool = False
     services: str = "auto"  # where service servers come from: auto, docker, path, wheel
     fresh_envs: bool = False
@@ -59,6 +60,7 @@ class RunState:
     started: float = 0.0
     active: set[Any] = field(default_factory=set)  # the JobRuns running now
     fetch_failures: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> why
+    action_commits: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> commit run
     slugs: set[str] = field(default_factory=set)  # job folder and log names taken in this run
 
     def claim_slug(self, key: str, workflow_path: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pitstop.errors import PitstopError
 from pitstop.expr.values import to_string
-from pitstop.runner.fetch import action_key, action_root
+from pitstop.runner.fetch import action_key, action_root, known_commit
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
 from pitstop.workflow.model import Action, Step, build_action
@@ -32,6 +32,7 @@ EMULATIONS = {
     "actions/cache/save": "cache",
     "actions/upload-artifact": "artifacts",
     "actions/download-artifact": "artifacts",
+    "astral-sh/setup-uv": "setup_uv",
 }
 
 
@@ -126,26 +127,37 @@ async def run_action(
         return
     cached = cached_action_folder(job.state.tool_cache, name, ref)
     if cached is not None:
+        owner, repo = name.split("/")[:2]
+        commit = known_commit(job.state.tool_cache, owner, repo, ref) or ""
+        job.state.action_commits[action_key(name, ref)] = commit
+        job.log.line(f"{name}@{ref} is commit {commit} (the local action cache)")
         await _run_folder_action(job, call, contexts, cached)
         return
-    not_run_locally(job, result, uncached_reason(uses, job.state.fetch_failures))
+    failures = job.state.fetch_failures
+    if job.state.options.offline:
+        failures = {action_key(name, ref): OFFLINE}
+    not_run_locally(job, result, uncached_reason(uses, failures))
 
 
 def docker_reason(uses: str) -> str:
     return f"'{uses}' is a Docker action and needs a Docker engine"
 
 
+OFFLINE = "offline"  # fetch_failures' value for every action when the run is --offline
+
+
 def uncached_reason(uses: str, fetch_failures: dict[str, str]) -> str:
     failed = fetch_failures.get(action_key(*split_uses(uses)))
+    if failed == OFFLINE:
+        return f"'{uses}' is not in the local action cache, and --offline does not fetch it"
     if failed:
         return f"'{uses}' could not be fetched: {failed}"
-    return (
-        f"'{uses}' is not in the local action cache; `pitstop run --fetch-actions` fetches it "
-        "when the network allows"
-    )
+    return f"'{uses}' is not in the local action cache"
 
 
-def predict(uses: str, cache_root: str, fetch_failures: dict[str, str]) -> tuple[str, str | None]:
+def predict(
+    uses: str, cache_root: str, fetch_failures: dict[str, str], offline: bool = False
+) -> tuple[str, str | None]:
     """How a ``uses:`` step would run, told before the run: (how, why it would not run
     locally or None)."""
     if "${{" in uses:
@@ -159,7 +171,9 @@ def predict(uses: str, cache_root: str, fetch_failures: dict[str, str]) -> tuple
         return "emulated", None
     if cached_action_folder(cache_root, name, ref) is not None:
         return "from the local action cache", None
-    return "", uncached_reason(uses, fetch_failures)
+    if offline:
+        return "", uncached_reason(uses, {action_key(name, ref): OFFLINE})
+    return "fetched when the run starts", None
 
 
 def remote_action(uses: str | None) -> tuple[str, str] | None:
@@ -189,11 +203,15 @@ def repository_action(job: JobRun, step: Step) -> tuple[Action, str] | None:
 
 
 def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
-    """``~/.cache/pitstop/actions/<owner>/<repo>/<ref>[/<path>]`` when it holds an action."""
+    """``<pitstop home>/actions/<owner>/<repo>/<commit>[/<path>]`` when it holds an action, the
+    commit being the one ``ref`` named when it was last fetched."""
     parts = name.split("/")
     if len(parts) < 2 or not ref:
         return None
-    folder = os.path.join(action_root(cache_root, parts[0], parts[1], ref), *parts[2:])
+    commit = known_commit(cache_root, parts[0], parts[1], ref)
+    if commit is None:
+        return None
+    folder = os.path.join(action_root(cache_root, parts[0], parts[1], commit), *parts[2:])
     for file in ("action.yml", "action.yaml"):
         if os.path.isfile(os.path.join(folder, file)):
             return folder

@@ -76,7 +76,7 @@ async def run(job: JobRun, call: ActionCall) -> None:
             f"The project is the folder '{source.prefix.rstrip('/')}' of {source.toplevel}: "
             "the workspace is a repository of its own, one commit of that folder's tree"
         )
-    if request.local_changes:
+    if made.local_changes:
         job.log.line(f"Applied {made.local_changes} uncommitted or untracked file(s) on top")
     for note in made.notes:
         job.log.emit("warning", note)

@@ -35,17 +35,29 @@ def matches(wanted: str, version: str) -> bool:
     return version == wanted or version.startswith(wanted + ".")
 
 
-def find_node(wanted: str) -> tuple[str, str] | None:
-    places = [p for p in [shutil.which("node")] if p]
+def installed(path: str | None = None) -> list[tuple[str, str]]:
+    """(node, version) of every node here: the one ``path`` (default: the PATH) finds first,
+    then nvm's, newest first."""
+    places = [p for p in [shutil.which("node", path=path)] if p]
     home = os.path.expanduser("~")
     places += sorted(
         glob.glob(os.path.join(home, ".nvm", "versions", "node", "*", "bin", "node")), reverse=True
     )
-    for node in places:
+    found: list[tuple[str, str]] = []
+    for node in dict.fromkeys(places):
         version = _version(node)
-        if version and matches(wanted, version):
-            return node, version
-    return None
+        if version:
+            found.append((node, version))
+    return found
+
+
+def find_node(wanted: str) -> tuple[str, str] | None:
+    return next(((n, v) for n, v in installed() if matches(wanted, v)), None)
+
+
+def major(version: str) -> int:
+    head = version.lstrip("v").split(".")[0]
+    return int(head) if head.isdigit() else 0
 
 
 async def run(job: JobRun, call: ActionCall) -> None:

@@ -1,0 +1,2 @@
+def test_adds() -> None:
+    assert 1 + 1 == 2
