@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import re
 import shutil
 import time
 from collections.abc import Awaitable, Callable
@@ -26,7 +27,15 @@ from pitstop.runner.scope import Scope
 if TYPE_CHECKING:
     from pitstop.runner.job import JobRun
 
-FAMILIES = {"postgres": "postgres", "postgis/postgis": "postgres", "redis": "redis"}
+FAMILIES = {
+    "postgres": "postgres",
+    "postgis/postgis": "postgres",
+    "redis": "redis",
+    "valkey/valkey": "redis",  # a fork of Redis 7.2 speaking its protocol (valkey.io)
+    "redis/redis-stack-server": "redis",  # Redis with modules; the core commands are Redis's
+    "mysql": "mysql",
+    "mariadb": "mysql",
+}
 
 
 class ServiceError(Exception):
@@ -41,24 +50,79 @@ class ServiceSpec:
     ports: dict[int, int]  # container port -> host port
 
 
+@dataclass(frozen=True)
+class Server:
+    """A server program found on this machine, and its version."""
+
+    path: str  # the program, or the folder of a family's programs
+    provider: str  # where it came from, in words
+    name: str  # PostgreSQL, Redis, MariaDB
+    version: str
+
+    @property
+    def major(self) -> int:
+        found = re.match(r"\d+", self.version)
+        return int(found.group()) if found else 0
+
+
+def image_major(image: str) -> int | None:
+    """The major version an image's tag names (``postgres:17-alpine``: 17), if it names one."""
+    tag = image.split("@")[0].rpartition("/")[2].partition(":")[2]
+    found = re.match(r"\d+", tag)
+    return int(found.group()) if found else None
+
+
+def choose(servers: list[Server], image: str) -> tuple[Server, str | None]:
+    """The server for ``image``: the first (in the order of preference) whose major is the
+    tag's, else the nearest major (the newer on a tie), with a warning that says so."""
+    wanted = image_major(image)
+    if wanted is None:
+        return servers[0], None
+    same = [s for s in servers if s.major == wanted]
+    if same:
+        return same[0], None
+    best = min(servers, key=lambda s: (abs(s.major - wanted), -s.major))
+    return best, (
+        f"{image} asks for {best.name} {wanted}; the nearest here is {best.name} {best.version} "
+        f"({best.provider}): behaviour that changed between the majors may differ from GitHub"
+    )
+
+
+def program_version(argv: list[str]) -> str:
+    """The first dotted version a program's ``--version`` prints, or ``?``."""
+    import subprocess
+
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    found = re.search(r"(\d+\.\d+(?:\.\d+)?)", out.stdout + out.stderr)
+    return found.group(1) if found else "?"
+
+
 @dataclass
 class Running:
     """A started service: how to stop it, and where it listens."""
 
     spec: ServiceSpec
-    provider: str
+    provider: str  # "PostgreSQL 16.2, the pgserver wheel"
     stop: Callable[[], Awaitable[None]]
 
 
-def family(image: str) -> str | None:
-    """The server family of an image reference, ignoring registry, tag and digest."""
+def image_name(image: str) -> str:
+    """An image reference without registry, tag and digest: ``postgres``, ``valkey/valkey``."""
     name = image.split("@")[0]
     folder, _, last = name.rpartition("/")
     name = (folder + "/" if folder else "") + last.split(":")[0]
     for prefix in ("docker.io/library/", "docker.io/", "library/"):
         if name.startswith(prefix):
             name = name[len(prefix) :]
-    return FAMILIES.get(name.lower())
+    return name.lower()
+
+
+def family(image: str) -> str | None:
+    """The server family of an image reference, ignoring registry, tag and digest."""
+    return FAMILIES.get(image_name(image))
 
 
 def parse_ports(entries: list[Any]) -> dict[int, int]:
@@ -113,6 +177,7 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
                     job.log.line(f"Waiting for host port {host_port}, used by another job")
                 await lock.acquire()
                 job.port_locks.append(lock)
+                await _wait_for_port(job, host_port)
             module = importlib.import_module(f"pitstop.runner.services.{kind}")
             handle: Running = await module.start(job, spec)
             running.append(handle)
@@ -121,7 +186,8 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
                 "network": "",
                 "ports": {str(c): str(h) for c, h in ports.items()},
             }
-            job.log.line(f"{image} is ready on {_where(ports)} ({handle.provider})")
+            job.log.line(f"{image} is served by {handle.provider}")
+            job.log.line(f"{image} is ready on {_where(ports)}")
             result.outcome = result.conclusion = SUCCESS
         except (ServiceError, OSError) as error:
             job.log.emit("error", f"Service '{service_id}' ({image}) failed to start: {error}")
@@ -136,6 +202,31 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
         result.tail = list(job.log.tail)
         job.result.steps.append(result)
     return running
+
+
+async def _wait_for_port(job: JobRun, port: int) -> None:
+    """Before a server takes ``port``: free, or held by another pitstop run's server (wait for
+    it, as jobs of one run take turns), or held by something else (fail, naming it)."""
+    from pitstop.runner.services.ports import holder, is_free
+
+    said = False
+    while not is_free(port):
+        found = holder(port)
+        if found is None:
+            await asyncio.sleep(0.2)  # closing as we looked
+            continue
+        if not found.is_pitstop:
+            raise ServiceError(
+                f"host port {port} is already in use by {found.describe()}; stop it, or map "
+                "another host port in the workflow"
+            )
+        if not said:
+            job.log.line(f"Waiting for host port {port}, held by another pitstop run's server "
+                         f"({found.describe()})")  # fmt: skip
+            said = True
+        if job.cancelled:
+            raise ServiceError(f"cancelled while waiting for host port {port}")
+        await asyncio.sleep(0.5)
 
 
 def _where(ports: dict[int, int]) -> str:
@@ -179,6 +270,15 @@ async def spawn(
         )
 
 
+def log_tail(path: str, count: int = 8) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = [line.rstrip() for line in handle if line.strip()]
+    except OSError:
+        return []
+    return lines[-count:]
+
+
 async def launch(
     spec: ServiceSpec,
     provider: str,
@@ -202,7 +302,10 @@ async def launch(
     async def check() -> bool:
         if server.returncode is not None:
             program = os.path.basename(argv[0])
-            raise ServiceError(f"{program} exited with code {server.returncode}; see {log_path}")
+            lines = "".join(f"\n    {line}" for line in log_tail(log_path))
+            raise ServiceError(
+                f"{program} exited with code {server.returncode}; the end of {log_path}:{lines}"
+            )
         return await ready()
 
     port = next(iter(spec.ports.values()), 0)

@@ -8,11 +8,21 @@ need the password; the server listens on 127.0.0.1 at the mapped host port.
 
 from __future__ import annotations
 
+import glob
 import importlib.util
 import os
 from typing import TYPE_CHECKING
 
-from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch, spawn
+from pitstop.runner.services import (
+    Running,
+    Server,
+    ServiceError,
+    ServiceSpec,
+    choose,
+    launch,
+    program_version,
+    spawn,
+)
 from pitstop.runner.services.binaries import (
     find_on_path,
     private_folder,
@@ -27,12 +37,16 @@ CONTAINER_PORT = 5432
 READY_SECONDS = 60.0
 
 
-def find_binaries(preference: str) -> tuple[str, str] | None:
-    """(folder with postgres, initdb, pg_isready and createdb; where it came from) or None."""
+def find_binaries(preference: str) -> list[Server]:
+    """Every PostgreSQL here (a folder with postgres, initdb, pg_isready and createdb), in the
+    order of preference: the PATH, Debian's /usr/lib/postgresql/<major>/bin, the pgserver wheel."""
+    folders: list[tuple[str, str]] = []
     if preference in ("auto", "path"):
-        folder = find_on_path("postgres", ("/usr/lib/postgresql/*/bin",))
-        if folder and os.path.exists(os.path.join(folder, "initdb")):
-            return folder, "postgres binaries on the PATH"
+        on_path = find_on_path("postgres")
+        if on_path:
+            folders.append((on_path, "postgres on the PATH"))
+        for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+            folders.append((folder, f"postgres in {folder}"))
     if preference in ("auto", "wheel"):
         spec = importlib.util.find_spec("pgserver")
         if spec is not None and spec.submodule_search_locations:
@@ -40,10 +54,19 @@ def find_binaries(preference: str) -> tuple[str, str] | None:
             site = os.path.dirname(package)
             # the wheel's binaries find their libraries at $ORIGIN/../../../pgserver.libs
             shared = shared_copy(site, ("pgserver/pginstall", "pgserver.libs"))
-            folder = os.path.join(shared, "pgserver", "pginstall", "bin")
-            if os.path.isdir(folder):
-                return folder, "the pgserver wheel"
-    return None
+            folders.append(
+                (os.path.join(shared, "pgserver", "pginstall", "bin"), "the pgserver wheel")
+            )
+    found: list[Server] = []
+    seen: set[str] = set()
+    for folder, provider in folders:
+        real = os.path.realpath(folder)
+        if real in seen or not os.path.exists(os.path.join(folder, "initdb")):
+            continue
+        seen.add(real)
+        version = program_version([os.path.join(folder, "postgres"), "--version"])
+        found.append(Server(folder, provider, "PostgreSQL", version))
+    return found
 
 
 async def _run(argv: list[str], user: int | None, log_path: str) -> int:
@@ -51,13 +74,16 @@ async def _run(argv: list[str], user: int | None, log_path: str) -> int:
 
 
 async def start(job: JobRun, spec: ServiceSpec) -> Running:
-    found = find_binaries(job.state.options.services)
-    if found is None:
+    servers = find_binaries(job.state.options.services)
+    if not servers:
         raise ServiceError(
             "no PostgreSQL server found: install pitstop[services] (the pgserver wheel) or put "
             "postgres on the PATH"
         )
-    bin_dir, provider = found
+    server, warning = choose(servers, spec.image)
+    if warning:
+        job.log.emit("warning", warning)
+    bin_dir, provider = server.path, f"PostgreSQL {server.version}, {server.provider}"
     user_name = spec.env.get("POSTGRES_USER") or "postgres"
     password = spec.env.get("POSTGRES_PASSWORD", "")
     trust = spec.env.get("POSTGRES_HOST_AUTH_METHOD", "") == "trust"

