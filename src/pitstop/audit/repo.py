@@ -12,7 +12,12 @@ from typing import Any, TypeVar
 
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Job, Step, Workflow
-from pitstop.workflow.repository import find_action_files, find_workflow_files, load_file
+from pitstop.workflow.repository import (
+    find_action_files,
+    find_workflow_files,
+    load_file,
+    outside_nested_projects,
+)
 from pitstop.workflow.yaml import (
     MappingNode,
     Node,
@@ -178,7 +183,7 @@ class Repo:
         """The repository's files, relative to its root: git's view when it is a repository."""
         from pitstop.git import tree_files
 
-        return tree_files(self.root)
+        return outside_nested_projects(tree_files(self.root))
 
     @cached_property
     def documentation(self) -> list[str]:

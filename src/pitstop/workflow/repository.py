@@ -48,13 +48,40 @@ def find_workflow_files(root: str = ".") -> list[str]:
 
 
 def find_action_files(root: str = ".") -> list[str]:
+    """Local actions under ``root``, outside the projects nested in it (``nested_project``)."""
     found = []
     for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS and not nested_project(os.path.join(directory, d))
+        )
         for name in _ACTION_FILES:
             if name in files:
                 found.append(os.path.normpath(os.path.relpath(os.path.join(directory, name), root)))
     return sorted(found)
+
+
+def nested_project(folder: str) -> bool:
+    """Whether ``folder`` (below the root being read) is a project of its own: it has a
+    ``.github`` folder, which GitHub reads only at a repository's top (an example, a test
+    fixture, a vendored repository). Its workflows, actions and files are its own audit's."""
+    return os.path.isdir(os.path.join(folder, ".github"))
+
+
+def outside_nested_projects(paths: list[str]) -> list[str]:
+    """``paths`` (relative to the root, ``/``-separated) less those inside a nested project, as
+    the list itself tells: a folder below the top holding ``.github/`` files of its own."""
+    marker = "/.github/"
+    nested = {p.split(marker)[0] for p in paths if marker in p}
+    if not nested:
+        return paths
+
+    def inside(path: str) -> bool:
+        parts = path.split("/")
+        return any("/".join(parts[:n]) in nested for n in range(1, len(parts)))
+
+    return [p for p in paths if not inside(p)]
 
 
 def kind_of_file(path: str) -> str:

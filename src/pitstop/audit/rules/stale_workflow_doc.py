@@ -21,9 +21,14 @@ def check(repo: Repo, out: Check) -> None:
         if not text:
             continue
         for found in MENTION.finditer(text):
-            out.checked += 1
             name = found.group(1)
-            if name in existing:
+            folder = _folder_before(text, found.start())
+            if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
+                continue  # `owner/repo/.github/workflows/x.yml`: another repository's file
+            out.checked += 1
+            if name in existing or (
+                folder and os.path.isfile(os.path.join(repo.root, folder, found.group(0)))
+            ):
                 continue
             path = os.path.normpath(os.path.join(repo.root, relative))
             out.flag(
@@ -31,6 +36,20 @@ def check(repo: Repo, out: Check) -> None:
                 f"{relative} names the workflow {name}, which does not exist",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
+
+
+def _folder_before(text: str, start: int) -> str | None:
+    """The path written right before a ``.github/workflows/`` mention (``owner/repo`` in
+    ``owner/repo/.github/workflows/x.yml``); None when there is none, or it is a URL's."""
+    if not text.startswith(".github/", start) or start == 0 or text[start - 1] != "/":
+        return None
+    begin = start - 1
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "-_./:"):
+        begin -= 1
+    written = text[begin : start - 1]
+    if "://" in written or written.startswith(("github.com", "www.")):
+        return None
+    return written or None
 
 
 RULE = Rule(
