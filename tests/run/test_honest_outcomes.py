@@ -164,3 +164,47 @@ def test_dry_run_shows_exactly_what_the_same_command_runs(tmp_path: Path) -> Non
     )
     assert "· Run actions/checkout@v4: emulated" in docs.stdout
     assert "1 step(s) or job(s) would not run locally" in docs.stdout
+
+
+def test_a_named_job_that_did_not_run_is_not_made_a_success_by_its_needs(tmp_path: Path) -> None:
+    """structlog's CI, tried as a user would: `tests` takes its matrix from an output of a step
+    that could not run here. Its needs ran; it did not. That is "nothing ran", not success,
+    and the matrix that could not be read is a consequence, not a failure of the workflow."""
+    workflow = """\
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    outputs:
+      versions: ${{ steps.inspect.outputs.versions }}
+    steps:
+      - id: inspect
+        uses: docker://ghcr.io/acme/inspect:1
+  tests:
+    needs: build
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python: ${{ fromJSON(needs.build.outputs.versions) }}
+    steps:
+      - run: echo testing
+"""
+    repo = repo_with(tmp_path, ci=workflow)
+    proc = run(repo, "-j", "tests")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert report(repo) == {"build": "success", "tests": "skipped"}
+    assert "Run 1: nothing ran in" in proc.stdout
+    assert "strategy.matrix reads the outputs of 'build', which has a step not run locally" in (
+        proc.stdout
+    )
+    assert "-j counts the jobs it names" in proc.stderr
+
+
+def test_a_named_job_in_a_workflow_the_event_does_not_start_says_so(tmp_path: Path) -> None:
+    repo = repo_with(tmp_path, publish=PUBLISH)
+    proc = run(repo, "-j", "publish")
+    assert proc.returncode == 2
+    assert (
+        "job 'publish' is in .github/workflows/publish.yml, which does not run: branch 'main' "
+        "does not match branches: [release] (--all ignores trigger filters)" in proc.stderr
+    )

@@ -181,6 +181,7 @@ def command(
 
     chosen: list[Chosen] = []
     left_out: list[tuple[str, str]] = []
+    left_jobs: dict[str, set[str]] = {}  # the jobs of the workflows left out
     problems = 0
     for path in paths:
         loaded = load_file(path, "workflow")
@@ -193,6 +194,7 @@ def command(
             problems += 1
             continue
         workflow = loaded.workflow
+        left_jobs[path] = set(workflow.jobs)
         if ignore_filters and event.name not in workflow.triggers and not workflows:
             listed = ", ".join(workflow.triggers) or "nothing"
             left_out.append((path, f"not triggered by {event.name} (on: {listed})"))
@@ -218,7 +220,14 @@ def command(
         known = {j for c in chosen for j in c.workflow.jobs}
         unknown = [j for j in jobs if j not in known]
         if unknown:
-            click.echo(f"pitstop: no job '{unknown[0]}' in the selected workflows", err=True)
+            elsewhere = [(p, why) for p, why in left_out if unknown[0] in left_jobs.get(p, ())]
+            if elsewhere:
+                path, why = elsewhere[0]
+                click.echo(
+                    f"pitstop: job '{unknown[0]}' is in {path}, which does not run: {why}", err=True
+                )
+            else:
+                click.echo(f"pitstop: no job '{unknown[0]}' in the selected workflows", err=True)
             raise SystemExit(EXIT_USAGE)
     if workflows and chosen and not dry_run:
         for path, why in left_out:
@@ -332,21 +341,23 @@ def command(
 
     view = attach(state, live)
     inputs_context = _inputs(targets[0].workflow, event, given_inputs) if targets else {}
-    result = asyncio.run(_main(state, targets, inputs_context, matrix_filter, view))
+    result = asyncio.run(_main(state, targets, inputs_context, matrix_filter, view, list(jobs)))
     view.finish(result)
     if result.interrupted:
         raise SystemExit(EXIT_INTERRUPTED)
     if not result.ran:
         click.echo(
             "pitstop: nothing ran: no selected job ran on this machine, so nothing was checked "
-            "(each job's reason is listed above)",
+            f"(each job's reason is listed above{'; -j counts the jobs it names' if jobs else ''})",
             err=True,
         )
         raise SystemExit(EXIT_USAGE)
     raise SystemExit(EXIT_OK if result.result == "success" else EXIT_FAILED)
 
 
-async def _main(state: Any, targets: Any, inputs: Any, matrix_filter: Any, view: Any) -> Any:
+async def _main(
+    state: Any, targets: Any, inputs: Any, matrix_filter: Any, view: Any, wanted: list[str]
+) -> Any:
     from pitstop.runner import execute
     from pitstop.runner.process import end_group_now
 
@@ -372,7 +383,7 @@ async def _main(state: Any, targets: Any, inputs: Any, matrix_filter: Any, view:
         loop.add_signal_handler(sig, on_interrupt)
     view.start()
     try:
-        return await execute(state, targets, inputs, matrix_filter)
+        return await execute(state, targets, inputs, matrix_filter, wanted)
     finally:
         view.stop()
 

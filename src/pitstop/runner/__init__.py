@@ -57,13 +57,17 @@ async def execute(
     targets: list[Target],
     inputs: dict[str, Any],
     matrix_filter: dict[str, str],
+    wanted: list[str] | None = None,
 ) -> RunResult:
+    """Run ``targets``; ``wanted`` are the jobs the user named (``-j``), which must run for the
+    run to count as having run."""
     run = RunResult(
         id=state.info.run_id,
         directory=state.directory,
         event=state.info.event.name,
         workflows=[t.workflow.path for t in targets],
         started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        wanted=list(wanted or []),
     )
     state.started = time.monotonic()
     slots = asyncio.Semaphore(max(1, state.options.parallel))

@@ -61,11 +61,17 @@ class RunResult:
     interrupted: bool = False
     started_at: str = ""  # ISO time
     actions: dict[str, str] = field(default_factory=dict)  # owner/repo@ref -> the commit run
+    wanted: list[str] = field(default_factory=list)  # the job ids -j named; empty: every job
 
     @property
     def ran(self) -> bool:
-        """Whether any job ran on this machine (skipped ones and ones not run locally did not)."""
-        return any(j.result != SKIPPED for j in self.jobs)
+        """Whether a job that was asked for ran on this machine (skipped ones and ones not run
+        locally did not; with ``-j``, only the named jobs count, not the jobs they need)."""
+        return any(j.result != SKIPPED and self._asked_for(j) for j in self.jobs)
+
+    def _asked_for(self, job: JobResult) -> bool:
+        top = job.key.split(" / ")[0].split(" (")[0]  # "caller / inner", "tests (3.11)"
+        return not self.wanted or top in self.wanted
 
     @property
     def result(self) -> str:

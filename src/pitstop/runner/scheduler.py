@@ -159,9 +159,9 @@ class WorkflowRun:
                 else None
             )
         except ValueError as error:
-            return self.skip(job, f"strategy.matrix: {error}", FAILURE)
+            return self._matrix_failed(job, str(error))
         if matrix is not None and (matrix.error or matrix.pending):
-            return self.skip(job, f"strategy.matrix: {matrix.error or matrix.pending}", FAILURE)
+            return self._matrix_failed(job, str(matrix.error or matrix.pending))
         rows = matrix.rows if matrix is not None else [{}]
         if matrix is not None and not rows:
             return self.skip(job, "the matrix has no rows", FAILURE)
@@ -225,6 +225,23 @@ class WorkflowRun:
             outcome.outputs.update({k: v for k, v in result.outputs.items() if v != ""})
         outcome.result = _combined(row_results)
         return outcome
+
+    def _matrix_failed(self, job: Job, error: str) -> JobOutcome:
+        """A matrix that cannot be expanded fails the job, unless it reads the outputs of a job
+        that ran a step pitstop could not: then the job is not run locally, as its input is."""
+        missing = [
+            r.job_id
+            for r in self.results
+            if r.job_id in job.needs and any(step.not_run_locally for step in r.steps)
+        ]
+        if missing:
+            reason = (
+                f"strategy.matrix reads the outputs of '{missing[0]}', which has a step not run "
+                f"locally ({error})"
+            )
+            strict = self.state.options.strict
+            return self.skip(job, reason, FAILURE if strict else SKIPPED, not_run_locally=reason)
+        return self.skip(job, f"strategy.matrix: {error}", FAILURE)
 
     def _cancelled_row(self, job: Job, row: dict[str, Any]) -> JobResult:
         key, name = _names(self.prefix, job, row)
