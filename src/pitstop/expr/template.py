@@ -7,6 +7,7 @@ text with every expression converted to a string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -29,6 +30,38 @@ class Embedded:
 
 def has_expression(text: str) -> bool:
     return OPEN in text
+
+
+INSERT = re.compile(r"\$\{\{\s*insert\s*\}\}")
+
+
+def is_insert(key: object) -> bool:
+    """Whether a mapping key is the ``${{ insert }}`` directive: its value, a mapping, is merged
+    into the mapping that holds it (actions/languageservices workflow-parser, the reader's
+    "insert" directive; allowed only as a whole key, errors-insert.yml)."""
+    return isinstance(key, str) and INSERT.fullmatch(key.strip()) is not None
+
+
+def merge_inserts(
+    mapping: dict[str, object], resolve: Callable[[object], object]
+) -> dict[str, object]:
+    """``mapping`` with each value resolved, and each ``${{ insert }}`` key replaced by the
+    entries of its resolved value, in place; ``ExpressionError`` when that value is not a
+    mapping."""
+    merged: dict[str, object] = {}
+    for key, value in mapping.items():
+        resolved = resolve(value)
+        if not is_insert(key):
+            merged[key] = resolved
+        elif isinstance(resolved, dict):
+            merged.update({str(k): v for k, v in resolved.items()})
+        elif resolved is not None:
+            raise ExpressionError(
+                f"The directive 'insert' needs a mapping, not {type(resolved).__name__}",
+                "evaluation",
+                0,
+            )
+    return merged
 
 
 def find_expressions(text: str) -> Iterator[Embedded]:

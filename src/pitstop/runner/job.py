@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pitstop.expr import ExpressionError, evaluate, evaluate_condition
-from pitstop.expr.template import render
+from pitstop.expr.template import merge_inserts, render
 from pitstop.expr.values import to_string, truthy
 from pitstop.runner import contexts as ctx
 from pitstop.runner.log import JobLog
@@ -162,7 +162,7 @@ class JobRun:
         if isinstance(value, str):
             return self.evaluate(value, contexts)
         if isinstance(value, dict):
-            return {k: self.render_value(v, contexts) for k, v in value.items()}
+            return merge_inserts(value, lambda v: self.render_value(v, contexts))
         if isinstance(value, list):
             return [self.render_value(v, contexts) for v in value]
         return value

@@ -16,6 +16,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pitstop.expr.errors import ExpressionError
+from pitstop.expr.template import merge_inserts
+
 MAX_ROWS = 256
 
 
@@ -45,6 +48,8 @@ def expand_matrix(matrix: Any, evaluate: Callable[[str], Any] | None = None) -> 
         matrix = _resolve(matrix, evaluate)
     except _Pending as wait:
         return MatrixResult(pending=f"depends on run-time value {wait.expression}")
+    except ValueError as error:
+        return MatrixResult(error=str(error))
     if not isinstance(matrix, Mapping):
         return MatrixResult(error="a matrix must be a mapping of vectors")
     vectors = {k: v for k, v in matrix.items() if k not in ("include", "exclude")}
@@ -113,7 +118,10 @@ def _resolve(value: Any, evaluate: Callable[[str], Any] | None) -> Any:
         except LookupError:
             raise _Pending(value.strip()) from None
     if isinstance(value, Mapping):
-        return {k: _resolve(v, evaluate) for k, v in value.items()}
+        try:
+            return merge_inserts(dict(value), lambda v: _resolve(v, evaluate))
+        except ExpressionError as error:
+            raise ValueError(error.message) from None
     if isinstance(value, list):
         return [_resolve(v, evaluate) for v in value]
     return value

@@ -75,7 +75,8 @@ def evaluate_inputs(
     job: JobRun, step: Step, contexts: dict[str, Any], action: Action | None
 ) -> dict[str, str]:
     """``with:`` evaluated, plus the action's defaults for inputs not given."""
-    given = {k.lower(): to_string(job.render_value(v, contexts)) for k, v in step.with_.items()}
+    rendered = job.render_value(dict(step.with_), contexts)  # ${{ insert }} keys merged
+    given = {str(k).lower(): to_string(v) for k, v in rendered.items()}
     if action is None:
         return given
     declared = {k.lower(): v for k, v in action.inputs.items()}
