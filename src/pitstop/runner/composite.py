@@ -16,13 +16,13 @@ from pitstop.runner.scope import Scope
 from pitstop.workflow.model import Action
 
 if TYPE_CHECKING:
-    from pitstop.runner.actions import ActionCall
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
+    from pitstop.runner.uses import ActionCall
 
 MAX_DEPTH = 9
 
 
-async def run_composite(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
+async def run_composite(job: StepContext, call: ActionCall, action: Action, folder: str) -> None:
     step, outer, result, uses = call.step, call.scope, call.result, call.uses
     if outer.depth >= MAX_DEPTH:
         job.log.emit("error", f"'{uses}': composite actions are nested more than {MAX_DEPTH} deep")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from pitstop.runner.action_ref import remote_action
 from pitstop.workflow.model import Step, Workflow
 from pitstop.workflow.repository import load_file
 
@@ -88,6 +89,22 @@ def _remember(cache_root: str, owner: str, repo: str, ref: str, commit: str) -> 
     os.replace(handle.name, path)
 
 
+def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
+    """``<pitstop home>/actions/<owner>/<repo>/<commit>[/<path>]`` when it holds an action, the
+    commit being the one ``ref`` named when it was last fetched."""
+    parts = name.split("/")
+    if len(parts) < 2 or not ref:
+        return None
+    commit = known_commit(cache_root, parts[0], parts[1], ref)
+    if commit is None:
+        return None
+    folder = os.path.join(action_root(cache_root, parts[0], parts[1], commit), *parts[2:])
+    for file in ("action.yml", "action.yaml"):
+        if os.path.isfile(os.path.join(folder, file)):
+            return folder
+    return None
+
+
 def _step_uses(steps: Iterable[Step]) -> Iterator[str]:
     for step in steps:
         if isinstance(step.uses, str) and "${{" not in step.uses:
@@ -130,8 +147,6 @@ def fetch_actions(
     token: str | None = None,
 ) -> FetchReport:
     """Fetch every remote action the selected jobs use that the cache does not hold yet."""
-    from pitstop.runner.actions import remote_action
-
     api_url = api_url or os.environ.get("GITHUB_API_URL") or API_URL
     token = token if token is not None else os.environ.get("GITHUB_TOKEN", "")
     report = FetchReport()

@@ -19,21 +19,21 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from pitstop.expr import ExpressionError, evaluate_condition
+from pitstop.runner.process import ProcessOutcome
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
-from pitstop.runner.script import ProcessOutcome
 from pitstop.workflow.model import Action, Step
 
 if TYPE_CHECKING:
-    from pitstop.runner.actions import ActionCall
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
+    from pitstop.runner.uses import ActionCall
 
 
 def input_variables(inputs: dict[str, str]) -> dict[str, str]:
     return {f"INPUT_{k.replace(' ', '_').upper()}": v for k, v in inputs.items()}
 
 
-def pick_node(job: JobRun, scope: Scope, using: str) -> tuple[str | None, str]:
+def pick_node(job: StepContext, scope: Scope, using: str) -> tuple[str | None, str]:
     """(node, note) for an action that asks for ``using`` (``node20``): the job's own node when
     it is at least that version, else the newest node here that is. A newer node than asked runs
     the action with a note, as GitHub's runner runs node12 and node16 actions on node20 and
@@ -59,7 +59,7 @@ def pick_node(job: JobRun, scope: Scope, using: str) -> tuple[str | None, str]:
 
 
 def _script_runner(
-    job: JobRun,
+    job: StepContext,
     node: str,
     folder: str,
     step: Step,
@@ -101,9 +101,9 @@ def _script_runner(
     return run_script
 
 
-async def run_pre_steps(job: JobRun, scope: Scope) -> None:
+async def run_pre_steps(job: StepContext, scope: Scope) -> None:
     """The ``pre`` of the repository JavaScript actions the job's own steps use, in step order."""
-    from pitstop.runner.actions import evaluate_inputs, repository_action
+    from pitstop.runner.uses import evaluate_inputs, repository_action
 
     for step in job.job.steps:
         found = repository_action(job, step)
@@ -143,8 +143,8 @@ async def run_pre_steps(job: JobRun, scope: Scope) -> None:
             scope.failed = True
 
 
-async def run_node_action(job: JobRun, call: ActionCall, action: Action, folder: str) -> None:
-    from pitstop.runner.actions import not_run_locally
+async def run_node_action(job: StepContext, call: ActionCall, action: Action, folder: str) -> None:
+    from pitstop.runner.uses import not_run_locally
 
     step, scope, result, inputs = call.step, call.scope, call.result, call.inputs
     step_env, timeout = call.env, call.timeout

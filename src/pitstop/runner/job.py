@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from pitstop.expr.template import merge_inserts, render
 from pitstop.expr.values import to_string, truthy
 from pitstop.runner import contexts as ctx
 from pitstop.runner.log import JobLog
-from pitstop.runner.process import end_group
+from pitstop.runner.process import ProcessOutcome, end_group
 from pitstop.runner.results import (
     CANCELLED,
     FAILURE,
@@ -32,13 +31,12 @@ from pitstop.runner.results import (
     StepResult,
 )
 from pitstop.runner.scope import Scope
-from pitstop.runner.script import ProcessOutcome, run_process, script_path
+from pitstop.runner.script import run_process, script_path
 from pitstop.runner.shells import ShellError, resolve_shell
 from pitstop.runner.state import RunState
+from pitstop.runner.step_context import PostStep
 from pitstop.runner.workspace import GIT_REDIRECTS, Slot, release_slot
 from pitstop.workflow.model import Job, Step, Workflow
-
-PostStep = Callable[[], Awaitable[StepResult | None]]
 
 
 class StepFailed(Exception):

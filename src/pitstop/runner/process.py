@@ -12,7 +12,7 @@ import contextlib
 import os
 import signal
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 GRACE_SECONDS = 2.5
 # After the step's own process exits, its background children may hold the output pipe open; the
@@ -25,6 +25,18 @@ class Finished:
     exit_code: int | None  # None: ended by us (timeout or cancellation)
     timed_out: bool = False
     cancelled: bool = False
+
+
+@dataclass
+class ProcessOutcome:
+    """A step's process as the runner sees it: how it ended, and what its workflow and file
+    commands set."""
+
+    finished: Finished
+    outputs: dict[str, str] = field(default_factory=dict)
+    state: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    failed_command: bool = False  # a workflow or file command the runner would fail the step for
 
 
 def group_alive(pgid: int) -> bool:

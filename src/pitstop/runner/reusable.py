@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import render
 from pitstop.expr.values import to_string
 from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS
-from pitstop.workflow.model import Job
+from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.repository import load_file
-
-if TYPE_CHECKING:
-    from pitstop.runner.scheduler import JobOutcome, WorkflowRun
 
 
 def _typed(value: Any, kind: str) -> Any:
@@ -35,29 +33,49 @@ def _typed(value: Any, kind: str) -> Any:
     return value
 
 
-async def run_called_workflow(
-    caller: WorkflowRun, job: Job, contexts: dict[str, Any]
-) -> JobOutcome:
-    from pitstop.runner.scheduler import JobOutcome, WorkflowRun
+class Refused(Exception):
+    """The call cannot run: the job ends with ``result`` and this reason."""
 
+    def __init__(self, reason: str | None, result: str, not_run_locally: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.result = result
+        self.not_run_locally = not_run_locally
+
+
+@dataclass
+class Call:
+    """A called workflow ready to run: its inputs and secrets, and the contexts its outputs are
+    evaluated with once its jobs are done."""
+
+    workflow: Workflow
+    inputs: dict[str, Any]
+    secrets: dict[str, str]
+    data: dict[str, Any]
+
+
+def prepare_call(
+    root: str, job: Job, contexts: dict[str, Any], secrets: dict[str, str], strict: bool
+) -> Call:
+    """The workflow ``job`` calls, with its inputs typed and its secrets; ``Refused`` when it
+    cannot run here."""
     uses = job.uses or ""
     if not uses.startswith("./"):
-        return caller.skip(
-            job,
+        raise Refused(
             None,
-            FAILURE if caller.state.options.strict else SKIPPED,
+            FAILURE if strict else SKIPPED,
             not_run_locally=f"'{uses}' is a reusable workflow in another repository",
         )
-    path = os.path.join(caller.state.root, uses[2:].split("@")[0])
+    path = os.path.join(root, uses[2:].split("@")[0])
     loaded = load_file(path, "workflow")
     if loaded.workflow is None or loaded.problems:
         problem = loaded.problems[0] if loaded.problems else PitstopError("cannot be read")
-        return caller.skip(job, f"{uses}: {problem}", FAILURE)
+        raise Refused(f"{uses}: {problem}", FAILURE)
     called = loaded.workflow
     trigger = called.triggers.get("workflow_call")
     if trigger is None:
-        return caller.skip(job, f"{uses} is not triggered by workflow_call", FAILURE)
-    data = {**contexts, "secrets": dict(caller.secrets), "matrix": {}, "strategy": {}}
+        raise Refused(f"{uses} is not triggered by workflow_call", FAILURE)
+    data = {**contexts, "secrets": dict(secrets), "matrix": {}, "strategy": {}}
 
     def evaluate_value(value: Any) -> Any:
         if isinstance(value, str):
@@ -67,13 +85,13 @@ async def run_called_workflow(
     try:
         given = {k: evaluate_value(v) for k, v in job.with_.items()}
         if job.secrets_inherit:
-            secrets = dict(caller.secrets)
+            passed = dict(secrets)
         elif isinstance(job.secrets, dict):
-            secrets = {k: to_string(evaluate_value(v)) for k, v in job.secrets.items()}
+            passed = {k: to_string(evaluate_value(v)) for k, v in job.secrets.items()}
         else:
-            secrets = {}
+            passed = {}
     except ExpressionError as error:
-        return caller.skip(job, f"{uses}: {error}", FAILURE)
+        raise Refused(f"{uses}: {error}", FAILURE) from None
     inputs: dict[str, Any] = {}
     for name, spec in trigger.inputs.items():
         spec = spec if isinstance(spec, dict) else {}
@@ -83,21 +101,16 @@ async def run_called_workflow(
         elif spec.get("default") is not None:
             inputs[name] = _typed(evaluate_value(spec["default"]), kind)
         elif spec.get("required"):
-            return caller.skip(job, f"{uses}: input '{name}' is required", FAILURE)
-    nested = WorkflowRun(
-        state=caller.state,
-        workflow=called,
-        info=caller.info,
-        inputs=inputs,
-        secrets=secrets,
-        selected=set(called.jobs),
-        matrix_filter={},
-        prefix=f"{caller.prefix}{job.id} / ",
-        slots=caller.slots,
-    )
-    outcomes = await nested.run()
-    caller.results.extend(nested.results)
-    jobs_context = {k: {"result": o.result, "outputs": o.outputs} for k, o in outcomes.items()}
+            raise Refused(f"{uses}: input '{name}' is required", FAILURE)
+    return Call(called, inputs, passed, data)
+
+
+def called_outputs(
+    call: Call, outcomes: dict[str, tuple[str, dict[str, str]]]
+) -> tuple[str, dict[str, str]]:
+    """The call's result and ``on.workflow_call.outputs``, from its jobs' (result, outputs)."""
+    trigger = call.workflow.triggers["workflow_call"]
+    jobs_context = {k: {"result": r, "outputs": o} for k, (r, o) in outcomes.items()}
     outputs: dict[str, str] = {}
     for name, spec in trigger.outputs.items():
         value = spec.get("value") if isinstance(spec, dict) else None
@@ -105,8 +118,8 @@ async def run_called_workflow(
             continue
         with contextlib.suppress(ExpressionError):
             outputs[name] = to_string(
-                render(str(value), lambda e: evaluate(e, {**data, "jobs": jobs_context}))
+                render(str(value), lambda e: evaluate(e, {**call.data, "jobs": jobs_context}))
             )
-    results = [o.result for o in outcomes.values()]
+    results = [r for r, _ in outcomes.values()]
     result = FAILURE if FAILURE in results else "cancelled" if "cancelled" in results else SUCCESS
-    return JobOutcome(result, outputs)
+    return result, outputs

@@ -140,10 +140,33 @@ class WorkflowRun:
                 return self.skip(job, "the run was interrupted", CANCELLED)
             return self.skip(job, f"if: {condition or 'success()'} is false")
         if job.uses:
-            from pitstop.runner.reusable import run_called_workflow
-
-            return await run_called_workflow(self, job, contexts)
+            return await self._run_called(job, contexts)
         return await self._run_matrix(job, contexts)
+
+    async def _run_called(self, job: Job, contexts: dict[str, Any]) -> JobOutcome:
+        """A job that calls a reusable workflow: its jobs run as ``caller / job``."""
+        from pitstop.runner.reusable import Refused, called_outputs, prepare_call
+
+        strict = self.state.options.strict
+        try:
+            call = prepare_call(self.state.root, job, contexts, self.secrets, strict)
+        except Refused as refused:
+            return self.skip(job, refused.reason, refused.result, refused.not_run_locally)
+        nested = WorkflowRun(
+            state=self.state,
+            workflow=call.workflow,
+            info=self.info,
+            inputs=call.inputs,
+            secrets=call.secrets,
+            selected=set(call.workflow.jobs),
+            matrix_filter={},
+            prefix=f"{self.prefix}{job.id} / ",
+            slots=self.slots,
+        )
+        outcomes = await nested.run()
+        self.results.extend(nested.results)
+        done = {k: (o.result, dict(o.outputs)) for k, o in outcomes.items()}
+        return JobOutcome(*called_outputs(call, done))
 
     async def _run_matrix(self, job: Job, contexts: dict[str, Any]) -> JobOutcome:
         def evaluate_at_start(text: str) -> Any:

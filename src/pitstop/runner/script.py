@@ -9,7 +9,6 @@ import asyncio
 import os
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pitstop.runner.commands import (
@@ -24,19 +23,10 @@ from pitstop.runner.envfiles import (
     parse_key_values,
     parse_path_file,
 )
-from pitstop.runner.process import Finished, run_streamed
+from pitstop.runner.process import Finished, ProcessOutcome, run_streamed
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
-
-
-@dataclass
-class ProcessOutcome:
-    finished: Finished
-    outputs: dict[str, str] = field(default_factory=dict)
-    state: dict[str, str] = field(default_factory=dict)
-    summary: str = ""
-    failed_command: bool = False  # a workflow or file command the runner would fail the step for
+    from pitstop.runner.step_context import StepContext
 
 
 def _allow_unsecure(env: Mapping[str, str]) -> bool:
@@ -44,7 +34,7 @@ def _allow_unsecure(env: Mapping[str, str]) -> bool:
 
 
 async def run_process(
-    job: JobRun,
+    job: StepContext,
     argv: Sequence[str],
     *,
     cwd: str,
@@ -130,7 +120,7 @@ def _annotation_place(properties: Mapping[str, str]) -> str:
     return (" - ".join(parts) + ": ") if parts else ""
 
 
-def _read_files(job: JobRun, files: StepFiles, outcome: ProcessOutcome) -> None:
+def _read_files(job: StepContext, files: StepFiles, outcome: ProcessOutcome) -> None:
     log = job.log
     for variable, context in (
         ("GITHUB_ENV", "env"),
@@ -164,5 +154,5 @@ def _read_files(job: JobRun, files: StepFiles, outcome: ProcessOutcome) -> None:
         outcome.summary = job.state.masker.mask(files.read("GITHUB_STEP_SUMMARY"))
 
 
-def script_path(job: JobRun, extension: str) -> str:
+def script_path(job: StepContext, extension: str) -> str:
     return os.path.join(job.temp_dir, f"{uuid.uuid4()}{extension}")

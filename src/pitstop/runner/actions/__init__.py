@@ -9,100 +9,23 @@ from __future__ import annotations
 
 import importlib
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pitstop.errors import PitstopError
 from pitstop.expr.values import to_string
-from pitstop.runner.fetch import action_key, action_root, known_commit
-from pitstop.runner.results import FAILURE, SKIPPED, StepResult
+from pitstop.runner.action_ref import EMULATIONS, split_uses
+from pitstop.runner.fetch import action_key, cached_action_folder, known_commit
+from pitstop.runner.results import FAILURE, StepResult
 from pitstop.runner.scope import Scope
-from pitstop.workflow.model import Action, Step, build_action
-from pitstop.workflow.yaml import load_yaml
+from pitstop.runner.uses import ActionCall, evaluate_inputs, load_local_action, not_run_locally
+from pitstop.workflow.model import Step
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
-
-EMULATIONS = {
-    "actions/checkout": "checkout",
-    "actions/setup-python": "setup_python",
-    "actions/setup-node": "setup_node",
-    "actions/cache": "cache",
-    "actions/cache/restore": "cache",
-    "actions/cache/save": "cache",
-    "actions/upload-artifact": "artifacts",
-    "actions/download-artifact": "artifacts",
-    "astral-sh/setup-uv": "setup_uv",
-}
-
-
-@dataclass
-class ActionCall:
-    """One ``uses:`` step as an emulation sees it."""
-
-    step: Step
-    scope: Scope
-    result: StepResult
-    uses: str  # as written, expressions evaluated
-    name: str  # owner/repo[/path], lower case; empty for local actions
-    ref: str
-    env: dict[str, str]  # the step's own env, evaluated
-    timeout: float | None
-    inputs: dict[str, str] = field(default_factory=dict)  # lower-case names
-
-    def input(self, name: str, default: str = "") -> str:
-        value = self.inputs.get(name.lower())
-        return default if value is None or value == "" else value
-
-
-def split_uses(uses: str) -> tuple[str, str]:
-    """``owner/repo/path@ref`` → (``owner/repo/path``, ``ref``)."""
-    name, _, ref = uses.partition("@")
-    return name.strip(), ref.strip()
-
-
-def not_run_locally(job: JobRun, result: StepResult, reason: str) -> None:
-    job.log.emit("warning", f"Not run locally: {reason}")
-    result.not_run_locally = reason
-    if job.state.options.strict:
-        result.outcome = FAILURE
-        result.message = f"not run locally (--strict): {reason}"
-    else:
-        result.outcome = SKIPPED
-
-
-def evaluate_inputs(
-    job: JobRun, step: Step, contexts: dict[str, Any], action: Action | None
-) -> dict[str, str]:
-    """``with:`` evaluated, plus the action's defaults for inputs not given."""
-    rendered = job.render_value(dict(step.with_), contexts)  # ${{ insert }} keys merged
-    given = {str(k).lower(): to_string(v) for k, v in rendered.items()}
-    if action is None:
-        return given
-    declared = {k.lower(): v for k, v in action.inputs.items()}
-    unexpected = [k for k in given if k not in declared]
-    if unexpected:
-        names = ", ".join(f"'{k}'" for k in unexpected)
-        valid = ", ".join(f"'{k}'" for k in declared)
-        job.log.emit("warning", f"Unexpected input(s) {names}, valid inputs are [{valid}]")
-    for name, spec in declared.items():
-        if name not in given and isinstance(spec, dict) and spec.get("default") is not None:
-            given[name] = to_string(job.render_value(spec["default"], contexts))
-    return given
-
-
-def load_local_action(folder: str) -> Action:
-    for name in ("action.yml", "action.yaml"):
-        path = os.path.join(folder, name)
-        if os.path.isfile(path):
-            return build_action(load_yaml(path))
-    if os.path.isfile(os.path.join(folder, "Dockerfile")):
-        raise FileNotFoundError("Dockerfile")
-    raise FileNotFoundError(folder)
+    from pitstop.runner.step_context import StepContext
 
 
 async def run_action(
-    job: JobRun,
+    job: StepContext,
     step: Step,
     scope: Scope,
     result: StepResult,
@@ -177,50 +100,8 @@ def predict(
     return "fetched when the run starts", None
 
 
-def remote_action(uses: str | None) -> tuple[str, str] | None:
-    """``(owner/repo[/path], ref)`` of a repository action pitstop does not emulate; None for
-    local, Docker, emulated and expression ``uses:``, and for names without owner or ref."""
-    if not uses or uses.startswith(("./", "docker://")) or "${{" in uses:
-        return None
-    name, ref = split_uses(uses)
-    if name.lower() in EMULATIONS or "/" not in name or not ref:
-        return None
-    return name, ref
-
-
-def repository_action(job: JobRun, step: Step) -> tuple[Action, str] | None:
-    """The action a step's ``uses:`` names when it is a repository action in the local action
-    cache, with its folder."""
-    found = remote_action(step.uses)
-    if found is None:
-        return None
-    folder = cached_action_folder(job.state.tool_cache, *found)
-    if folder is None:
-        return None
-    try:
-        return load_local_action(folder), folder
-    except (FileNotFoundError, PitstopError):
-        return None
-
-
-def cached_action_folder(cache_root: str, name: str, ref: str) -> str | None:
-    """``<pitstop home>/actions/<owner>/<repo>/<commit>[/<path>]`` when it holds an action, the
-    commit being the one ``ref`` named when it was last fetched."""
-    parts = name.split("/")
-    if len(parts) < 2 or not ref:
-        return None
-    commit = known_commit(cache_root, parts[0], parts[1], ref)
-    if commit is None:
-        return None
-    folder = os.path.join(action_root(cache_root, parts[0], parts[1], commit), *parts[2:])
-    for file in ("action.yml", "action.yaml"):
-        if os.path.isfile(os.path.join(folder, file)):
-            return folder
-    return None
-
-
 async def _run_folder_action(
-    job: JobRun, call: ActionCall, contexts: dict[str, Any], folder: str
+    job: StepContext, call: ActionCall, contexts: dict[str, Any], folder: str
 ) -> None:
     result, uses = call.result, call.uses
     try:

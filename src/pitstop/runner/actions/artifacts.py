@@ -16,11 +16,11 @@ import os
 import shutil
 from typing import TYPE_CHECKING
 
-from pitstop.runner.actions import ActionCall
 from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.uses import ActionCall
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 
 def _matched_files(root: str, text: str) -> list[str]:
@@ -49,7 +49,7 @@ def _matched_files(root: str, text: str) -> list[str]:
     return kept
 
 
-def store(job: JobRun) -> str:
+def store(job: StepContext) -> str:
     """Where this workflow run keeps its artifacts. Each workflow started by the event is a run
     of its own on GitHub, with its own artifact names; a called workflow shares its caller's."""
     info = job.info or job.state.info
@@ -57,14 +57,14 @@ def store(job: JobRun) -> str:
     return os.path.join(job.state.artifacts_dir, name)
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     if call.name == "actions/upload-artifact":
         upload(job, call)
     else:
         download(job, call)
 
 
-def upload(job: JobRun, call: ActionCall) -> None:
+def upload(job: StepContext, call: ActionCall) -> None:
     name = call.input("name", "artifact")
     files = _matched_files(job.workspace, call.input("path"))
     if not files:
@@ -106,7 +106,7 @@ def upload(job: JobRun, call: ActionCall) -> None:
     call.result.outcome = SUCCESS
 
 
-def download(job: JobRun, call: ActionCall) -> None:
+def download(job: StepContext, call: ActionCall) -> None:
     root = store(job)
     name = call.input("name")
     path = os.path.normpath(os.path.join(job.workspace, os.path.expanduser(call.input("path"))))

@@ -17,11 +17,11 @@ import tarfile
 import time
 from typing import TYPE_CHECKING, Any
 
-from pitstop.runner.actions import ActionCall
 from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
+from pitstop.runner.uses import ActionCall
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 
 def _index_path(folder: str) -> str:
@@ -56,7 +56,7 @@ def find_entry(index: dict[str, Any], key: str, restore_keys: list[str]) -> str 
     return None
 
 
-def _paths(job: JobRun, text: str) -> list[str]:
+def _paths(job: StepContext, text: str) -> list[str]:
     found: list[str] = []
     for line in text.splitlines():
         line = line.strip()
@@ -67,7 +67,7 @@ def _paths(job: JobRun, text: str) -> list[str]:
     return found
 
 
-def save(job: JobRun, key: str, paths_text: str) -> str:
+def save(job: StepContext, key: str, paths_text: str) -> str:
     folder = job.state.cache_dir
     index = _load_index(folder)
     if key in index:
@@ -94,7 +94,7 @@ def save(job: JobRun, key: str, paths_text: str) -> str:
     return f"Cache saved with key: {key}"
 
 
-def restore(job: JobRun, key: str, restore_keys: list[str]) -> str | None:
+def restore(job: StepContext, key: str, restore_keys: list[str]) -> str | None:
     index = _load_index(job.state.cache_dir)
     matched = find_entry(index, key, restore_keys)
     if matched is None:
@@ -110,7 +110,7 @@ def restore(job: JobRun, key: str, restore_keys: list[str]) -> str | None:
     return matched
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     key = call.input("key")
     paths_text = call.input("path")
     restore_keys = [k.strip() for k in call.input("restore-keys").splitlines() if k.strip()]

@@ -12,8 +12,8 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING
 
-from pitstop.runner.actions import ActionCall, not_run_locally
 from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.uses import ActionCall, not_run_locally
 from pitstop.runner.workspace import (
     Request,
     Source,
@@ -25,10 +25,10 @@ from pitstop.runner.workspace import (
 )
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     repository = call.input("repository")
     own = job.state.info.repository
     if repository and repository.lower() != own.lower():
@@ -86,7 +86,7 @@ async def run(job: JobRun, call: ActionCall) -> None:
     call.result.outcome = SUCCESS
 
 
-def _request(job: JobRun, call: ActionCall, source: Source) -> Request:
+def _request(job: StepContext, call: ActionCall, source: Source) -> Request:
     event = job.state.info.event
     ref = call.input("ref")
     depth_text = call.input("fetch-depth", "1")

@@ -10,11 +10,11 @@ import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
-from pitstop.runner.actions import ActionCall
 from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.uses import ActionCall
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 
 def _version(node: str) -> str | None:
@@ -60,7 +60,7 @@ def major(version: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     wanted = call.input("node-version")
     file = call.input("node-version-file")
     if not wanted and file:

@@ -20,11 +20,11 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from pitstop.runner.actions import ActionCall
 from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.uses import ActionCall
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 
 def _version_of(python: str) -> str | None:
@@ -85,7 +85,7 @@ def find_python(wanted: str) -> tuple[str, str] | None:
     return None
 
 
-def _wanted_version(job: JobRun, call: ActionCall) -> str:
+def _wanted_version(job: StepContext, call: ActionCall) -> str:
     version = call.input("python-version")
     if version:
         return version.splitlines()[0]
@@ -98,7 +98,7 @@ def _wanted_version(job: JobRun, call: ActionCall) -> str:
     return ""
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     wanted = _wanted_version(job, call)
     found = await asyncio.to_thread(find_python, wanted)
     if found is None:

@@ -29,16 +29,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-from pitstop.runner.actions import ActionCall
 from pitstop.runner.results import FAILURE, SUCCESS
+from pitstop.runner.uses import ActionCall
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 EXACT = re.compile(r"^\d+\.\d+\.\d+$")
 
 
-def wanted_version(job: JobRun, call: ActionCall, workdir: str) -> str:
+def wanted_version(job: StepContext, call: ActionCall, workdir: str) -> str:
     """The version asked for: the input, the version file, uv's ``required-version``, else ""."""
     version = call.input("version").strip()
     if version and version != "latest":
@@ -113,7 +113,7 @@ async def install(home: str, version: str) -> tuple[str, str, bool]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-async def run(job: JobRun, call: ActionCall) -> None:
+async def run(job: StepContext, call: ActionCall) -> None:
     workdir = os.path.join(job.workspace, call.input("working-directory", job.workspace))
     version = wanted_version(job, call, workdir)
     try:

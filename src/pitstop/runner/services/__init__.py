@@ -25,7 +25,7 @@ from pitstop.runner.results import FAILURE, SUCCESS, StepResult
 from pitstop.runner.scope import Scope
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 FAMILIES = {
     "postgres": "postgres",
@@ -149,7 +149,7 @@ def free_port() -> int:
         return port
 
 
-async def start_services(job: JobRun, scope: Scope) -> list[Running]:
+async def start_services(job: StepContext, scope: Scope) -> list[Running]:
     running: list[Running] = []
     if not job.job.services:
         return running
@@ -162,7 +162,7 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
         image = to_string(job.render_value(service.image or "", contexts))
         kind = family(image)
         if kind is None:
-            from pitstop.runner.actions import not_run_locally
+            from pitstop.runner.uses import not_run_locally
 
             not_run_locally(job, result, f"service image '{image}' needs a Docker engine")
             job.result.steps.append(result)
@@ -170,24 +170,13 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
         try:
             env = job.render_env(service.env, contexts) if service.env else {}
             ports = parse_ports(list(job.render_value(list(service.ports), contexts)))
-            spec = ServiceSpec(service_id, image, env, ports)
-            for host_port in sorted(ports.values()):
-                lock = job.state.port_lock(host_port)
-                if lock.locked():
-                    job.log.line(f"Waiting for host port {host_port}, used by another job")
-                await lock.acquire()
-                job.port_locks.append(lock)
-                await _wait_for_port(job, host_port)
-            module = importlib.import_module(f"pitstop.runner.services.{kind}")
-            handle: Running = await module.start(job, spec)
+            handle = await serve(job, ServiceSpec(service_id, image, env, ports), kind)
             running.append(handle)
             job.services[service_id] = {
                 "id": f"pitstop-{service_id}",
                 "network": "",
                 "ports": {str(c): str(h) for c, h in ports.items()},
             }
-            job.log.line(f"{image} is served by {handle.provider}")
-            job.log.line(f"{image} is ready on {_where(ports)}")
             result.outcome = result.conclusion = SUCCESS
         except (ServiceError, OSError) as error:
             job.log.emit("error", f"Service '{service_id}' ({image}) failed to start: {error}")
@@ -204,7 +193,24 @@ async def start_services(job: JobRun, scope: Scope) -> list[Running]:
     return running
 
 
-async def _wait_for_port(job: JobRun, port: int) -> None:
+async def serve(job: StepContext, spec: ServiceSpec, kind: str) -> Running:
+    """Start the server of family ``kind`` for ``spec`` once its host ports are the job's (jobs
+    of one run take turns; another run's server is waited for), and say what serves it."""
+    for host_port in sorted(spec.ports.values()):
+        lock = job.state.port_lock(host_port)
+        if lock.locked():
+            job.log.line(f"Waiting for host port {host_port}, used by another job")
+        await lock.acquire()
+        job.port_locks.append(lock)
+        await _wait_for_port(job, host_port)
+    module = importlib.import_module(f"pitstop.runner.services.{kind}")
+    handle: Running = await module.start(job, spec)
+    job.log.line(f"{spec.image} is served by {handle.provider}")
+    job.log.line(f"{spec.image} is ready on {_where(spec.ports)}")
+    return handle
+
+
+async def _wait_for_port(job: StepContext, port: int) -> None:
     """Before a server takes ``port``: free, or held by another pitstop run's server (wait for
     it, as jobs of one run take turns), or held by something else (fail, naming it)."""
     from pitstop.runner.services.ports import holder, is_free
@@ -233,7 +239,7 @@ def _where(ports: dict[int, int]) -> str:
     return ", ".join(f"127.0.0.1:{h}" for h in ports.values()) or "no mapped port"
 
 
-async def stop_services(job: JobRun, running: list[Running]) -> None:
+async def stop_services(job: StepContext, running: list[Running]) -> None:
     for handle in reversed(running):
         try:
             await handle.stop()

@@ -27,7 +27,7 @@ from pitstop.runner.services import (
 from pitstop.runner.services.binaries import find_on_path, private_folder, run_as
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 CONTAINER_PORT = 3306
 READY_SECONDS = 60.0
@@ -108,7 +108,7 @@ async def _run(argv: list[str], log_path: str, user: int | None = None, sql: str
     return proc.returncode or 0
 
 
-async def start(job: JobRun, spec: ServiceSpec) -> Running:
+async def start(job: StepContext, spec: ServiceSpec) -> Running:
     found = find_server()
     if found is None:
         raise ServiceError(

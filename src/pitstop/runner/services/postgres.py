@@ -31,7 +31,7 @@ from pitstop.runner.services.binaries import (
 )
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 CONTAINER_PORT = 5432
 READY_SECONDS = 60.0
@@ -73,7 +73,7 @@ async def _run(argv: list[str], user: int | None, log_path: str) -> int:
     return await (await spawn(argv, log_path, user)).wait()
 
 
-async def start(job: JobRun, spec: ServiceSpec) -> Running:
+async def start(job: StepContext, spec: ServiceSpec) -> Running:
     servers = find_binaries(job.state.options.services)
     if not servers:
         raise ServiceError(

@@ -21,7 +21,7 @@ from pitstop.runner.services import (
 from pitstop.runner.services.binaries import find_on_path, private_folder
 
 if TYPE_CHECKING:
-    from pitstop.runner.job import JobRun
+    from pitstop.runner.step_context import StepContext
 
 CONTAINER_PORT = 6379
 READY_SECONDS = 30.0
@@ -64,7 +64,7 @@ async def _ping(port: int) -> bool:
         writer.close()
 
 
-async def start(job: JobRun, spec: ServiceSpec) -> Running:
+async def start(job: StepContext, spec: ServiceSpec) -> Running:
     servers = find_server(job.state.options.services)
     if not servers:
         raise ServiceError(
