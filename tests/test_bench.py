@@ -46,3 +46,17 @@ def test_workspace_speed_prints_cold_and_warm_ratios_to_cp() -> None:
     assert "cp -r of the working tree (baseline)" in out
     assert "ratio cold / cp -r:" in out
     assert "ratio warm / cp -r:" in out
+
+
+def test_envs_speed_prints_fresh_against_reused_environments(tmp_path: Path) -> None:
+    project = tmp_path / "tiny"
+    (project / ".github" / "workflows").mkdir(parents=True)
+    (project / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: actions/setup-python@v5\n        with: {python-version: '3.11'}\n"
+        "      - run: python -c 'import pip'\n"
+    )
+    out = bench("envs_speed.py", "--project", str(project), "--rounds", "1")
+    assert "--reuse-envs (baseline)" in out
+    assert "ratio fresh / reuse:" in out

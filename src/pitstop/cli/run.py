@@ -127,7 +127,15 @@ def _inputs(workflow: Workflow, event: Event, given: dict[str, str]) -> dict[str
     type=click.Choice(["auto", "path", "wheel"]),
     help="Where service servers come from.",
 )
-@click.option("--fresh-envs", is_flag=True, help="Recreate setup-python environments.")
+@click.option(
+    "--reuse-envs",
+    is_flag=True,
+    help="Keep setup-python environments between runs (keyed by repository, job, row and "
+    "dependency files); by default every job starts from a fresh one.",
+)
+@click.option(
+    "--fresh-envs", is_flag=True, help="Every job starts from a fresh environment (the default)."
+)
 @click.option("--debug", is_flag=True, help="Show ::debug:: lines and scripts.")
 def command(
     workflows: tuple[str, ...],
@@ -152,6 +160,7 @@ def command(
     host_containers: bool,
     plain: bool,
     services: str,
+    reuse_envs: bool,
     fresh_envs: bool,
     debug: bool,
 ) -> None:
@@ -236,6 +245,8 @@ def command(
         _check_matrix(chosen, event, matrix_filter)
     targets = [Target(c.workflow, c.jobs) for c in chosen]
 
+    if reuse_envs and fresh_envs:
+        raise click.UsageError("--reuse-envs and --fresh-envs contradict each other")
     if offline and fetch_actions:
         raise click.UsageError("--offline and --fetch-actions contradict each other")
     fetch_failures: dict[str, str] = {}
@@ -323,7 +334,7 @@ def command(
         offline=offline,
         host_containers=host_containers,
         services=services,
-        fresh_envs=fresh_envs,
+        reuse_envs=reuse_envs,
         debug=debug,
     )
     state = RunState(
@@ -340,6 +351,12 @@ def command(
     from pitstop.report.console import attach
 
     view = attach(state, live)
+    view.note(
+        "environments: kept between runs, keyed by repository, job, row and dependency files "
+        "(--reuse-envs)"
+        if reuse_envs
+        else "environments: fresh for every job, as on a fresh runner (--reuse-envs keeps them)"
+    )
     inputs_context = _inputs(targets[0].workflow, event, given_inputs) if targets else {}
     result = asyncio.run(_main(state, targets, inputs_context, matrix_filter, view, list(jobs)))
     view.finish(result)

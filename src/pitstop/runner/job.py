@@ -179,6 +179,11 @@ class JobRun:
             base.pop(name, None)
         if self.slot is not None:
             base["GIT_CEILING_DIRECTORIES"] = self.folder  # git never walks up out of the job
+            if "NPM_CONFIG_PREFIX" not in base:
+                # `npm install -g` lands in the job's own folder, not in the machine's node
+                prefix = os.path.join(self.slot.tools, "npm-global")
+                base["NPM_CONFIG_PREFIX"] = prefix
+                base["PATH"] = os.path.join(prefix, "bin") + os.pathsep + base.get("PATH", "")
         env = {**base, **self.env_context(scope), **step_env}
         if self.path_prepend:
             prepend = os.pathsep.join(reversed(self.path_prepend))

@@ -40,7 +40,7 @@ class RunOptions:
     offline: bool = False  # never touch the network (remote actions: the cache only)
     host_containers: bool = False
     services: str = "auto"  # where service servers come from: auto, docker, path, wheel
-    fresh_envs: bool = False
+    reuse_envs: bool = False  # keep setup-python environments between runs (--reuse-envs)
     debug: bool = False
 
 

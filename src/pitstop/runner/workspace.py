@@ -191,6 +191,11 @@ class Slot:
         return os.path.join(self.folder, "file_commands")
 
     @property
+    def tools(self) -> str:
+        """The job's own tool folders: its Python environment, npm's global prefix."""
+        return os.path.join(self.folder, "tools")
+
+    @property
     def parked(self) -> str:
         return os.path.join(self.folder, "parked")
 
@@ -214,7 +219,7 @@ def claim_slot(home: str, root: str) -> Slot:
             number += 1
             continue
         slot = Slot(folder, handle)
-        for path in (slot.workspace, slot.temp, slot.file_commands):
+        for path in (slot.workspace, slot.temp, slot.file_commands, slot.tools):
             _remove(path)  # what a run that died left
             os.makedirs(path)
         return slot
@@ -230,7 +235,7 @@ def release_slot(slot: Slot) -> None:
                 os.replace(kept, slot.parked)
             except OSError:
                 _remove(slot.parked_index)
-        for path in (slot.workspace, slot.temp, slot.file_commands):
+        for path in (slot.workspace, slot.temp, slot.file_commands, slot.tools):
             _remove(path)
     finally:
         os.close(slot.handle)

@@ -2,9 +2,19 @@
 running interpreter), and put a virtual environment of it first on the job's PATH, so a step's
 ``pip install`` never touches the user's own environment.
 
-Environments are kept under ``~/.cache/pitstop/venvs`` by interpreter, workflow, job and matrix row,
-so a second run reuses what the first installed (``--fresh-envs`` starts them anew). Outputs as
-the action's: ``python-version``, ``python-path``, ``cache-hit``.
+By default every job gets a new environment, as every job on GitHub starts from the runner
+image's Python: pip and setuptools as the interpreter's ``ensurepip`` bundles them, nothing else.
+It is made in the job's own folder and goes with it. Made fast: ``python -m venv
+--without-pip`` (a fraction of a second), then pip and setuptools copied from a seed environment
+made once per interpreter under ``<pitstop home>/seeds``, which is exactly what ``python -m venv``
+would have put there. pip's download and wheel cache is ``<pitstop home>/pip-cache``: it changes
+what is downloaded, never what is installed.
+
+With ``--reuse-envs`` environments are kept under ``<pitstop home>/venvs``, keyed by the
+repository's absolute path, the workflow, the job, the matrix row, the interpreter and a hash of
+the dependency files in the workspace (requirements, lock files, pyproject.toml, setup.*), so
+nothing crosses repositories and a changed dependency file starts anew. Outputs as the action's:
+``python-version``, ``python-path``, ``cache-hit``.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from typing import TYPE_CHECKING
 
 from pitstop.runner.results import FAILURE, SUCCESS
@@ -98,6 +109,90 @@ def _wanted_version(job: StepContext, call: ActionCall) -> str:
     return ""
 
 
+DEPENDENCY_FILES = re.compile(
+    r"(^|/)(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|[^/]*\.lock|pyproject\.toml|"
+    r"setup\.(py|cfg)|Pipfile)$"
+)
+SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", ".tox", "__pycache__"})
+
+
+def dependency_digest(workspace: str) -> str:
+    """A hash of the dependency files under ``workspace`` (names and contents)."""
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(workspace):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, workspace)
+            if DEPENDENCY_FILES.search(relative.replace(os.sep, "/")):
+                digest.update(relative.encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.sha256(handle.read()).digest())
+    return digest.hexdigest()[:16]
+
+
+async def _run(*argv: str) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode(errors="replace")
+
+
+def _site_packages(venv: str) -> str:
+    found = glob.glob(os.path.join(venv, "lib", "*", "site-packages"))
+    if not found:
+        raise OSError(f"no site-packages in {venv}")
+    return found[0]
+
+
+async def seed(home: str, interpreter: str, version: str) -> str:
+    """A pristine ``python -m venv`` of ``interpreter``, made once; never used by a job."""
+    key = hashlib.sha256(os.path.realpath(interpreter).encode()).hexdigest()[:12]
+    folder = os.path.join(home, "seeds", f"{version}-{key}")
+    if os.path.isfile(os.path.join(folder, "bin", "python")):
+        return folder
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".seed-", dir=os.path.dirname(folder))
+    try:
+        code, out = await _run(interpreter, "-m", "venv", staging)
+        if code:
+            raise OSError(f"python -m venv failed: {out[-500:]}")
+        try:
+            os.rename(staging, folder)
+        except OSError:
+            if not os.path.isfile(os.path.join(folder, "bin", "python")):
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> None:
+    """A new environment at ``target``, the same as ``python -m venv`` makes, made fast."""
+    template = await seed(home, interpreter, version)
+    code, out = await _run(interpreter, "-m", "venv", "--without-pip", target)
+    if code:
+        raise OSError(f"python -m venv failed: {out[-500:]}")
+    source, destination = _site_packages(template), _site_packages(target)
+    for name in os.listdir(source):
+        origin = os.path.join(source, name)
+        if os.path.isdir(origin):
+            shutil.copytree(origin, os.path.join(destination, name), symlinks=True)
+        else:
+            shutil.copy2(origin, os.path.join(destination, name))
+    python = os.path.join(target, "bin", "python")
+    for name in os.listdir(os.path.join(template, "bin")):
+        origin = os.path.join(template, "bin", name)
+        if not name.startswith("pip") or os.path.islink(origin):
+            continue
+        with open(origin, encoding="utf-8") as handle:
+            lines = handle.read().split("\n", 1)
+        with open(os.path.join(target, "bin", name), "w", encoding="utf-8") as handle:
+            handle.write(f"#!{python}\n" + (lines[1] if len(lines) > 1 else ""))
+        os.chmod(os.path.join(target, "bin", name), 0o755)
+
+
 async def run(job: StepContext, call: ActionCall) -> None:
     wanted = _wanted_version(job, call)
     found = await asyncio.to_thread(find_python, wanted)
@@ -110,33 +205,39 @@ async def run(job: StepContext, call: ActionCall) -> None:
         call.result.outcome = FAILURE
         return
     interpreter, version = found
-    key = json.dumps(
-        [os.path.realpath(interpreter), job.workflow.path, job.job.id, job.result.matrix],
-        sort_keys=True,
-    )
-    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    venv = os.path.join(job.state.tool_cache, "venvs", f"{version}-{digest}")
-    hit = os.path.isfile(os.path.join(venv, "bin", "python"))
-    if hit and job.state.options.fresh_envs:
-        shutil.rmtree(venv, ignore_errors=True)
-        hit = False
-    if not hit:
-        job.log.line(f"Creating a virtual environment of Python {version} ({interpreter})")
-        proc = await asyncio.create_subprocess_exec(
-            interpreter,
-            "-m",
-            "venv",
-            venv,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        out, _ = await proc.communicate()
-        if proc.returncode:
-            job.log.emit("error", f"Creating the virtual environment failed: {out.decode()[-500:]}")
-            call.result.outcome = FAILURE
-            return
-    else:
-        job.log.line(f"Reusing the virtual environment of Python {version} at {venv}")
+    home = job.state.tool_cache
+    hit = False
+    try:
+        if job.state.options.reuse_envs:
+            digest = await asyncio.to_thread(dependency_digest, job.workspace)
+            key = json.dumps(
+                [os.path.realpath(job.state.root), job.workflow.path, job.job.id,
+                 job.result.matrix, os.path.realpath(interpreter), digest],
+                sort_keys=True,
+            )  # fmt: skip
+            name = hashlib.sha256(key.encode()).hexdigest()[:16]
+            venv = os.path.join(home, "venvs", f"{version}-{name}")
+            hit = os.path.isfile(os.path.join(venv, "bin", "python"))
+            if hit:
+                job.log.line(
+                    f"Reusing the environment of Python {version} at {venv} (--reuse-envs)"
+                )
+            else:
+                job.log.line(f"Creating an environment of Python {version} to keep (--reuse-envs)")
+                shutil.rmtree(venv, ignore_errors=True)
+                await fresh_venv(home, interpreter, version, venv)
+        else:
+            folder = job.slot.tools if job.slot is not None else job.temp_dir
+            venv = os.path.join(folder, f"python-{version}")
+            shutil.rmtree(venv, ignore_errors=True)
+            job.log.line(
+                f"A new environment of Python {version} ({interpreter}), as on a fresh runner"
+            )
+            await fresh_venv(home, interpreter, version, venv)
+    except OSError as error:
+        job.log.emit("error", f"Creating the virtual environment failed: {error}")
+        call.result.outcome = FAILURE
+        return
     bin_dir = os.path.join(venv, "bin")
     job.add_path(bin_dir)
     job.global_env["pythonLocation"] = venv
@@ -144,6 +245,7 @@ async def run(job: StepContext, call: ActionCall) -> None:
     job.global_env["Python3_ROOT_DIR"] = venv
     job.global_env["PKG_CONFIG_PATH"] = os.path.join(venv, "lib", "pkgconfig")
     job.global_env["VIRTUAL_ENV"] = venv
+    job.global_env.setdefault("PIP_CACHE_DIR", os.path.join(home, "pip-cache"))
     call.result.outputs.update(
         {
             "python-version": version,
