@@ -60,8 +60,9 @@ def repository_slug(cwd: str = ".") -> tuple[str, str] | None:
 
 def changed_files(since: str | None, base_branch: str | None = None, cwd: str = ".") -> list[str]:
     """Files changed since ``since`` (or the merge base with ``base_branch``, by default the
-    default branch), uncommitted and untracked files included, relative to ``cwd``."""
-    if not is_repository(cwd):
+    default branch), uncommitted and untracked files included, relative to ``cwd``. A caller
+    that names ``base_branch`` has found the repository already."""
+    if base_branch is None and not is_repository(cwd):
         raise PitstopError(f"{cwd}: not a git repository, so changed files are unknown")
     if since is None:
         base = base_branch or default_branch(cwd)

@@ -37,6 +37,7 @@ class Event:
     repository: str | None = None
     workflow_name: str | None = None  # workflow_run: the workflow that completed
     changes_from: str | None = None  # what the changed files were compared with, when not obvious
+    default_branch: str = "main"
 
     @property
     def ref_kind(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.gitrepo import GIT_ENV, commit_all
@@ -14,4 +17,16 @@ def make_repo(root: Path, workflow: str) -> Path:
     return commit_all(root)
 
 
-__all__ = ["GIT_ENV", "commit_all", "make_repo"]
+def pitstop_run(repo: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``pitstop run --plain ARGS`` in ``repo``, as a user types it, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **GIT_ENV},
+    )
+
+
+__all__ = ["GIT_ENV", "commit_all", "make_repo", "pitstop_run"]

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-from tests.gitrepo import GIT_ENV, commit_all
+from tests.gitrepo import commit_all
+from tests.run.conftest import pitstop_run
 
 WHEEL = "leak-1.0-py3-none-any.whl"
 
@@ -60,17 +58,6 @@ def repository(root: Path, text: str, wheel: bool = True, requirements: str | No
     return commit_all(root)
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **GIT_ENV},
-    )
-
-
 IMPORT = "python -c 'import leak'"
 
 
@@ -81,10 +68,10 @@ def test_a_package_installed_by_one_repository_is_not_there_for_another(tmp_path
             tmp_path / f"first{len(mode)}", workflow(f"pip install --no-index ./{WHEEL}", IMPORT)
         )
         second = repository(tmp_path / f"second{len(mode)}", workflow(IMPORT), wheel=False)
-        installed = run(first, *mode)
+        installed = pitstop_run(first, *mode)
         assert installed.returncode == 0, installed.stdout + installed.stderr
         assert "Successfully installed leak-1.0" in installed.stdout
-        leaked = run(second, *mode)
+        leaked = pitstop_run(second, *mode)
         assert leaked.returncode == 1, (mode, leaked.stdout)
         assert "ModuleNotFoundError: No module named 'leak'" in leaked.stdout
 
@@ -95,10 +82,10 @@ def test_a_dependency_removed_from_requirements_is_gone_in_the_next_run(tmp_path
         repo = repository(
             tmp_path / f"repo{len(mode)}", workflow(*steps), requirements=f"./{WHEEL}\n"
         )
-        first = run(repo, *mode)
+        first = pitstop_run(repo, *mode)
         assert first.returncode == 0, first.stdout + first.stderr
         (repo / "requirements.txt").write_text("# leak is not needed any more\n")
-        second = run(repo, *mode)
+        second = pitstop_run(repo, *mode)
         assert second.returncode == 1, (mode, second.stdout)
         assert "ModuleNotFoundError: No module named 'leak'" in second.stdout
 
@@ -109,12 +96,12 @@ def test_reuse_keeps_an_environment_when_nothing_in_its_key_changed(tmp_path: Pa
         workflow("pip install --no-index -r requirements.txt", IMPORT),
         requirements=f"./{WHEEL}\n",
     )
-    first = run(repo, "--reuse-envs")
-    second = run(repo, "--reuse-envs")
+    first = pitstop_run(repo, "--reuse-envs")
+    second = pitstop_run(repo, "--reuse-envs")
     assert first.returncode == 0 and second.returncode == 0, second.stdout
     assert "Reusing the environment of Python" in second.stdout
     assert "leak is already installed with the same version" in second.stdout
     assert "environments: kept between runs" in second.stdout
-    fresh = run(repo)
+    fresh = pitstop_run(repo)
     assert "environments: fresh for every job" in fresh.stdout
     assert "A new environment of Python" in fresh.stdout

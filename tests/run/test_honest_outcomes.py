@@ -6,12 +6,10 @@ shows exactly what the same command would run."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.gitrepo import GIT_ENV, commit_all
+from tests.gitrepo import commit_all
+from tests.run.conftest import pitstop_run
 
 CI = """\
 name: CI
@@ -60,17 +58,6 @@ def repo_with(tmp_path: Path, **workflows: str) -> Path:
     return commit_all(repo)
 
 
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **GIT_ENV},
-    )
-
-
 def report(repo: Path) -> dict[str, str]:
     path = sorted((repo / ".pitstop" / "runs").glob("*/report.json"))[-1]
     return {j["key"]: j["result"] for j in json.loads(path.read_text())["jobs"]}
@@ -78,7 +65,7 @@ def report(repo: Path) -> dict[str, str]:
 
 def test_job_and_matrix_selection_keep_the_jobs_it_needs(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, ci=CI)
-    proc = run(repo, "ci.yml", "-j", "tests", "--matrix", "python-version=3.11")
+    proc = pitstop_run(repo, "ci.yml", "-j", "tests", "--matrix", "python-version=3.11")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report(repo) == {"build": "success", "tests (3.11)": "success"}
     assert "Run 1: success in" in proc.stdout
@@ -86,7 +73,7 @@ def test_job_and_matrix_selection_keep_the_jobs_it_needs(tmp_path: Path) -> None
 
 def test_a_matrix_value_no_row_has_is_a_usage_error_naming_the_rows(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, ci=CI)
-    proc = run(repo, "-j", "tests", "--matrix", "python-version=3.9")
+    proc = pitstop_run(repo, "-j", "tests", "--matrix", "python-version=3.9")
     assert proc.returncode == 2
     assert (
         "job 'tests': no matrix row matches --matrix python-version=3.9 "
@@ -94,7 +81,7 @@ def test_a_matrix_value_no_row_has_is_a_usage_error_naming_the_rows(tmp_path: Pa
     )
     assert not (repo / ".pitstop" / "runs").exists()
 
-    proc = run(repo, "--matrix", "os=linux")
+    proc = pitstop_run(repo, "--matrix", "os=linux")
     assert proc.returncode == 2
     assert "--matrix os: no selected job has that matrix key (the keys: python-version)" in (
         proc.stderr
@@ -103,7 +90,7 @@ def test_a_matrix_value_no_row_has_is_a_usage_error_naming_the_rows(tmp_path: Pa
 
 def test_a_run_that_triggers_nothing_is_exit_2_with_each_reason(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, publish=PUBLISH)
-    proc = run(repo)
+    proc = pitstop_run(repo)
     assert proc.returncode == 2
     assert "nothing to run: no workflow runs for push to refs/heads/main" in proc.stderr
     reason = "branch 'main' does not match branches: [release]"
@@ -114,7 +101,7 @@ def test_a_run_that_triggers_nothing_is_exit_2_with_each_reason(tmp_path: Path) 
 def test_a_run_where_every_job_was_skipped_is_not_a_success(tmp_path: Path) -> None:
     workflow = CI.replace("  build:\n", "  build:\n    if: github.event_name == 'release'\n")
     repo = repo_with(tmp_path, ci=workflow)
-    proc = run(repo, "-j", "tests")
+    proc = pitstop_run(repo, "-j", "tests")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Run 1: nothing ran in" in proc.stdout
     assert "pitstop: nothing ran: no selected job ran on this machine" in proc.stderr
@@ -124,7 +111,7 @@ def test_a_run_where_every_job_was_skipped_is_not_a_success(tmp_path: Path) -> N
 
 def test_the_headline_says_what_was_not_run_locally(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, ci=CI)
-    proc = run(repo, "-j", "docs")
+    proc = pitstop_run(repo, "-j", "docs")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Run 1: success, 1 step not run locally in" in proc.stdout
     assert "docs › Run docker://alpine:3.20: 'docker://alpine:3.20' is a Docker action" in (
@@ -133,7 +120,7 @@ def test_the_headline_says_what_was_not_run_locally(tmp_path: Path) -> None:
     summary = next((repo / ".pitstop" / "runs").glob("*/summary.md")).read_text()
     assert summary.startswith("# pitstop run 1: success, 1 step not run locally")
 
-    strict = run(repo, "-j", "docs", "--strict")
+    strict = pitstop_run(repo, "-j", "docs", "--strict")
     assert strict.returncode == 1
     assert "Run 2: failure" in strict.stdout
 
@@ -141,7 +128,7 @@ def test_the_headline_says_what_was_not_run_locally(tmp_path: Path) -> None:
 def test_dry_run_shows_exactly_what_the_same_command_runs(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, ci=CI, publish=PUBLISH)
 
-    proc = run(repo, "--dry-run", "-j", "tests", "--matrix", "python-version=3.12")
+    proc = pitstop_run(repo, "--dry-run", "-j", "tests", "--matrix", "python-version=3.12")
     assert proc.returncode == 0, proc.stderr
     assert "  ✓ build\n      · Run echo built" in proc.stdout
     assert "  ✓ tests [1 row(s): python-version=3.12]" in proc.stdout
@@ -151,14 +138,14 @@ def test_dry_run_shows_exactly_what_the_same_command_runs(tmp_path: Path) -> Non
     assert "2 job(s), 2 with their matrix rows, in 1 workflow(s) would run" in proc.stdout
     assert not (repo / ".pitstop" / "runs").exists()
 
-    everything = run(repo, "--dry-run", "--all", "publish.yml")
+    everything = pitstop_run(repo, "--dry-run", "--all", "publish.yml")
     assert "Publish (.github/workflows/publish.yml) runs: trigger filters ignored (--all)" in (
         everything.stdout
     )
-    ran = run(repo, "--all", "publish.yml")
+    ran = pitstop_run(repo, "--all", "publish.yml")
     assert ran.returncode == 0 and report(repo) == {"publish": "success"}
 
-    docs = run(repo, "--dry-run", "-j", "docs")
+    docs = pitstop_run(repo, "--dry-run", "-j", "docs")
     assert "✗ Run docker://alpine:3.20: not run locally: 'docker://alpine:3.20' is a Docker" in (
         docs.stdout
     )
@@ -190,7 +177,7 @@ jobs:
       - run: echo testing
 """
     repo = repo_with(tmp_path, ci=workflow)
-    proc = run(repo, "-j", "tests")
+    proc = pitstop_run(repo, "-j", "tests")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert report(repo) == {"build": "success", "tests": "skipped"}
     assert "Run 1: nothing ran in" in proc.stdout
@@ -202,7 +189,7 @@ jobs:
 
 def test_a_named_job_in_a_workflow_the_event_does_not_start_says_so(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, publish=PUBLISH)
-    proc = run(repo, "-j", "publish")
+    proc = pitstop_run(repo, "-j", "publish")
     assert proc.returncode == 2
     assert (
         "job 'publish' is in .github/workflows/publish.yml, which does not run: branch 'main' "

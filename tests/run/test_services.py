@@ -10,25 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_repo
+from conftest import make_repo, pitstop_run
 
 from pitstop.runner.services import ServiceError, ServiceSpec, launch
 from pitstop.runner.services.mysql import find_server
-
-
-def run(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 def test_a_busy_host_port_is_named_with_the_process_holding_it(tmp_path: Path) -> None:
@@ -56,7 +45,7 @@ jobs:
       - run: echo never
 """,
         )
-        proc = run(repo)
+        proc = pitstop_run(repo)
     finally:
         holder.close()
     out = proc.stdout + proc.stderr
@@ -94,7 +83,7 @@ jobs:
           PY
 """,
     )
-    proc = run(repo)
+    proc = pitstop_run(repo)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "postgres:99-alpine is served by PostgreSQL " in out
@@ -152,7 +141,7 @@ jobs:
           ! mariadb -h127.0.0.1 -P3399 -uapp -pwrong appdb -e 'select 1'
 """,
     )
-    proc = run(repo)
+    proc = pitstop_run(repo)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert f"{image} is served by MariaDB " in out
@@ -178,6 +167,6 @@ jobs:
       - run: echo never
 """,
     )
-    proc = run(repo)
+    proc = pitstop_run(repo)
     assert proc.returncode == 1
     assert "You need to specify one of MARIADB_ROOT_PASSWORD" in proc.stdout

@@ -14,7 +14,7 @@ from tests.gitrepo import tradedesk_repo
 
 def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
     repo = tradedesk_repo(tmp_path / "tradedesk")
-    env = {**os.environ, "PITSTOP_HOME": str(tmp_path / "cache")}
+    env = dict(os.environ)  # the session's pitstop home: pip's cache is shared by the runs
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "--services", "wheel", "ci.yml"],
         cwd=repo,
@@ -44,7 +44,7 @@ def test_the_lint_job_checks_an_uncommitted_edit(tmp_path: Path) -> None:
     repo = tradedesk_repo(tmp_path / "tradedesk")
     cache = repo / "src" / "tradedesk" / "cache.py"
     cache.write_text("import os\n" + cache.read_text())
-    env = {**os.environ, "PITSTOP_HOME": str(tmp_path / "home")}
+    env = dict(os.environ)
     proc = subprocess.run(
         [sys.executable, "-m", "pitstop", "run", "--plain", "ci.yml", "-j", "lint"],
         cwd=repo,

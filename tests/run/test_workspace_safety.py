@@ -13,12 +13,12 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.gitrepo import GIT_ENV, commit_all
+from tests.run.conftest import pitstop_run
 
 WRECK = """\
 on: push
@@ -69,17 +69,6 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True
     ).stdout
-
-
-def pitstop_run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pitstop", "run", "--plain", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **GIT_ENV},
-    )
 
 
 @pytest.mark.parametrize("layout", ["root", "subfolder"])

@@ -17,7 +17,6 @@ from typing import Any
 
 import click
 
-from pitstop import git
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pitstop.cli.selection import (
     build_event,
@@ -298,10 +297,8 @@ def command(
     var_values.update(parse_pairs(variables, "--var"))
 
     root = os.getcwd()
-    in_git = git.is_repository()
-    default = git.default_branch() if in_git else "main"
     repository = event.repository or os.path.basename(root)
-    payload = build_payload(event, repository, default)
+    payload = build_payload(event, repository, event.default_branch)
     if event_file:
         try:
             with open(event_file, encoding="utf-8") as handle:

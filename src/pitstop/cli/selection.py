@@ -56,6 +56,7 @@ def build_event(
     in_git = git.is_repository()
     default = git.default_branch() if in_git else "main"
     branch = (git.current_branch() if in_git else None) or default
+    sha = git.head_sha() if in_git else None
     if ref is None:
         ref = f"refs/heads/{branch}"
     elif not ref.startswith("refs/"):
@@ -71,8 +72,7 @@ def build_event(
             # a clean clone of the default branch: what the last push brought is its last commit
             commit, names = last
             changed = tuple(names)
-            head = git.head_sha() or ""
-            which = "the last commit" if commit == head else f"the last commit here ({commit[:12]})"
+            which = "the last commit" if commit == sha else f"the last commit here ({commit[:12]})"
             changes_from = f"nothing differs from {default}: compared {which} with its parent"
     elif since is not None:
         raise PitstopError("--changed-since needs a git repository")
@@ -89,7 +89,8 @@ def build_event(
         action=action,
         base_ref=default if pull else None,
         head_ref=ref_name if pull else None,
-        sha=git.head_sha() if in_git else None,
+        sha=sha,
         repository="/".join(slug) if slug else os.path.basename(os.getcwd()),
         changes_from=changes_from,
+        default_branch=default,
     )

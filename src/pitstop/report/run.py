@@ -6,9 +6,21 @@ from __future__ import annotations
 import dataclasses
 import json
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from pitstop.runner.results import FAILURE, SKIPPED, JobResult, RunResult
+
+
+def escape(text: str) -> str:
+    """XML character data (xml.sax.saxutils.escape, whose module imports urllib.request: 20 ms
+    of every run's start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value in double quotes, newlines and tabs kept as character references."""
+    text = escape(text).replace('"', "&quot;")
+    return '"' + text.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
 
 MARKS = {"success": "✓", "failure": "✗", "cancelled": "⊘", "skipped": "-"}
 

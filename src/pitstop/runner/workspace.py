@@ -196,6 +196,11 @@ class Slot:
         return os.path.join(self.folder, "tools")
 
     @property
+    def emptied(self) -> tuple[str, ...]:
+        """The folders a job starts with empty and leaves empty."""
+        return (self.workspace, self.temp, self.file_commands, self.tools)
+
+    @property
     def parked(self) -> str:
         return os.path.join(self.folder, "parked")
 
@@ -219,7 +224,7 @@ def claim_slot(home: str, root: str) -> Slot:
             number += 1
             continue
         slot = Slot(folder, handle)
-        for path in (slot.workspace, slot.temp, slot.file_commands, slot.tools):
+        for path in slot.emptied:
             _remove(path)  # what a run that died left
             os.makedirs(path)
         return slot
@@ -235,7 +240,7 @@ def release_slot(slot: Slot) -> None:
                 os.replace(kept, slot.parked)
             except OSError:
                 _remove(slot.parked_index)
-        for path in (slot.workspace, slot.temp, slot.file_commands, slot.tools):
+        for path in slot.emptied:
             _remove(path)
     finally:
         os.close(slot.handle)

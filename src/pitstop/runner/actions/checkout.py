@@ -8,6 +8,7 @@ and is reported as not run locally; so is ``lfs: true`` (LFS files stay pointers
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 from typing import TYPE_CHECKING
@@ -48,7 +49,7 @@ async def run(job: StepContext, call: ActionCall) -> None:
             reason = "a checkout into a sub-folder would write into your working tree (--in-place)"
             not_run_locally(job, call.result, reason)
         return
-    source = find_source(root)
+    source = await asyncio.to_thread(find_source, root)
     if source is None:
         os.makedirs(target, exist_ok=True)
         count = copy_plain_tree(root, target)
@@ -62,7 +63,8 @@ async def run(job: StepContext, call: ActionCall) -> None:
         call.result.outcome = FAILURE
         return
     try:
-        made = make_checkout(source, job.slot, target, request)
+        # git works for seconds on a large tree: off the loop, so other jobs keep streaming
+        made = await asyncio.to_thread(make_checkout, source, job.slot, target, request)
     except WorkspaceError as error:
         job.log.emit("error", f"The checkout could not be made: {error}")
         call.result.outcome = FAILURE
