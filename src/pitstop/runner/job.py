@@ -35,6 +35,7 @@ from pitstop.runner.script import run_process, script_path
 from pitstop.runner.shells import ShellError, resolve_shell
 from pitstop.runner.state import RunState
 from pitstop.runner.step_context import PostStep
+from pitstop.runner.uses import JobNotRunLocally
 from pitstop.runner.workspace import GIT_REDIRECTS, Slot, release_slot
 from pitstop.workflow.model import Job, Step, Workflow
 
@@ -72,6 +73,7 @@ class JobRun:
     container: str = ""  # the job's container image, when it has one
     pre_state: dict[int, dict[str, str]] = field(default_factory=dict)  # id(step) -> pre's state
     info: ctx.RunInfo | None = None  # this workflow's; the run's when None
+    not_run_here: str | None = None  # why the job stopped as not run locally (JobNotRunLocally)
 
     # -- folders ---------------------------------------------------------------------------------
 
@@ -198,6 +200,8 @@ class JobRun:
 
     async def run_steps(self, steps: tuple[Step, ...], scope: Scope) -> None:
         for step in steps:
+            if self.not_run_here:
+                break
             result = await self.run_step(step, scope)
             if not scope.composite:
                 self.result.steps.append(result)
@@ -241,6 +245,12 @@ class JobRun:
             self.log.emit("error", str(error))
             result.outcome = FAILURE
             result.message = str(error)
+            continue_on_error = False
+        except JobNotRunLocally as stop:
+            self.log.emit("warning", f"Not run locally: {stop.reason}; the job stops here")
+            self.not_run_here = stop.reason
+            result.outcome = SKIPPED
+            result.message = f"not run locally: {stop.reason}"
             continue_on_error = False
         except Exception as error:  # a pitstop bug fails the step, not the whole run
             message = f"pitstop could not run this step ({type(error).__name__}: {error})"
@@ -403,6 +413,11 @@ class JobRun:
             self.result.reason = "timed out"
         elif self.cancelled:
             self.result.result = CANCELLED
+        elif self.not_run_here and not scope.failed:
+            strict = self.state.options.strict
+            self.result.not_run_locally = self.not_run_here
+            self.result.result = FAILURE if strict else SKIPPED
+            self.result.reason = "not run locally (--strict)" if strict else "not run locally"
         else:
             self.result.result = FAILURE if scope.failed else SUCCESS
         return self.result

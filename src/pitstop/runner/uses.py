@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from pitstop.runner.step_context import StepContext
 
 
+class JobNotRunLocally(Exception):
+    """A handler found that this machine cannot run the job as GitHub would (no Python of the
+    version a matrix row asks for, say): the job stops here and is reported as not run locally,
+    rather than running its steps on something else."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass
 class ActionCall:
     """One ``uses:`` step as an emulation sees it."""

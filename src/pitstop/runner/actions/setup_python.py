@@ -32,7 +32,7 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from pitstop.runner.results import FAILURE, SUCCESS
-from pitstop.runner.uses import ActionCall
+from pitstop.runner.uses import ActionCall, JobNotRunLocally
 
 if TYPE_CHECKING:
     from pitstop.runner.step_context import StepContext
@@ -197,13 +197,10 @@ async def run(job: StepContext, call: ActionCall) -> None:
     wanted = _wanted_version(job, call)
     found = await asyncio.to_thread(find_python, wanted)
     if found is None:
-        job.log.emit(
-            "error",
-            f"Python {wanted or '3'} was not found on this machine (looked on the PATH, in pyenv "
-            "and uv). Install it, or change python-version.",
+        raise JobNotRunLocally(
+            f"Python {wanted or '3'} is not installed on this machine (looked on the PATH, in "
+            "pyenv and uv)"
         )
-        call.result.outcome = FAILURE
-        return
     interpreter, version = found
     home = job.state.tool_cache
     hit = False
