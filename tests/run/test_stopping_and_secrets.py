@@ -26,6 +26,12 @@ def pids_with(marker: str) -> list[int]:
     return found
 
 
+def leftovers() -> list[int]:
+    """The step's three sleeps, by their exact command lines (a bare "sleep 30" could be any
+    other process of the machine, the example's deploy script among them)."""
+    return [pid for n in (301, 302, 303) for pid in pids_with(f"sleep {n}")]
+
+
 INTERRUPTED = """
 on: push
 jobs:
@@ -34,7 +40,6 @@ jobs:
     steps:
       - run: |
           (sleep 301 &) ; sleep 302 &
-          echo started > "$RUNNER_TEMP/../../../started"
           sleep 303
       - if: always()
         run: echo "cleanup ran"
@@ -53,9 +58,9 @@ def test_sigint_mid_step_exits_130_writes_the_summary_and_leaves_no_process(
         text=True,
     )
     deadline = time.monotonic() + 30
-    while not list((repo / ".pitstop" / "runs").glob("*/started")) and time.monotonic() < deadline:
+    while not pids_with("sleep 303") and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert pids_with("sleep 30"), "the step did not start"
+    assert pids_with("sleep 303"), "the step did not start"
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 130, out
@@ -64,9 +69,9 @@ def test_sigint_mid_step_exits_130_writes_the_summary_and_leaves_no_process(
     assert (run_dir / "summary.md").is_file() and (run_dir / "report.json").is_file()
     assert "cancelled" in (run_dir / "report.json").read_text()
     deadline = time.monotonic() + 10  # the kill is sent; a loaded machine reaps slowly
-    while pids_with("sleep 30") and time.monotonic() < deadline:
+    while leftovers() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert pids_with("sleep 30") == []
+    assert leftovers() == []
 
 
 TIMEOUT = """
