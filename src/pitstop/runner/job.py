@@ -414,10 +414,7 @@ class JobRun:
         elif self.cancelled:
             self.result.result = CANCELLED
         elif self.not_run_here and not scope.failed:
-            strict = self.state.options.strict
-            self.result.not_run_locally = self.not_run_here
-            self.result.result = FAILURE if strict else SKIPPED
-            self.result.reason = "not run locally (--strict)" if strict else "not run locally"
+            self._mark_not_run(self.not_run_here)
         else:
             self.result.result = FAILURE if scope.failed else SUCCESS
         return self.result
@@ -459,11 +456,14 @@ class JobRun:
             "job's steps on this machine instead"
         )
         self.log.emit("warning", f"Not run locally: {reason}")
-        self.result.not_run_locally = reason
-        strict = self.state.options.strict
-        self.result.result = FAILURE if strict else SKIPPED
-        self.result.reason = "not run locally (--strict)" if strict else "not run locally"
+        self._mark_not_run(reason)
         return self.result
+
+    def _mark_not_run(self, reason: str) -> None:
+        self.result.not_run_locally = reason
+        self.result.result = self.state.options.not_run_result
+        strict = self.state.options.strict
+        self.result.reason = "not run locally (--strict)" if strict else "not run locally"
 
     def _time_out(self, seconds: float) -> None:
         self.log.emit(

@@ -17,7 +17,7 @@ from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import render
 from pitstop.expr.values import to_string
-from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS
+from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.repository import load_file
 
@@ -55,15 +55,15 @@ class Call:
 
 
 def prepare_call(
-    root: str, job: Job, contexts: dict[str, Any], secrets: dict[str, str], strict: bool
+    root: str, job: Job, contexts: dict[str, Any], secrets: dict[str, str], not_run: str
 ) -> Call:
     """The workflow ``job`` calls, with its inputs typed and its secrets; ``Refused`` when it
-    cannot run here."""
+    cannot run here (``not_run``: the result a job not run locally ends with)."""
     uses = job.uses or ""
     if not uses.startswith("./"):
         raise Refused(
             None,
-            FAILURE if strict else SKIPPED,
+            not_run,
             not_run_locally=f"'{uses}' is a reusable workflow in another repository",
         )
     path = os.path.join(root, uses[2:].split("@")[0])

@@ -147,9 +147,10 @@ class WorkflowRun:
         """A job that calls a reusable workflow: its jobs run as ``caller / job``."""
         from pitstop.runner.reusable import Refused, called_outputs, prepare_call
 
-        strict = self.state.options.strict
         try:
-            call = prepare_call(self.state.root, job, contexts, self.secrets, strict)
+            call = prepare_call(
+                self.state.root, job, contexts, self.secrets, self.state.options.not_run_result
+            )
         except Refused as refused:
             return self.skip(job, refused.reason, refused.result, refused.not_run_locally)
         nested = WorkflowRun(
@@ -262,8 +263,8 @@ class WorkflowRun:
                 f"strategy.matrix reads the outputs of '{missing[0]}', which has a step not run "
                 f"locally ({error})"
             )
-            strict = self.state.options.strict
-            return self.skip(job, reason, FAILURE if strict else SKIPPED, not_run_locally=reason)
+            result = self.state.options.not_run_result
+            return self.skip(job, reason, result, not_run_locally=reason)
         return self.skip(job, f"strategy.matrix: {error}", FAILURE)
 
     def _cancelled_row(self, job: Job, row: dict[str, Any]) -> JobResult:

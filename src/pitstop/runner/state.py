@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pitstop.runner.contexts import RunInfo
 from pitstop.runner.log import Sink, _discard
 from pitstop.runner.masking import Masker
+from pitstop.runner.results import FAILURE, SKIPPED
 
 if TYPE_CHECKING:
     from pitstop.runner.results import JobResult
@@ -42,6 +43,11 @@ class RunOptions:
     services: str = "auto"  # where service servers come from: auto, docker, path, wheel
     reuse_envs: bool = False  # keep setup-python environments between runs (--reuse-envs)
     debug: bool = False
+
+    @property
+    def not_run_result(self) -> str:
+        """What a job that could not run here ends as: skipped, or a failure with --strict."""
+        return FAILURE if self.strict else SKIPPED
 
 
 @dataclass
