@@ -364,8 +364,6 @@ class JobRun:
     # -- the job ---------------------------------------------------------------------------------
 
     async def run(self) -> JobResult:
-        from pitstop.runner.services import start_services, stop_services
-
         started = time.monotonic()
         for folder in (self.folder, self.temp_dir, self.files_dir, self.workspace):
             os.makedirs(folder, exist_ok=True)
@@ -386,12 +384,16 @@ class JobRun:
             timeout = 360 * 60 if timeout is None else timeout
             loop = asyncio.get_running_loop()
             timer = loop.call_later(timeout, self._time_out, timeout)
-            running_services = await start_services(self, scope)
+            if self.job.services:
+                from pitstop.runner.services import start_services
+
+                running_services = await start_services(self, scope)
             scope.failed = self.service_failed
             if not self.cancelled and not self.service_failed:
-                from pitstop.runner.javascript import run_pre_steps
+                if any(step.uses for step in self.job.steps):
+                    from pitstop.runner.javascript import run_pre_steps
 
-                await run_pre_steps(self, scope)
+                    await run_pre_steps(self, scope)
                 await self.run_steps(self.job.steps, scope)
             await self._run_post_steps(scope)
             self.result.outputs = self._evaluate_outputs(scope)
@@ -402,7 +404,10 @@ class JobRun:
         finally:
             if timer is not None:
                 timer.cancel()
-            await stop_services(self, running_services)
+            if self.job.services:  # also frees the ports a failed start held
+                from pitstop.runner.services import stop_services
+
+                await stop_services(self, running_services)
             await self._end_leftovers()
             self._clean_up()
             self.state.active.discard(self)

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from pitstop.errors import PitstopError
 from pitstop.expr.values import to_string
 from pitstop.runner.action_ref import remote_action
-from pitstop.runner.fetch import cached_action_folder
 from pitstop.runner.results import FAILURE, SKIPPED, StepResult
 from pitstop.runner.scope import Scope
 from pitstop.workflow.model import Action, Step, build_action
@@ -96,6 +95,8 @@ def repository_action(job: StepContext, step: Step) -> tuple[Action, str] | None
     found = remote_action(step.uses)
     if found is None:
         return None
+    from pitstop.runner.fetch import cached_action_folder  # the network side only when needed
+
     folder = cached_action_folder(job.state.tool_cache, *found)
     if folder is None:
         return None
