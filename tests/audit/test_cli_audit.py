@@ -139,11 +139,22 @@ def test_bad_settings_are_reported_with_their_place(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-def test_an_invalid_workflow_is_input_error(tmp_path: Path) -> None:
-    proc = audit(str(repo(tmp_path, "on: push\njobs:\n  a:\n    runs-on: [\n")))
-    assert proc.returncode == 2
-    assert "ci.yml:5:1:" in proc.stderr
+def test_an_invalid_workflow_is_a_finding_and_the_others_are_audited(tmp_path: Path) -> None:
+    root = repo(tmp_path, "on: push\njobs:\n  a:\n    runs-on: [\n")
+    other = "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: sleep 30\n"
+    (root / ".github" / "workflows" / "other.yml").write_text(other)
+    proc = audit(str(root), "--format", "json")
     assert "Traceback" not in proc.stderr
+    report = json.loads(proc.stdout)
+    found = {(f["rule"], Path(f["path"]).name, f["line"], f["column"]) for f in report["findings"]}
+    assert ("invalid-workflow", "ci.yml", 5, 1) in found
+    assert ("missing-timeout", "other.yml", 3, 3) in found  # the valid file is audited
+    assert proc.returncode == 1  # high, at the default --fail-on
+    assert audit(str(root), "--fail-on", "none").returncode == 0
+    text = audit(str(root)).stdout
+    assert "invalid-workflow" in text and "1 of 2 workflow and action files valid" in text
+    only = audit(str(root), "--rule", "missing-timeout")
+    assert "1 of 2 files are not valid workflows or actions" in only.stderr
 
 
 def test_no_workflows_and_no_folder_are_input_errors(tmp_path: Path) -> None:

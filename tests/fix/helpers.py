@@ -97,7 +97,7 @@ def fixed_text(
     """``text`` as ``name`` in a fresh repository, fixed in memory for ``rules``."""
     root = write_repo(tmp_path / "repo", {name: text, **(others or {})})
     result = run_fix(root, rules, unsafe)
-    assert not result.problems, result.problems
+    assert not result.invalid, result.invalid
     path = os.path.normpath(str(root / name))
     return result.texts.get(path, text), result
 

@@ -1,6 +1,7 @@
 """What ``pitstop fix`` does to the user's files: line endings, byte-order marks, comments and
 modes kept; a fix that would change more than it means to is refused; ``--dry-run`` writes
-nothing and its diff applies with ``git apply``; invalid input stops everything."""
+nothing and its diff applies with ``git apply``; an invalid workflow is left as it is while the
+others are fixed."""
 
 from __future__ import annotations
 
@@ -92,17 +93,31 @@ def test_the_file_keeps_its_mode_and_no_temporary_file_is_left(tmp_path: Path) -
     assert "persist-credentials: false" in path.read_text()
 
 
-def test_invalid_input_fixes_nothing_and_exits_2(tmp_path: Path) -> None:
+def test_an_invalid_workflow_is_left_as_it_is_and_the_others_are_fixed(tmp_path: Path) -> None:
     good = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
-    bad = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: [unclosed\n"
+    unparsed = "on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: [unclosed\n"
+    # valid YAML that GitHub refuses (needs names no job), with a fixable step of its own
+    refused = good.replace("    runs-on: x\n", "    needs: nope\n    runs-on: x\n")
     root = write_repo(
-        tmp_path / "repo", {".github/workflows/good.yml": good, ".github/workflows/bad.yml": bad}
+        tmp_path / "repo",
+        {
+            ".github/workflows/good.yml": good,
+            ".github/workflows/bad.yml": unparsed,
+            ".github/workflows/refused.yml": refused,
+        },
     )
-    done = pitstop("fix", cwd=root)
-    assert done.returncode == 2
-    assert ".github/workflows/bad.yml:" in done.stderr
+    done = pitstop("fix", "--rule", "checkout-credentials", "--rule", "invalid-workflow", cwd=root)
     assert "Traceback" not in done.stderr
-    assert (root / ".github/workflows/good.yml").read_text() == good
+    assert (root / ".github/workflows/bad.yml").read_text() == unparsed
+    assert (root / ".github/workflows/refused.yml").read_text() == refused
+    assert "persist-credentials: false" in (root / ".github/workflows/good.yml").read_text()
+    assert "left as they are, not valid (2):" in done.stdout
+    assert ".github/workflows/bad.yml:7:1" in done.stdout
+    assert ".github/workflows/refused.yml:4:12" in done.stdout
+    assert "refused.yml is not a valid workflow; left as it is" in done.stdout
+    assert done.returncode == 1  # invalid-workflow findings are high, the default --fail-on
+    again = pitstop("fix", "--rule", "invalid-workflow", "--fail-on", "none", cwd=root)
+    assert again.returncode == 0
 
 
 def test_exit_codes_follow_what_remains(tmp_path: Path) -> None:

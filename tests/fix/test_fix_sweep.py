@@ -49,7 +49,7 @@ def test_fixing_keeps_the_workflow_valid_and_a_second_fix_changes_nothing(
     if Repo.load(root).problems:
         pytest.skip("a fixture of a workflow GitHub rejects")
     first = fix(root, AuditConfig(), (), True, Pins(root))
-    assert not first.problems
+    assert not first.invalid
     fixed = {**first.originals, **first.texts}
     reloaded = Repo.load(root, fixed)
     assert not reloaded.problems, f"{case}: the fixes made {reloaded.problems[0]}"

@@ -74,7 +74,8 @@ class Repo:
     root: str
     workflows: list[Workflow] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
-    problems: list[PitstopError] = field(default_factory=list)
+    problems: list[PitstopError] = field(default_factory=list)  # what GitHub would refuse
+    paths: list[str] = field(default_factory=list)  # every workflow and action file read
     _read: dict[str, str | None] = field(default_factory=dict, repr=False)  # read() by path
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # memo() by name
 
@@ -88,12 +89,18 @@ class Repo:
         for relative in find_workflow_files(root) + find_action_files(root):
             path = os.path.normpath(os.path.join(root, relative))
             loaded = load_file(path, text=(texts or {}).get(path))
+            repo.paths.append(path)
             repo.problems.extend(loaded.problems)
             if loaded.workflow is not None:
                 repo.workflows.append(loaded.workflow)
             if loaded.action is not None:
                 repo.actions.append(loaded.action)
         return repo
+
+    @cached_property
+    def invalid(self) -> frozenset[str]:
+        """The paths of the files GitHub would refuse (``problems``): fixes leave them alone."""
+        return frozenset(p.span.path for p in self.problems if p.span is not None)
 
     def relative(self, path: str) -> str:
         """A span's path as a path inside the repository."""

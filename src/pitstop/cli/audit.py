@@ -1,7 +1,8 @@
 """``pitstop audit``: the workflows checked against the bulletproof standard, with a scorecard.
 
 Exit codes: 0 no finding at or above ``--fail-on``; 1 at least one; 2 invalid input (no such
-folder, no workflows, a workflow GitHub would reject, bad settings, an unknown rule).
+folder, no workflows, bad settings, an unknown rule, a missing linter). A workflow GitHub would
+reject is a finding of ``invalid-workflow``, not an input error: every other file is audited.
 """
 
 from __future__ import annotations
@@ -110,11 +111,9 @@ def command(
     from pitstop.audit.repo import Repo
 
     repo = Repo.load(root)
-    if not repo.workflows and not repo.actions and not repo.problems:
+    if not repo.paths:
         click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
         raise SystemExit(EXIT_USAGE)
-    for problem in repo.problems:
-        click.echo(f"pitstop: {problem}", err=True)
     try:
         result = audit(repo, config, rules, chosen)
     except PitstopError as error:  # a linter named by --with is missing or failed
@@ -129,7 +128,7 @@ def command(
             click.echo(f"pitstop: {write_baseline}: cannot write: {error.strerror}", err=True)
             raise SystemExit(EXIT_USAGE) from None
         click.echo(f"pitstop: saved {saved} findings to {write_baseline}", err=True)
-        raise SystemExit(EXIT_USAGE if repo.problems else EXIT_OK)
+        raise SystemExit(EXIT_OK)
     known_count = 0
     if baseline is not None:
         from pitstop.audit.baseline import apply_baseline
@@ -156,8 +155,12 @@ def command(
     click.echo(_render(output, result, root, described, colour), nl=False)
     if known_count:
         click.echo(f"pitstop: {known_count} findings in the baseline not shown", err=True)
-    if repo.problems:
-        raise SystemExit(EXIT_USAGE)
+    if repo.invalid and "invalid-workflow" not in {c.id for c in result.checks}:
+        click.echo(
+            f"pitstop: {len(repo.invalid)} of {len(repo.paths)} files are not valid workflows "
+            "or actions (rule invalid-workflow, not run here); their findings may be incomplete",
+            err=True,
+        )
     threshold = severity_rank(fail_on or config.fail_on or "high")
     failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
     raise SystemExit(EXIT_FAILED if failing else EXIT_OK)

@@ -2,6 +2,8 @@
 
 Exit codes: 0 nothing at or above ``--fail-on`` remains (with ``--dry-run``: nothing to change);
 1 something does (with ``--dry-run``: the diff is not empty); 2 invalid input, nothing written.
+A workflow GitHub would reject is left as it is and reported (``invalid-workflow``); the other
+files are fixed.
 """
 
 from __future__ import annotations
@@ -45,12 +47,7 @@ def command(
     config = setup(root, rules, all_rules())
     pins = Pins(root, refresh=refresh_pins)
     result = fix(root, config, rules, unsafe, pins)
-    if result.problems:
-        for problem in result.problems:
-            click.echo(f"pitstop: {problem}", err=True)
-        click.echo("pitstop: nothing fixed: the files above must be valid first", err=True)
-        raise SystemExit(EXIT_USAGE)
-    if not result.originals:
+    if not result.originals and not result.invalid:
         click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
         raise SystemExit(EXIT_USAGE)
     colour = sys.stderr.isatty() if dry_run else sys.stdout.isatty()

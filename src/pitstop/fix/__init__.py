@@ -42,7 +42,7 @@ class FixResult:
     refused: list[Outcome] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
     remaining: AuditResult | None = None  # the audit of the fixed text
-    problems: list[PitstopError] = field(default_factory=list)  # invalid input: nothing fixed
+    invalid: list[PitstopError] = field(default_factory=list)  # files left as they are
 
     @property
     def changed(self) -> list[str]:
@@ -67,9 +67,8 @@ def fix(
     settled: set[tuple[str, str, tuple[object, ...]]] = set()  # applied or refused: not again
     for _ in range(ROUNDS):
         repo = Repo.load(root, {**result.originals, **result.texts})  # disk: first round only
-        if repo.problems:
-            result.problems = repo.problems
-            break
+        if not result.originals:
+            result.invalid = list(repo.problems)
         for path, doc in repo.documents.items():
             result.originals.setdefault(path, doc.text)
         found = audit(repo, config, only)
@@ -88,6 +87,10 @@ def fix(
                 patches = [p for p in context.patches.values() if p.edits]
                 if not patches:
                     raise CannotFix("the fix found nothing to change")
+                invalid = sorted({p.path for p in patches} & repo.invalid)
+                if invalid:
+                    where = repo.relative(invalid[0])
+                    raise CannotFix(f"{where} is not a valid workflow; left as it is")
                 if any(_meets(p, taken) for p in patches):
                     continue  # next round, against the text as this round leaves it
                 for patch in patches:
@@ -123,7 +126,7 @@ def fix(
             if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
                 raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
             result.texts[path] = text
-    if result.remaining is None and not result.problems:
+    if result.remaining is None:
         result.remaining = audit(
             Repo.load(root, {**result.originals, **result.texts}), config, only
         )

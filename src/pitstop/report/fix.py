@@ -58,6 +58,14 @@ def render_summary(
             f"  {where(o)}  {style(o.finding.rule, fg='magenta')}  {o.title}"
             for o in result.refused
         ]
+    if result.invalid:
+        paths = sorted({p.span.path for p in result.invalid if p.span is not None})
+        out.append(style(f"left as they are, not valid ({len(paths)}):", bold=True, fg="red"))
+        out += [
+            f"  {os.path.relpath(p.span.path, root)}:{p.span.line}:{p.span.column}  {p.message}"
+            for p in result.invalid
+            if p.span is not None
+        ]
     if result.todo:
         out.append(style("to do by hand:", bold=True))
         out += [f"  - {item}" for item in result.todo]
