@@ -66,3 +66,24 @@ def test_version_and_help() -> None:
 
 def test_unknown_command_is_exit_2() -> None:
     assert pitstop("frobnicate").returncode == 2
+
+
+def test_the_self_repository_syntax_is_valid_for_steps_and_reusable_workflows(
+    tmp_path: Path,
+) -> None:
+    """``uses: $/path`` names the workflow's own repository at the running commit, for steps
+    and for reusable-workflow jobs (GitHub changelog 2026-07-30, "Reference same-repository
+    actions with self-repository syntax"); astral-sh/uv and vitejs/vite use it."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  call:\n    uses: $/.github/workflows/called.yml\n"
+        "  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: $/.github/actions/hello\n"
+    )
+    (workflows / "bad.yml").write_text(
+        "on: push\njobs:\n  call:\n    uses: $/.github/workflows/called\n"
+    )
+    result = pitstop("validate", str(workflows / "ci.yml"), str(workflows / "bad.yml"))
+    assert "ci.yml" not in result.stdout
+    assert "bad.yml:4:11: Invalid workflow reference '$/.github/workflows/called'" in result.stdout
+    assert result.returncode == 1

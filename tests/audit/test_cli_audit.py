@@ -214,3 +214,17 @@ def test_a_finding_in_a_document_gets_its_code_frame(tmp_path: Path) -> None:
     assert "  2:23  low    stale-workflow-doc  README.md names the workflow gone.yml" in proc.stdout
     assert "    2 | See .github/workflows/gone.yml\n" in proc.stdout
     assert "      |                       ^^^^^^^^\n" in proc.stdout
+
+
+def test_a_secret_declared_with_no_settings_is_read_without_a_traceback(tmp_path: Path) -> None:
+    """saleor/saleor declares ``on.workflow_call.secrets.NAME:`` with nothing under it; GitHub
+    accepts it, and the audit crashed on it."""
+    workflow = (
+        "on:\n  workflow_call:\n    secrets:\n      DEPLOY_TOKEN:\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n"
+        "      - run: ./deploy.sh\n        env:\n          TOKEN: ${{ secrets.DEPLOY_TOKEN }}\n"
+    )
+    proc = audit(str(repo(tmp_path, workflow)), "--format", "json")
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode in (0, 1), proc.stderr
+    assert any(f["rule"] == "undocumented-secret" for f in json.loads(proc.stdout)["findings"])

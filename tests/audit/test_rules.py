@@ -77,3 +77,22 @@ def test_every_rule_has_docs_three_flagged_fixtures_and_two_near_misses(rule_id:
 
 def test_rule_ids_and_fixture_folders_match() -> None:
     assert {p.name for p in FIXTURES.iterdir() if p.is_dir()} <= set(all_rules())
+
+
+def test_credential_tiers(tmp_path: Path) -> None:
+    """Real-looking keys are high, a service container's throwaway password low, other
+    literals medium (issue 13's tiers)."""
+    case = FIXTURES / "hardcoded-credential" / "flag_service_password_and_its_url.yml"
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    shutil.copy(case, workflows / "w.yml")
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["hardcoded-credential"]).findings
+    assert [f.severity for f in found] == ["low", "low", "low"]
+    extra = (
+        "on: push\njobs:\n  a:\n    runs-on: x\n    env:\n"
+        "      CODECOV_TOKEN: 4f8a2c1e-93b7-4d2a-b5e6-0c7d9e1f2a3b\n"
+        "      ADMIN_PASSWORD: hunter2\n    steps: [{run: make}]\n"
+    )
+    (workflows / "w.yml").write_text(extra)
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["hardcoded-credential"]).findings
+    assert [f.severity for f in found] == ["high", "medium"]

@@ -129,10 +129,30 @@ CASES = [
         HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: some/deploy@v1\n        with:\n"
         "          token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'\n",
         HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: some/deploy@v1\n        with:\n"
-        "          token: '${{ secrets.TOKEN }}'\n",
+        "          token: '${{ secrets.DEPLOY_TOKEN }}'\n",
         True,
         {},
         id="credential-token-keeps-quotes",
+    ),
+    pytest.param(
+        "hardcoded-credential",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: postgres\n"
+        "        env:\n          POSTGRES_PASSWORD: postgres\n    env:\n"
+        "      DATABASE_URL: postgres://postgres:postgres@localhost:5432/postgres\n"
+        "    steps:\n      - run: make\n"
+        "  b:\n    runs-on: x\n    env:\n      POSTGRES_PASSWORD: other-value\n"
+        "    steps:\n      - run: make\n",
+        HEAD + "  a:\n    runs-on: x\n    services:\n      db:\n        image: postgres\n"
+        "        env:\n          POSTGRES_PASSWORD: ${{ secrets.POSTGRES_PASSWORD }}\n"
+        "    env:\n      DATABASE_URL: "
+        "postgres://postgres:${{ secrets.POSTGRES_PASSWORD }}@localhost:5432/postgres\n"
+        "    steps:\n      - run: make\n"
+        "  b:\n    runs-on: x\n    env:\n"
+        "      POSTGRES_PASSWORD: ${{ secrets.POSTGRES_PASSWORD_2 }}\n"
+        "    steps:\n      - run: make\n",
+        True,
+        {},
+        id="credential-only-the-password-of-the-url-and-one-name-per-value",
     ),
     # -- soft-fail-security-scan -----------------------------------------------------------------
     pytest.param(
@@ -216,7 +236,7 @@ CASES = [
         "excessive-permissions",
         "on: push\npermissions:\n  contents: write\n  issues: write\njobs:\n  a:\n"
         "    runs-on: x\n    steps:\n      - run: gh issue list\n",
-        "on: push\npermissions:\n  contents: read\n  issues: write\njobs:\n  a:\n"
+        "on: push\npermissions:\n  contents: read\n  issues: read\njobs:\n  a:\n"
         "    runs-on: x\n    steps:\n      - run: gh issue list\n",
         True,
         {},
@@ -408,6 +428,26 @@ CASES = [
         {},
         id="node24-major-unsafe",
     ),
+    pytest.param(
+        "deprecated-action-version",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-java@v1\n"
+        "        with:\n          java-version: 17\n      - uses: actions/checkout@v1\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-java@v5\n"
+        "        with:\n          java-version: 17\n          distribution: zulu\n"
+        "      - uses: actions/checkout@v5\n        with:\n          fetch-depth: 0\n",
+        False,
+        {},
+        id="node24-major-safe-with-the-inputs-that-keep-v1",
+    ),
+    pytest.param(
+        "deprecated-action-version",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v2\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v6\n"
+        "        with:\n          python-version: 3.x\n",
+        False,
+        {},
+        id="node24-setup-python-keeps-3.x",
+    ),
 ]
 
 
@@ -543,3 +583,29 @@ def test_a_test_workflow_with_events_as_a_list_becomes_reusable(
     assert "needs: tests" in fixed and "uses: ./.github/workflows/ci.yml" in fixed
     ci_after = next(t for p, t in result.texts.items() if p.endswith("ci.yml"))
     assert ci_after == ci.replace(on, becomes)
+
+
+def test_a_deploy_is_never_made_to_wait_for_a_workflow_that_only_looks_like_tests(
+    tmp_path: Path,
+) -> None:
+    """Issue 13: deploy-without-tests' fix made deploy jobs call a docs workflow "as their
+    tests" (its job was named test-docs). Only a workflow whose steps run a test command, and
+    that deploys nothing itself, is called."""
+    deploy = (
+        "on: push\njobs:\n  deploy:\n    runs-on: x\n    steps:\n"
+        "      - run: kubectl apply -f k8s/\n"
+    )
+    docs = (
+        "on: push\njobs:\n  test-docs:\n    runs-on: x\n    steps:\n"
+        "      - run: mkdocs build --strict\n"
+    )
+    fixed, result = fixed_text(
+        tmp_path,
+        deploy,
+        ("deploy-without-tests",),
+        True,
+        name=".github/workflows/deploy.yml",
+        others={".github/workflows/docs.yml": docs},
+    )
+    assert fixed == deploy
+    assert "no job or workflow in the repository runs the tests" in result.refused[0].title

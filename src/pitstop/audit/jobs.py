@@ -6,20 +6,12 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pitstop.workflow.model import Job, Step
+from pitstop.knowledge.deploys import shipping
+from pitstop.workflow.model import Job, Step, Workflow
 
 if TYPE_CHECKING:
     from pitstop.audit.repo import Repo
 
-DEPLOY = re.compile(
-    r"\b(deploy|release|publish|rollout|kubectl\s+apply|helm\s+(upgrade|install)|terraform\s+apply"
-    r"|twine\s+upload|npm\s+publish|docker\s+push|flyctl\s+deploy|serverless\s+deploy)\b",
-    re.IGNORECASE,
-)
-DEPLOY_ACTIONS = re.compile(
-    r"(deploy|release|publish|pypi-publish|ecs-deploy|kubernetes|helm|vercel|netlify|heroku)",
-    re.IGNORECASE,
-)
 TESTS = re.compile(
     r"\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run|go\s+test"
     r"|cargo\s+test|mvn\s+(test|verify)|gradle\w*\s+test|(npm|pnpm|yarn)\s+(run\s+)?test"
@@ -40,15 +32,36 @@ _TEST_NAME = re.compile(r"\btests?\b", re.IGNORECASE)
 
 
 def is_deploy(job: Job) -> bool:
-    """A job that ships: an `environment:`, or a step or name that deploys or publishes."""
+    """A job that ships: it names an `environment:` (GitHub's deployment target), or a step
+    runs a deploy or publish command or action of the table (``knowledge/deploys.toml``)."""
     if job.environment is not None:
         return True
-    if (job.name and says(DEPLOY, job.name)) or says(DEPLOY, job.id):
-        return True
-    return any(
-        (s.run and says(DEPLOY, s.run)) or (s.uses and says(DEPLOY_ACTIONS, s.uses))
-        for s in job.steps
-    )
+    return any(shipping(s) is not None for s in job.steps)
+
+
+def live_jobs(repo: Repo) -> tuple[list[tuple[Workflow, Job]], str]:
+    """The jobs that can run, and a note on those switched off with ``if: false`` (for a rule's
+    figure: "2 jobs with if: false not audited"), empty when there are none."""
+    live = []
+    off = 0
+    for workflow, job in repo.jobs():
+        if never_runs(job):
+            off += 1
+        else:
+            live.append((workflow, job))
+    note = f" ({off} job{'s' if off != 1 else ''} with if: false not audited)" if off else ""
+    return live, note
+
+
+def never_runs(job: Job) -> bool:
+    """A job switched off: ``if: false`` (or ``${{ false }}``)."""
+    condition = job.if_
+    if isinstance(condition, bool):
+        return not condition
+    text = str(condition or "").strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2].strip()
+    return text.lower() == "false"
 
 
 def runs_tests(job: Job, repo: Repo | None = None, seen: frozenset[str] = frozenset()) -> bool:
@@ -67,31 +80,39 @@ def runs_tests(job: Job, repo: Repo | None = None, seen: frozenset[str] = frozen
     )
 
 
+def runs_test_commands(job: Job) -> bool:
+    """A job whose own steps run a test command: the evidence a fix needs before it makes a
+    deploy wait for the job's workflow (a job merely named "test-docs" is not enough)."""
+    return any(s.run and says(TESTS, s.run) for s in job.steps)
+
+
 # A command that restores the previous release.
 ROLLS_BACK = re.compile(r"rollback|roll[\s-]back|rollout\s+undo", re.IGNORECASE)
 
-# A step that rolls a service out (publishing a package or an image is not one).
-SERVICE_DEPLOY = re.compile(
-    r"\b(deploy|rollout|kubectl\s+(apply|set\s+image)|helm\s+(upgrade|install)"
-    r"|terraform\s+apply|flyctl\s+deploy|serverless\s+deploy|gcloud\s+run\s+deploy"
-    r"|aws\s+ecs\s+update-service|az\s+webapp\s+deploy|cap\s+\w+\s+deploy)\b",
-    re.IGNORECASE,
-)
-SERVICE_DEPLOY_ACTIONS = re.compile(
-    r"(deploy|ecs-deploy|k8s-deploy|kubernetes|helm|vercel|netlify|heroku|cloudflare/wrangler"
-    r"|azure/webapps|google-github-actions/deploy)",
-    re.IGNORECASE,
-)
-
 
 def deploy_steps(job: Job) -> list[Step]:
-    """The steps that roll out a service: a deploy script or command, or a deploy action."""
+    """The steps that roll out a service: a deploy command or action of the table, or in a job
+    with an environment, an action named for deploying."""
     return [
         s
         for s in job.steps
-        if (s.run and says(SERVICE_DEPLOY, s.run) and not _rollback_only(s.run))
-        or (s.uses and says(SERVICE_DEPLOY_ACTIONS, s.uses.partition("@")[0]))
+        if (
+            (found := shipping(s)) is not None
+            and found.kind == "service"
+            and not (s.run and _rollback_only(s.run))
+        )
+        or (job.environment is not None and _deploy_action(s))
     ]
+
+
+def _deploy_action(step: Step) -> bool:
+    """An action the table does not list but whose repository calls itself a deploy
+    (``acme/ecs-deploy``): evidence only in a job GitHub already treats as a deployment
+    (one with an ``environment:``)."""
+    if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
+        return False
+    repository = step.uses.partition("@")[0].lower().split("/")
+    return len(repository) > 1 and "deploy" in repository[1]
 
 
 def _rollback_only(script: str) -> bool:

@@ -115,10 +115,11 @@ class Repo:
 
     def called(self, uses: str) -> Workflow | None:
         """The repository's own workflow that a job's ``uses: ./.github/workflows/x.yml``
-        calls, or None (another repository's, or a file that is not there)."""
-        if not uses.startswith("./"):
+        calls (or ``$/…``, the self-repository form), or None (another repository's, or a
+        file that is not there)."""
+        if not uses.startswith(("./", "$/")):
             return None
-        target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0]))
+        target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
         return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
 
     def steps(self) -> list[StepPlace]:

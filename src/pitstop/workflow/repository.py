@@ -57,7 +57,7 @@ def find_action_files(root: str = ".") -> list[str]:
             if d not in _SKIP_DIRS and not nested_project(os.path.join(directory, d))
         )
         for name in _ACTION_FILES:
-            if name in files:
+            if name in files and kind_of_file(os.path.join(directory, name)) == "action":
                 found.append(os.path.normpath(os.path.relpath(os.path.join(directory, name), root)))
     return sorted(found)
 
@@ -85,6 +85,11 @@ def outside_nested_projects(paths: list[str]) -> list[str]:
 
 
 def kind_of_file(path: str) -> str:
+    """A file directly in ``.github/workflows`` is a workflow whatever its name (fluxcd/flux2
+    keeps one called action.yaml there); elsewhere action.yml and action.yaml are actions."""
+    folder = os.path.normpath(os.path.dirname(os.path.abspath(path)))
+    if folder.endswith(os.path.join(".github", "workflows")):
+        return "workflow"
     return "action" if os.path.basename(path) in _ACTION_FILES else "workflow"
 
 

@@ -323,7 +323,9 @@ def _check_job_kind(checker: Checker, key: ScalarNode, job: MappingNode) -> None
             )
     if isinstance(uses, ScalarNode) and isinstance(uses.value, str):
         ref = uses.value
-        local = ref.startswith("./")
+        # "$/": the workflow's own repository at the running commit (GitHub's changelog,
+        # 2026-07-30, "Reference same-repository actions with self-repository syntax")
+        local = ref.startswith(("./", "$/"))
         if "${{" in ref:
             return
         if local and not re.search(r"\.ya?ml\Z", ref):
@@ -335,8 +337,8 @@ def _check_job_kind(checker: Checker, key: ScalarNode, job: MappingNode) -> None
             checker.report(
                 uses,
                 f"Invalid workflow reference '{ref}': references to workflows must be of the "
-                "form 'owner/repository/.github/workflows/file.yml@ref' or './' for local "
-                "workflows",
+                "form 'owner/repository/.github/workflows/file.yml@ref', or './' or '$/' for "
+                "local workflows",
             )
 
 
@@ -424,8 +426,8 @@ def _check_uses(checker: Checker, uses: Node) -> None:
     if not isinstance(uses, ScalarNode) or not isinstance(uses.value, str):
         return
     ref = uses.value
-    if ref.startswith(("./", "docker://")) or "${{" in ref:
-        return
+    if ref.startswith(("./", "$/", "docker://")) or "${{" in ref:
+        return  # $/: the self-repository syntax, as for jobs
     if not _USES_REMOTE.match(ref):
         checker.report(uses, f"Expected format {{org}}/{{repo}}[/path]@ref. Actual '{ref}'")
 

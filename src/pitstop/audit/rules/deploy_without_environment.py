@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pitstop.audit.jobs import deploy_steps
+from pitstop.audit.jobs import deploy_steps, live_jobs
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 
 
 def check(repo: Repo, out: Check) -> None:
-    for workflow, job in repo.jobs():
+    live, off = live_jobs(repo)
+    for workflow, job in live:
         if job.uses or not deploy_steps(job):
             continue
         out.checked += 1
@@ -18,7 +19,7 @@ def check(repo: Repo, out: Check) -> None:
                 f"job '{job.id}' deploys without an environment: no approval, no "
                 "environment-scoped secrets, no deployment history",
             )
-    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs name an environment"
+    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs name an environment{off}"
 
 
 RULE = Rule(

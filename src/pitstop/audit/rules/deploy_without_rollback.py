@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import ROLLS_BACK, deploy_steps
+from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Workflow
@@ -19,7 +19,8 @@ FAILURE = re.compile(r"\bfailure\s*\(\s*\)")
 
 
 def check(repo: Repo, out: Check) -> None:
-    for workflow, job in repo.jobs():
+    live, off = live_jobs(repo)
+    for workflow, job in live:
         if job.uses:
             continue
         steps = deploy_steps(job)
@@ -34,7 +35,7 @@ def check(repo: Repo, out: Check) -> None:
             f"job '{job.id}' deploys with no rollback: when the release fails its checks, the "
             "broken version stays live until someone acts",
         )
-    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs can roll back"
+    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs can roll back{off}"
 
 
 def _rolls_back(workflow: Workflow, job: Job) -> bool:

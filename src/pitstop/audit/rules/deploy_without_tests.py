@@ -6,7 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import is_deploy, runs_tests
+from pitstop.audit.jobs import is_deploy, never_runs, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
@@ -18,9 +18,13 @@ if TYPE_CHECKING:
 
 
 def check(repo: Repo, out: Check) -> None:
+    off = 0
     for workflow in repo.workflows:
         gated = "workflow_run" in workflow.triggers  # started by another workflow's completion
         for job in workflow.jobs.values():
+            if never_runs(job):
+                off += 1
+                continue
             if not is_deploy(job) or runs_tests(job, repo):
                 continue
             out.checked += 1
@@ -37,7 +41,8 @@ def check(repo: Repo, out: Check) -> None:
                     partial(_wait_for_tests, repo, workflow, job),
                 ),
             )
-    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests"
+    note = f" ({off} job{'s' if off != 1 else ''} with if: false not audited)" if off else ""
+    out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests{note}"
 
 
 def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContext) -> None:
@@ -56,7 +61,9 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     sources = [
         w
         for w in repo.workflows
-        if w is not workflow and any(runs_tests(j, repo) for j in w.jobs.values())
+        if w is not workflow
+        and any(runs_test_commands(j) for j in w.jobs.values())
+        and not any(is_deploy(j) for j in w.jobs.values())
     ]
     sources.sort(key=lambda w: ("push" not in w.triggers, w.path))
     if not sources:

@@ -2,63 +2,54 @@
 
 from __future__ import annotations
 
-import re
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.model import Job
+from pitstop.audit.token_needs import jobs_needs
+from pitstop.knowledge.permissions import Needs
+from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.yaml import MappingNode, Node, YamlDocument
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
-READ = {"contents": "read"}
 
-# What in a job's steps shows it needs a write scope. A job using github-script or `gh api` may
-# need anything: its write scopes are never flagged.
-NEEDS = {
-    "contents": r"git\s+push|gh\s+release|action-gh-release|git-auto-commit|create-release"
-    r"|semantic-release|release-please|changesets/action|upload-release",
-    "pull-requests": r"gh\s+pr\b|create-pull-request|pull-request|comment|labeler|auto-merge",
-    "issues": r"gh\s+issue|issue|comment|labeler|stale",
-    "packages": r"ghcr\.io|docker/build-push-action|docker\s+push|npm\s+publish|publish",
-    "id-token": r"configure-aws-credentials|google-github-actions/auth|azure/login|pypi-publish"
-    r"|sigstore|cosign|attest|vault-action|oidc|id-token",
-    "security-events": r"codeql-action|upload-sarif|sarif",
-    "deployments": r"deploy|environment",
-    "checks": r"check|report|test-reporter|junit",
-    "statuses": r"status",
-    "actions": r"gh\s+(run|workflow|cache)|actions/cache|delete-artifact|workflow",
-    "pages": r"deploy-pages|pages",
-    "attestations": r"attest",
-}
-ANYTHING = re.compile(r"github-script|gh\s+api|octokit", re.IGNORECASE)
+def _flow(scopes: dict[str, str]) -> str:
+    return ", ".join(f"{scope}: {level}" for scope, level in scopes.items())
 
 
-def _evidence(job: Job) -> str:
-    parts = [job.id, job.name or "", str(job.environment or "")]
-    for step in job.steps:
-        parts += [step.uses or "", step.run or "", step.name or ""]
-    return "\n".join(parts)
+def _grant_fix(what: str, doc: YamlDocument, needs: Needs, apply: Any) -> Fix | None:
+    """The fix that writes the permissions the jobs need, or None when they are unknown."""
+    if needs.unknown:
+        return None
+    grants = needs.grants()
+    return Fix(f"{what}: {_flow(grants)}", "unsafe", partial(apply, grants))
 
 
-def _scopes(doc: YamlDocument, node: MappingNode, jobs: list[Job], out: Check) -> None:
-    evidence = "\n".join(_evidence(j) for j in jobs)
-    if ANYTHING.search(evidence):
-        return
+def _scopes(repo: Repo, workflow: Workflow, node: MappingNode, jobs: list[Job], out: Check) -> None:
+    needs = jobs_needs(repo, workflow, jobs)
+    if needs.unknown:
+        return  # a step whose needs the table does not know may use any scope
     for key, value in node.items():
-        if str(value.to_python()) != "write" or key.raw not in NEEDS:
+        if str(value.to_python()) != "write" or needs.scopes.get(key.raw) == "write":
             continue
-        if not re.search(NEEDS[key.raw], evidence, re.IGNORECASE):
-            out.flag(
-                span(doc, value),
-                f"'{key.raw}: write' is granted but no step here appears to need it",
-                confidence="medium",
-                fix=Fix(f"lowered {key.raw} to read", "unsafe", partial(_set, doc, value, "read")),
-            )
+        needed = needs.grants()
+        # read when nothing here needs it: never less than GitHub's read default (id-token has none)
+        lower = needs.scopes.get(key.raw, "none" if key.raw == "id-token" else "read")
+        names = ", ".join(j.id for j in jobs[:3]) + ("…" if len(jobs) > 3 else "")
+        out.flag(
+            span(workflow.doc, value),
+            f"'{key.raw}: write' is granted but no step of {names} needs it (they need "
+            f"{_flow(needed)})",
+            fix=Fix(
+                f"lowered {key.raw} to {lower}",
+                "unsafe",
+                partial(_set, workflow.doc, value, lower),
+            ),
+        )
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -74,43 +65,50 @@ def check(repo: Repo, out: Check) -> None:
         unscoped = [
             j
             for j in workflow.jobs.values()
-            if j.permissions is None and not (j.uses or "").startswith("./")
+            if j.permissions is None and not (j.uses or "").startswith(("./", "$/"))
         ]
+        # what a workflow-wide `permissions:` would cover: every job without its own
+        covered = [j for j in workflow.jobs.values() if j.permissions is None]
         if top is None and unscoped:
             names = ", ".join(j.id for j in unscoped[:3]) + ("…" if len(unscoped) > 3 else "")
+            needs = jobs_needs(repo, workflow, covered)
+            known = f"; {needs.unknown}, whose needs pitstop does not know" if needs.unknown else ""
             out.flag(
                 key_span(workflow.doc, root, "jobs"),
                 f"no `permissions:` for the workflow or for {names}: the token gets the "
-                "repository's default, often write to everything",
-                fix=Fix(
-                    "added permissions: contents: read for the workflow",
-                    "unsafe",  # a step that writes with the token now fails
-                    partial(_add_read, workflow.doc, root),
+                f"repository's default, often write to everything{known}",
+                fix=_grant_fix(
+                    "added permissions for the workflow",
+                    workflow.doc,
+                    needs,
+                    partial(_add, workflow.doc, root),
                 ),
             )
-        for owner, node, jobs in [(None, top, unscoped)] + [
+        for owner, node, jobs in [(None, top, covered)] + [
             (j, j.node.get("permissions"), [j]) for j in workflow.jobs.values()
         ]:
             if node is None:
                 continue
             if str(node.to_python()) == "write-all":
                 where = f"job '{owner.id}'" if owner else "the workflow"
+                needs = jobs_needs(repo, workflow, jobs)
                 out.flag(
                     span(workflow.doc, node),
                     f"{where} grants write-all to the token",
-                    fix=Fix(
-                        f"replaced write-all for {where} by contents: read",
-                        "unsafe",
-                        partial(_set, workflow.doc, node, READ),
+                    fix=_grant_fix(
+                        f"replaced write-all for {where} by",
+                        workflow.doc,
+                        needs,
+                        partial(_set, workflow.doc, node),
                     ),
                 )
             elif isinstance(node, MappingNode):
-                _scopes(workflow.doc, node, jobs, out)
+                _scopes(repo, workflow, node, jobs, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} workflows grant least privilege"
 
 
-def _add_read(doc: YamlDocument, root: MappingNode, context: FixContext) -> None:
-    context.patch(doc).insert_entry(root, "permissions", READ, before=("jobs",), spaced=True)
+def _add(doc: YamlDocument, root: MappingNode, grants: dict[str, str], context: FixContext) -> None:
+    context.patch(doc).insert_entry(root, "permissions", grants, before=("jobs",), spaced=True)
 
 
 def _set(doc: YamlDocument, node: Node, value: object, context: FixContext) -> None:
@@ -124,9 +122,15 @@ RULE = Rule(
     summary="The GITHUB_TOKEN gets more permissions than the jobs need.",
     docs=Docs(
         what="Flags workflows with no `permissions:` (for the workflow or every job, a job "
-        "that calls another repository's reusable workflow included), "
-        "`write-all`, and write scopes that no step of the jobs they cover appears to use "
-        "(medium confidence: a job using github-script or `gh api` is never flagged for scopes).",
+        "that calls another repository's reusable workflow included), `write-all`, and write "
+        "scopes that no step of the jobs they cover needs. What a step needs comes from a "
+        "table with a source per entry (`pitstop/knowledge/permissions.toml`: stale and "
+        "lock-threads need issues and pull-requests, CodeQL and SARIF uploads "
+        "security-events, release actions contents, attestations id-token and attestations, "
+        "`gh pr merge` contents and pull-requests…). A job with a step the table does not "
+        "know (github-script, an unlisted action, a script handing the token to curl) is "
+        "never called over-privileged. The fix writes the permissions the jobs need, and is "
+        "not offered when a job's needs are unknown.",
         why="Every step, and every third-party action, can use the job's token. With write "
         "access to contents, one compromised dependency pushes to your default branch or "
         "rewrites a release.",

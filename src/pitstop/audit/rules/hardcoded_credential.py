@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
@@ -21,13 +22,37 @@ NAME = re.compile(
     re.IGNORECASE,
 )
 NOT_A_VALUE = re.compile(r"(_FILE|_PATH|_URL|_URI|_ENDPOINT|_LENGTH|_ID|_NAME|_USER)$", re.I)
-URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]+:(?P<password>[^\s@/]+)@", re.I)
+URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:(?P<password>[^\s@/]+)@", re.I)
 TOKENS = re.compile(
     r"(ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|gh[ousr]_[A-Za-z0-9]{30,}"
     r"|AKIA[0-9A-Z]{16}|xox[abposr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}"
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
 )
-HARMLESS = frozenset({"", "true", "false", "none", "null", "trust", "md5", "scram-sha-256"})
+HARMLESS = frozenset(
+    {"", "true", "false", "none", "null", "trust", "md5", "scram-sha-256", "password"}
+    | {"yes", "no", "on", "off", "0", "1", "required", "optional", "disabled", "enabled"}
+)
+# Values that stand for something else: a variable's name or names (setup-java's
+# server-password takes one; cibuildwheel's CIBW_ENVIRONMENT_PASS_* takes a list), a shell
+# variable, a placeholder.
+NAMES_ONLY = re.compile(r"[A-Z][A-Z0-9_]*([\s,]+[A-Z][A-Z0-9_]*)*\Z")
+REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
+SWITCH_KEY = re.compile(r"(ALLOW_EMPTY|RANDOM_ROOT|EMPTY)_PASSWORD|PASSWORD_(REQUIRED|AUTH)", re.I)
+LOCAL_HOST = re.compile(r"@(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(:\d+)?(/|\Z)", re.I)
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    counts = {c: text.count(c) for c in set(text)}
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts.values())
+
+
+def random_looking(text: str) -> bool:
+    """A value shaped like a generated key: long, mixed letters and digits, high entropy."""
+    if len(text) < 16 or any(c.isspace() for c in text):
+        return False
+    classes = sum(bool(re.search(p, text)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    return classes >= 2 and any(c.isdigit() for c in text) and entropy(text) >= 3.5
 
 
 def _maps(repo: Repo) -> Iterator[tuple[YamlDocument, MappingNode]]:
@@ -37,11 +62,47 @@ def _maps(repo: Repo) -> Iterator[tuple[YamlDocument, MappingNode]]:
             yield doc, value
 
 
+def _service_literals(repo: Repo) -> dict[str, set[str]]:
+    """By file: the literal values of the service containers' env, the throwaway passwords of
+    databases that live as long as the job."""
+    found: dict[str, set[str]] = {}
+    for workflow, job in repo.jobs():
+        for service in job.services.values():
+            for value in service.env.values():
+                if isinstance(value, str) and "${{" not in value:
+                    found.setdefault(workflow.path, set()).add(value)
+    return found
+
+
+def _service_maps(repo: Repo) -> set[int]:
+    found = set()
+    for _workflow, job in repo.jobs():
+        for service in job.services.values():
+            env = service.node.get("env") if isinstance(service.node, MappingNode) else None
+            if env is not None:
+                found.add(id(env))
+    return found
+
+
+def _owners(repo: Repo) -> dict[int, str]:
+    """The ``with:`` mappings of steps, by id, and the action each belongs to."""
+    owners = {}
+    for place in repo.steps():
+        inputs = place.step.node.get("with")
+        if inputs is not None and place.step.uses:
+            owners[id(inputs)] = place.step.uses
+    return owners
+
+
 def check(repo: Repo, out: Check) -> None:
     found = list(_candidates(repo))
     names = _secret_names(found)
-    for doc, key, value, kind, literal in found:
+    for candidate in found:
+        doc, key, value, kind, literal = candidate[:5]
         out.checked += 1
+        if kind == "ok":
+            continue
+        tier = candidate.tier
         if kind == "token":
             message = f"'{key.raw}' holds what looks like a live credential"
         elif kind == "url":
@@ -49,30 +110,45 @@ def check(repo: Repo, out: Check) -> None:
                 f"'{key.raw}' is a connection string with a literal password; build it from "
                 "${{ secrets.… }}"
             )
-        elif kind == "named":
-            message = f"'{key.raw}' is a literal value; use ${{{{ secrets.{_secret(key.raw)} }}}}"
         else:
-            continue
+            message = f"'{key.raw}' is a literal value; use ${{{{ secrets.{names[literal]} }}}}"
+        if tier == "low":
+            message += " (a throwaway password of a service container of this workflow)"
         out.flag(
             span(doc, value),
             message,
-            confidence="medium" if kind == "named" else "high",
+            confidence="high" if kind != "named" or tier != "medium" else "medium",
+            severity=tier,
             fix=Fix(
                 f"moved the literal into ${{{{ secrets.{names[literal]} }}}}",
                 "unsafe",  # the secret must exist before the next run
-                partial(_to_secret, doc, value, literal, names[literal]),
+                partial(_to_secret, doc, value, literal, candidate.at, names[literal]),
             ),
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} credentials come from secrets"
 
 
-Candidate = tuple[YamlDocument, ScalarNode, ScalarNode, str, str]
+class Candidate(NamedTuple):
+    doc: YamlDocument
+    key: ScalarNode
+    value: ScalarNode
+    kind: str  # token, url, named (flagged) or ok
+    literal: str
+    tier: str = "high"  # the finding's severity
+    at: int = -1  # where the literal starts inside the value's text, when it is part of it
+    owner: str = ""  # the action whose input this is
 
 
 def _candidates(repo: Repo) -> Iterator[Candidate]:
-    """Every credential-like value: (doc, key, value, kind, the literal), kind ``token``,
-    ``url`` or ``named`` when it is flagged, ``ok`` when it comes from a secret or is harmless."""
+    """Every credential-like value, kind ``token``, ``url`` or ``named`` when it is flagged,
+    ``ok`` when it comes from a secret or is harmless, with its tier: high for what looks like
+    a real credential, low for a service container's throwaway password, medium otherwise."""
+    services = _service_literals(repo)
+    service_maps = _service_maps(repo)
+    owners = _owners(repo)
     for doc, mapping in _maps(repo):
+        throwaway = services.get(doc.path, set())
+        owner = owners.get(id(mapping), "")
         for key, value in mapping.items():
             if not isinstance(value, ScalarNode) or not isinstance(value.value, str):
                 continue
@@ -80,32 +156,86 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
             token = TOKENS.search(text)
             url = URL_PASSWORD.search(text)
             named = bool(NAME.search(key.raw)) and not NOT_A_VALUE.search(key.raw)
+            stripped = text.strip()
             if token:
-                yield doc, key, value, "token", token.group(0)
+                yield Candidate(doc, key, value, "token", token.group(0), owner=owner)
             elif url and "${{" not in url.group("password"):
-                yield doc, key, value, "url", url.group("password")
-            elif named and "${{" not in text and text.strip().lower() not in HARMLESS:
-                yield doc, key, value, "named", text
+                password = url.group("password")
+                local = LOCAL_HOST.search(text) or password in throwaway
+                tier = "low" if local else "high" if random_looking(password) else "medium"
+                at = _offset(doc, value, text, url.start("password"))
+                yield Candidate(doc, key, value, "url", password, tier, at, owner)
+            elif (
+                named
+                and "${{" not in text
+                and stripped.lower() not in HARMLESS
+                and not NAMES_ONLY.match(stripped)
+                and not REFERENCE.match(stripped)
+                and not SWITCH_KEY.search(key.raw)
+            ):
+                if id(mapping) in service_maps or text in throwaway:
+                    tier = "low"
+                else:
+                    tier = "high" if random_looking(stripped) else "medium"
+                yield Candidate(doc, key, value, "named", text, tier, owner=owner)
             elif token or url or named:
-                yield doc, key, value, "ok", text
+                yield Candidate(doc, key, value, "ok", text)
+
+
+def _offset(doc: YamlDocument, node: ScalarNode, value: str, index: int) -> int:
+    """Where character ``index`` of a plain or quoted one-line scalar's value is in the text,
+    or -1 when the text does not read as its value there."""
+    source = doc.text[node.start.offset : node.end.offset]
+    for skip in (0, 1):  # plain, or after the opening quote
+        if source[skip : skip + len(value)] == value:
+            return node.start.offset + skip + index
+    return -1
 
 
 def _secret_names(found: list[Candidate]) -> dict[str, str]:
-    """One secret per literal value, named after the first key that holds it whole (so the
-    password in DATABASE_URL becomes the same secret as POSTGRES_PASSWORD)."""
+    """One secret per literal value, and one value per secret: named after the first key that
+    holds it whole (so the password in DATABASE_URL becomes the same secret as
+    POSTGRES_PASSWORD), an action's input after the action, a connection string's password
+    after the string; a name already taken by another value gets a number."""
     names: dict[str, str] = {}
-    for _doc, key, _value, kind, literal in found:
-        if kind in ("named", "token") and literal not in names:
-            names[literal] = _secret(key.raw)
-    for _doc, key, _value, kind, literal in found:
-        if kind == "url" and literal not in names:
-            stem = re.sub(r"_?(URL|URI|DSN|CONNECTION(_STRING)?)$", "", _secret(key.raw))
-            names[literal] = f"{stem or 'DATABASE'}_PASSWORD"
+    taken: set[str] = set()
+
+    def give(literal: str, name: str) -> None:
+        if literal in names:
+            return
+        chosen, number = name, 2
+        while chosen in taken:
+            chosen, number = f"{name}_{number}", number + 1
+        names[literal] = chosen
+        taken.add(chosen)
+
+    for c in found:
+        if c.kind in ("named", "token"):
+            give(c.literal, _secret(_owned(c.owner, c.key.raw)))
+    for c in found:
+        if c.kind == "url":
+            stem = re.sub(r"_?(URL|URI|DSN|CONNECTION(_STRING)?)$", "", _secret(c.key.raw))
+            give(c.literal, f"{stem or 'DATABASE'}_PASSWORD")
     return names
 
 
+def _owned(owner: str, key: str) -> str:
+    """An action input's secret name: the action's name, then the input (``token`` of
+    codecov/codecov-action is CODECOV_ACTION_TOKEN)."""
+    if not owner or owner.startswith(("./", "$/", "docker://")):
+        return key
+    repository = owner.partition("@")[0].split("/")
+    name = repository[1] if len(repository) > 1 else repository[0]
+    return f"{name}_{key}"
+
+
 def _to_secret(
-    doc: YamlDocument, node: ScalarNode, literal: str, name: str, context: FixContext
+    doc: YamlDocument,
+    node: ScalarNode,
+    literal: str,
+    at: int,
+    name: str,
+    context: FixContext,
 ) -> None:
     if doc.path.endswith(("action.yml", "action.yaml")):
         raise CannotFix("a composite action cannot read secrets; pass the value in as an input")
@@ -114,14 +244,32 @@ def _to_secret(
     if node.value == literal:
         patch.replace_scalar(node, expression)
     else:
-        at = doc.text.find(literal, node.start.offset, node.end.offset)
         if at < 0:
             raise CannotFix("the literal is not written as it reads")
-        patch.replace_fragment(node, at, at + len(literal), expression)
+        patch.edit_scalar(
+            node,
+            at,
+            at + len(literal),
+            expression,
+            _replace_at(str(node.value), doc.text, node, at, literal, expression),
+        )
     context.todo.append(
         f"create the secret {name} (gh secret set {name}); for pitstop run, pass "
         f"--secret {name}=… or put it in a --secret-file"
     )
+
+
+def _replace_at(
+    value: str, text: str, node: ScalarNode, at: int, literal: str, expression: str
+) -> str:
+    """The scalar's value with the literal at text offset ``at`` replaced: the same index in
+    the value, since ``_offset`` found the value written as it reads."""
+    source = text[node.start.offset : node.end.offset]
+    skip = 0 if source.startswith(value) else 1
+    index = at - node.start.offset - skip
+    if value[index : index + len(literal)] != literal:
+        raise CannotFix("the literal is not written as it reads")
+    return value[:index] + expression + value[index + len(literal) :]
 
 
 def _secret(name: str) -> str:
@@ -141,7 +289,14 @@ RULE = Rule(
     docs=Docs(
         what="Flags literal values of env, `with:`, service and container env and credentials "
         "whose name says password, secret, token or key; connection strings with a password "
-        "in them; and values shaped like real tokens (ghp_, AKIA, xox…, private key blocks).",
+        "in them; and values shaped like real tokens (ghp_, AKIA, xox…, private key blocks). "
+        "Tiers: token formats and random-looking values (long, mixed, high entropy) are high; "
+        "the throwaway passwords of this workflow's service containers (in their env, or a "
+        "connection string to localhost or with the same password) are low; other literals "
+        "are medium. Variable names (`server-password: MAVEN_PASSWORD`), switches "
+        "(`MYSQL_ALLOW_EMPTY_PASSWORD: yes`), shell variables and placeholders are not "
+        "findings. The fix replaces exactly the secret part (the password inside a URL) and "
+        "never gives one secret name to two values.",
         why="Everything in a workflow file is readable by everyone who can read the "
         "repository, forever, in its git history. Even a test database password teaches "
         "people to paste real ones next to it, and a token in the file is a token leaked.",

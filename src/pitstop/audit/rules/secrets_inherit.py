@@ -8,7 +8,7 @@ from pitstop.audit.rule import Check, Docs, Rule
 
 def check(repo: Repo, out: Check) -> None:
     for workflow, job in repo.jobs():
-        if not job.uses or job.uses.startswith("./"):
+        if not job.uses or job.uses.startswith(("./", "$/")):
             continue  # a workflow of this repository sees what this repository already has
         out.checked += 1
         if job.secrets_inherit:

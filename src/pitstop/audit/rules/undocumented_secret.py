@@ -46,7 +46,11 @@ def _documented(repo: Repo) -> set[str]:
     for workflow in repo.workflows:
         call = workflow.triggers.get("workflow_call")
         if call is not None:
-            names.update(name for name, spec in call.secrets.items() if spec.get("description"))
+            names.update(
+                name
+                for name, spec in call.secrets.items()
+                if isinstance(spec, dict) and spec.get("description")
+            )
     return names
 
 

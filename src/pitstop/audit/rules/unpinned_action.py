@@ -29,7 +29,7 @@ def check(repo: Repo, out: Check) -> None:
     for doc, node in places:
         value = node.get("uses")
         uses = str(value.to_python()) if value is not None else ""
-        if value is None or uses.startswith("./"):
+        if value is None or uses.startswith(("./", "$/")):
             continue
         out.checked += 1
         if uses.startswith("docker://"):

@@ -1,0 +1,85 @@
+"""What a job needs from its GITHUB_TOKEN, step by step, from the knowledge table: the scopes of
+the actions and commands it uses, through local composite actions and this repository's own
+reusable workflows; unknown as soon as one step is something the table does not cover."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pitstop.audit.repo import Repo
+from pitstop.knowledge.permissions import Needs, action_entry, script_needs
+from pitstop.workflow.model import Action, Job, Step, Workflow
+
+
+def job_needs(repo: Repo, workflow: Workflow, job: Job) -> Needs:
+    return _job(repo, workflow, job, frozenset())
+
+
+def jobs_needs(repo: Repo, workflow: Workflow, jobs: Iterable[Job]) -> Needs:
+    needs = Needs()
+    for job in jobs:
+        needs.merge(job_needs(repo, workflow, job))
+    return needs
+
+
+def _job(repo: Repo, workflow: Workflow, job: Job, seen: frozenset[str]) -> Needs:
+    needs = Needs()
+    if job.uses:
+        called = repo.called(job.uses)
+        if called is None or called.path in seen:
+            needs.unknown = f"job '{job.id}' calls {job.uses}"
+            return needs
+        for inner in called.jobs.values():
+            needs.merge(_job(repo, called, inner, seen | {called.path}))
+        return needs
+    env = [*_values(workflow.env), *_values(job.env)]
+    needs.merge(_steps(repo, job.steps, env, seen))
+    if needs.unknown and not needs.unknown.startswith("job "):
+        needs.unknown = f"job '{job.id}': {needs.unknown}"
+    return needs
+
+
+def _steps(repo: Repo, steps: Iterable[Step], env: list[str], seen: frozenset[str]) -> Needs:
+    needs = Needs()
+    for step in steps:
+        step_env = [*env, *_values(step.env)]
+        if step.run is not None:
+            needs.merge(script_needs(step.run, step_env))
+        elif step.uses:
+            needs.merge(_uses(repo, step, step_env, seen))
+    return needs
+
+
+def _uses(repo: Repo, step: Step, env: list[str], seen: frozenset[str]) -> Needs:
+    uses = step.uses or ""
+    needs = Needs()
+    if uses.startswith("docker://"):
+        return script_needs("", [*env, *_values(step.with_)])
+    if uses.startswith(("./", "$/")):
+        action = _local_action(repo, uses[2:])
+        if action is None or action.using != "composite" or action.path in seen:
+            needs.unknown = f"uses {uses}"
+            return needs
+        return _steps(repo, action.steps, env, seen | {action.path})
+    entry = action_entry(uses)
+    if entry is None:
+        needs.unknown = f"uses {uses.partition('@')[0]}"
+        return needs
+    needs.add(entry)
+    return needs
+
+
+def _local_action(repo: Repo, uses: str) -> Action | None:
+    folder = os.path.normpath(os.path.join(repo.root, uses))
+    for action in repo.actions:
+        if os.path.normpath(os.path.dirname(action.path)) == folder:
+            return action
+    return None
+
+
+def _values(mapping: Mapping[str, Any] | str | None) -> list[str]:
+    if not isinstance(mapping, Mapping):
+        return [mapping] if isinstance(mapping, str) else []
+    return [str(v) for v in mapping.values()]
