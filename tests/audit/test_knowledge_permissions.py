@@ -120,7 +120,9 @@ COMMAND_SCRIPTS = {
     r"\bgh\s+cache\s+delete\b": "gh cache delete --all",
     r"\bmkdocs\s+gh-deploy\b|\bghp-import\b.*\s-p\b|\bgh-pages\b": "mkdocs gh-deploy --force",
     r"\bsemantic-release\b": "npx semantic-release",
-    r"\bnpm\s+publish\b[^\n]*--provenance|NPM_CONFIG_PROVENANCE": "npm publish --provenance",
+    r"\bnpm\s+publish\b[^\n]*--provenance|NPM_CONFIG_PROVENANCE|\spublish\b[^\n]*--provenance": (
+        "yarn release-tool publish --provenance"
+    ),
     r"\bdocker\s+push\s+ghcr\.io|\bghcr\.io\b": "docker push ghcr.io/org/app:1",
     r"\bcosign\s+(sign|attest)\b": "cosign sign --yes ghcr.io/org/app@sha256:abc",
 }

@@ -101,7 +101,7 @@ def deploy_steps(job: Job) -> list[Step]:
             and found.kind == "service"
             and not (s.run and _rollback_only(s.run))
         )
-        or (job.environment is not None and _deploy_action(s))
+        or (job.environment is not None and shipping(s) is None and _deploy_action(s))
     ]
 
 

@@ -67,8 +67,8 @@ def shipping(step: Step) -> Ships | None:
             continue
         if found.when_input:
             inputs = step.with_ if isinstance(step.with_, dict) else {}
-            value = inputs.get(found.when_input)
-            if value is None or not re.search(found.when_value, _text(value)):
+            value = inputs.get(found.when_input, "")  # absent: as an empty value
+            if not re.search(found.when_value, _text(value)):
                 return None
         return found
     return None
