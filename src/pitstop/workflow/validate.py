@@ -337,8 +337,8 @@ def _check_job_kind(checker: Checker, key: ScalarNode, job: MappingNode) -> None
             checker.report(
                 uses,
                 f"Invalid workflow reference '{ref}': references to workflows must be of the "
-                "form 'owner/repository/.github/workflows/file.yml@ref', or './' or '$/' for "
-                "local workflows",
+                "form 'owner/repository/.github/workflows/file.yml@ref' or './' for local "
+                "workflows",  # GitHub's own words, which predate the $/ form
             )
 
 
