@@ -90,9 +90,32 @@ def runs_test_commands(job: Job) -> bool:
 ROLLS_BACK = re.compile(r"rollback|roll[\s-]back|rollout\s+undo", re.IGNORECASE)
 
 
+# A cluster or stack the job makes for itself and throws away: deploying there is a test.
+EPHEMERAL_ACTIONS = re.compile(
+    r"^(helm/kind-action|engineerd/setup-kind|medyagh/setup-minikube|AbsaOSS/k3d-action"
+    r"|nolar/setup-k3d-k3s|container-tools/kind-action)@",
+    re.IGNORECASE,
+)
+EPHEMERAL_COMMANDS = re.compile(
+    r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b"
+    r"|\bct\s+install\b|\b(terraform|tofu)\s+destroy\b",
+)
+
+
+def ephemeral_target(job: Job) -> bool:
+    """A job that deploys into something it creates and removes itself (a kind cluster, a
+    stack it destroys at the end): a test of the deploy, not a rollout."""
+    return any(
+        (s.uses and EPHEMERAL_ACTIONS.match(s.uses)) or (s.run and says(EPHEMERAL_COMMANDS, s.run))
+        for s in job.steps
+    )
+
+
 def deploy_steps(job: Job) -> list[Step]:
     """The steps that roll out a service: a deploy command or action of the table, or in a job
     with an environment, an action named for deploying."""
+    if ephemeral_target(job):
+        return []
     return [
         s
         for s in job.steps

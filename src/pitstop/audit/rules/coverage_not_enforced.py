@@ -81,8 +81,33 @@ def check(repo: Repo, out: Check) -> None:
         out.figure = f"no coverage threshold for {out.checked} coverage measurements"
 
 
+# Gates outside the test runner that fail the build on coverage: SonarQube's quality gate when
+# the scan waits for it (docs.sonarsource.com, "sonar.qualitygate.wait"), and Codecov's status
+# checks with a target (docs.codecov.com, "Commit Status": coverage.status.project.target).
+SONAR_WAIT = re.compile(r"sonar\.qualitygate\.wait\s*=\s*true", re.IGNORECASE)
+CODECOV_FILES = re.compile(r"\A(\.github/|dev/|\.)?codecov\.ya?ml\Z")
+CODECOV_TARGET = re.compile(r"^\s*target\s*:\s*(auto|\d)", re.MULTILINE)
+
+
+def _service_gate(repo: Repo) -> str | None:
+    """A quality gate or status target that fails on coverage, for every language."""
+    for workflow in repo.workflows:
+        if SONAR_WAIT.search(workflow.doc.text):
+            return f"the SonarQube quality gate in {repo.relative(workflow.path)}"
+    for relative in repo.files:
+        base = posixpath.basename(relative)
+        if base == "sonar-project.properties" and SONAR_WAIT.search(repo.read(relative) or ""):
+            return f"the SonarQube quality gate in {relative}"
+        if CODECOV_FILES.match(relative) and CODECOV_TARGET.search(repo.read(relative) or ""):
+            return f"Codecov's status target in {relative}"
+    return None
+
+
 def _threshold(repo: Repo, ecosystem: Ecosystem, scripts: list[str]) -> str | None:
     """Where a threshold is set: 'fail_under 75 in pyproject.toml', or None."""
+    gate = _service_gate(repo)
+    if gate:
+        return gate
     for script in scripts:
         found = ecosystem.threshold.search(script)
         if found:
@@ -111,7 +136,9 @@ RULE = Rule(
         what="Flags coverage measurements in workflows (pytest `--cov`, `coverage run`, "
         "`jest --coverage`, `vitest --coverage`, nyc, c8) when no threshold exists for that "
         "language anywhere: not in the command, not in pyproject.toml, setup.cfg, tox.ini, "
-        ".coveragerc, pytest.ini, and not in the Jest, Vitest, nyc or c8 configuration.",
+        ".coveragerc, pytest.ini, and not in the Jest, Vitest, nyc or c8 configuration, and "
+        "no SonarQube quality gate the scan waits for (`sonar.qualitygate.wait=true`) or "
+        "Codecov status target (`codecov.yml`) fails the build instead.",
         why="A number nobody enforces only goes down. Without a threshold the report is "
         "uploaded, the percentage drifts from 85 to 60 one pull request at a time, and the "
         "plan's 'coverage gate' exists only in the plan.",

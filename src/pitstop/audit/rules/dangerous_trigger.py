@@ -7,7 +7,7 @@ import re
 
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.model import Job
+from pitstop.workflow.model import Job, Step
 from pitstop.workflow.yaml import MappingNode, Node
 
 PRIVILEGED = ("pull_request_target", "workflow_run")
@@ -19,6 +19,29 @@ HEAD_REF = re.compile(
     re.IGNORECASE,
 )
 HEAD_FETCH = re.compile(r"gh\s+pr\s+checkout|git\s+(fetch|checkout|pull)\b[^\n]*(pull/|head)")
+# What executes the checked-out code: builds, installs that run scripts, tests, the project's
+# own scripts. Reading it (git diff, grep, yq, a comment, a label) does not.
+EXECUTES = re.compile(
+    r"(^|[;&|(]\s*|\b(then|do|sudo|exec)\s+)("
+    r"(npm|pnpm)\s+(ci|install|i|run|test|exec|rebuild)\b|yarn(\s|$)|npx\s|bunx?\s|deno\s"
+    r"|pip3?\s+install\b|python3?\s+(?!-m\s+pip\b)\S|pytest|tox\b|nox\b|make\b|cmake\b"
+    r"|\./|bash\s+\S+\.sh|sh\s+\S+\.sh|go\s+(test|run|build|generate)\b|cargo\s|mvn\b"
+    r"|\./mvnw|gradle\b|\./gradlew|dotnet\s+(build|test|run)\b|bundle\s+(exec|install)\b"
+    r"|rake\b|docker\s+(build|compose)\b|pre-commit\s+run\b|node\s+\S|uv\s+(run|sync|pip)\b"
+    r"|poetry\s+(install|run)\b|hatch\s|composer\s+install\b|php\s)",
+    re.MULTILINE,
+)
+# Actions that build or run what the checkout brought.
+EXECUTING_ACTIONS = re.compile(
+    r"^(docker/build-push-action|github/codeql-action/autobuild|pre-commit/action"
+    r"|gradle/gradle-build-action|gradle/actions|cypress-io/github-action)@",
+    re.IGNORECASE,
+)
+# A job only maintainers can let through: a label they add, or a trusted author or actor.
+GATED = re.compile(
+    r"labels|label\.name|author_association|github\.actor\s*==|user\.login\s*==",
+    re.IGNORECASE,
+)
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -32,15 +55,25 @@ def check(repo: Repo, out: Check) -> None:
             if found is None:
                 continue
             index, node = found
-            runs_later = any(s.run or s.uses for s in job.steps if s.index > index)
+            if GATED.search(str(job.if_ or "")):
+                continue  # a maintainer lets each pull request through
+            if not any(_executes(s) for s in job.steps if s.index > index):
+                continue  # the code is read (diffed, labelled, commented on), not run
             out.flag(
                 span(workflow.doc, node),
                 f"'{events[0]}' runs with the repository's secrets and a write token, and job "
-                f"'{job.id}' checks out the pull request's code"
-                + (" and then runs it" if runs_later else ""),
-                confidence="high" if runs_later else "medium",
+                f"'{job.id}' checks out the pull request's code and then runs it",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} privileged jobs keep to trusted code"
+
+
+def _executes(step: Step) -> bool:
+    """A step that runs code from the workspace: a build, install, test or script command, a
+    local action, or an action that builds what is checked out."""
+    if step.run:
+        return EXECUTES.search(step.run) is not None
+    uses = step.uses or ""
+    return uses.startswith(("./", "$/")) or EXECUTING_ACTIONS.match(uses) is not None
 
 
 def _checkout_of_head(job: Job) -> tuple[int, Node] | None:
@@ -67,7 +100,11 @@ RULE = Rule(
     docs=Docs(
         what="Flags jobs of workflows triggered by `pull_request_target` or `workflow_run` that "
         "check out the pull request's head (`ref: ${{ github.event.pull_request.head.sha }}`, "
-        "`github.head_ref`, `refs/pull/…`, `gh pr checkout`) — the 'pwn request'.",
+        "`github.head_ref`, `refs/pull/…`, `gh pr checkout`) and then run it: a build, install, "
+        "test or script command, a local action, or an action that builds the checkout — the "
+        "'pwn request'. A job that only reads the code (diffs, labels, comments) is not "
+        "flagged, nor one whose `if:` lets only a maintainer's label or a trusted author or "
+        "actor through.",
         why="These triggers run in the base repository's context: with its secrets, a token "
         "that can write, and access to its caches. Checking out a fork's code and then "
         "installing or testing it hands all of that to whoever opened the pull request: a "

@@ -17,9 +17,35 @@ if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
 
+# Events about the repository's conversation, not its code: what runs on them ships no build.
+NOT_CODE = frozenset(
+    {
+        "issues",
+        "issue_comment",
+        "discussion",
+        "discussion_comment",
+        "label",
+        "milestone",
+        "project",
+        "project_card",
+        "project_column",
+        "watch",
+        "fork",
+        "gollum",
+        "public",
+        "member",
+        "pull_request_review",
+        "pull_request_review_comment",
+        "branch_protection_rule",
+    }
+)
+
+
 def check(repo: Repo, out: Check) -> None:
     off = 0
     for workflow in repo.workflows:
+        if workflow.triggers and set(workflow.triggers) <= NOT_CODE:
+            continue  # a notifier with an environment for its webhook: nothing built ships
         gated = "workflow_run" in workflow.triggers  # started by another workflow's completion
         for job in workflow.jobs.values():
             if never_runs(job):

@@ -38,7 +38,7 @@ def check(repo: Repo, out: Check) -> None:
         job
         for workflow in on_push
         for job in workflow.jobs.values()
-        if runs_tests(job, repo) and not _pull_request_only(str(job.if_ or ""))
+        if runs_tests(job, repo) and not _pull_request_only(str(job.if_ or ""), tuple(branches))
     ]
     tested_on_push = {key for job in pushed for key, _ in _test_commands(repo, job)}
     branch = " or ".join(branches)
@@ -49,7 +49,7 @@ def check(repo: Repo, out: Check) -> None:
         out.checked += 1
         if any(w is workflow for w in on_push):
             for job in tests:
-                if _pull_request_only(str(job.if_ or "")):
+                if _pull_request_only(str(job.if_ or ""), tuple(branches)):
                     out.flag(
                         span(workflow.doc, job.node.get("if") or job.key),
                         f"job '{job.id}' runs only for pull requests: pushes to {branch} skip it",
@@ -109,15 +109,59 @@ def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:
     )
 
 
-def _pull_request_only(condition: str) -> bool:
-    return bool(PR_ONLY_IF.search(condition)) and "push" not in condition
+# Names whose value on a push the audit cannot know: a condition on them may well be true.
+UNKNOWABLE = re.compile(
+    r"\b(needs|vars|inputs|matrix|env|steps|secrets|jobs)\.|github\.(repository|actor"
+    r"|triggering_actor|repository_owner|run_attempt)|fromjson",
+    re.IGNORECASE,
+)
+
+
+def _pull_request_only(condition: str, branches: tuple[str, ...] = ("main", "master")) -> bool:
+    """Whether a job's ``if:`` that reads the pull request is false on a push to the default
+    branch, evaluated as the runner would: on a push ``github.event.pull_request`` is null, so
+    ``!contains(github.event.pull_request.labels.*.name, 'x')`` and ``….fork != true`` are
+    true (GitHub's docs, "Evaluate expressions": null compares as false and as 0)."""
+    if not PR_ONLY_IF.search(condition) or "push" in condition:
+        return False
+    if UNKNOWABLE.search(condition):
+        return False
+    from pitstop.expr import ExpressionError, evaluate_condition
+
+    for branch in branches:
+        github = {
+            "event_name": "push",
+            "event": {"ref": f"refs/heads/{branch}"},
+            "ref": f"refs/heads/{branch}",
+            "ref_name": branch,
+            "ref_type": "branch",
+            "base_ref": "",
+            "head_ref": "",
+        }
+        try:
+            if evaluate_condition(condition, {"github": github}):
+                return False
+        except ExpressionError:
+            return False
+    return True
 
 
 def _default_branches(repo: Repo, configured: object) -> list[str]:
+    """The default branch: the option, else origin's HEAD; else each branch a push trigger
+    names outright beside main and master (tauri's is dev, npm/cli's latest)."""
     if configured:
         return [str(configured)]
     remote = remote_default_branch(repo.root)
-    return [remote] if remote else ["main", "master"]
+    if remote:
+        return [remote]
+    named = ["main", "master"]
+    for workflow in repo.workflows:
+        push = workflow.triggers.get("push")
+        for branch in (push.branches or []) if push is not None else []:
+            plain = isinstance(branch, str) and branch and not any(c in branch for c in "*?[!")
+            if plain and branch not in named:
+                named.append(branch)
+    return named
 
 
 RULE = Rule(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from pitstop.audit.jobs import TESTS
-from pitstop.audit.repo import Repo
+from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.softening import run_step
+from pitstop.audit.scripts import SOFT_FAIL, commands
+from pitstop.audit.softening import EXIT_ZERO, run_step
+from pitstop.workflow.model import Step
 
 CHECKERS = re.compile(
     r"\b(ruff(\s+check)?|flake8|pylint|mypy|pyright|eslint|tsc|black\s+--check"
@@ -16,19 +19,68 @@ CHECKERS = re.compile(
 )
 
 
-def _checked(command: str) -> str | None:
+# A command that rewrites files rather than checking them: a fixer's failure is not a test's.
+FIXERS = re.compile(
+    r"--fix\b|--write\b|\s-u\b|--update-?snapshots?|--updateSnapshot|ruff\s+format(?!\s+--check)"
+    r"|black\s+(?!.*--check)\S|isort\s+(?!.*--check)\S"
+)
+# A job that commits or opens a pull request with what it changed: a bot that updates or fixes
+# code, where a check failing (there is something to commit) is the expected path.
+BOT = re.compile(
+    r"\bgit\s+(commit|push)\b|\bgh\s+pr\s+create\b|create-pull-request|autofix-ci/action"
+    r"|git-auto-commit-action|add-and-commit",
+    re.IGNORECASE,
+)
+# `set +e` whose failures are collected and re-raised: `exit $STATUS`.
+RERAISED = re.compile(r"\bexit\s+\$")
+
+
+def _checked(command: str, blocking: frozenset[str] = frozenset()) -> str | None:
+    if FIXERS.search(command):
+        return None
     for pattern, kind in ((TESTS, "tests"), (CHECKERS, "check")):
         found = pattern.search(command)
         if found:
+            tool = found.group(0).split()[0]
+            if tool in blocking and (SOFT_FAIL.search(command) or EXIT_ZERO.search(command)):
+                return None  # an advisory pass beside a blocking one (GitHub's starter)
             noun = "run" if kind == "tests" else "check"
-            return f"the {found.group(0).split()[0]} {noun}"
+            return f"the {tool} {noun}"
     return None
+
+
+def _job_steps(place: StepPlace) -> tuple[Step, ...]:
+    return place.siblings
+
+
+def _blocking(place: StepPlace) -> frozenset[str]:
+    """The tools the job runs somewhere in a way that can fail the build."""
+    found = set()
+    for step in _job_steps(place):
+        if not step.run or str(step.continue_on_error).lower() == "true":
+            continue
+        if re.search(r"(^|\n)\s*set\s+\+e\b", step.run):
+            continue
+        for command in commands(step.run):
+            if SOFT_FAIL.search(command.text) or EXIT_ZERO.search(command.text):
+                continue
+            for pattern in (TESTS, CHECKERS):
+                match = pattern.search(command.text)
+                if match:
+                    found.add(match.group(0).split()[0])
+    return frozenset(found)
 
 
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
-        if place.step.run:
-            run_step(place, out, _checked)
+        if not place.step.run:
+            continue
+        steps = _job_steps(place)
+        if any((s.run and BOT.search(s.run)) or (s.uses and BOT.search(s.uses)) for s in steps):
+            continue  # a bot's job: it commits what the failing check found
+        if re.search(r"(^|\n)\s*set\s+\+e\b", place.step.run) and RERAISED.search(place.step.run):
+            continue  # failures collected under set +e and re-raised with exit $status
+        run_step(place, out, partial(_checked, blocking=_blocking(place)))
     out.figure = f"{out.checked - out.failed} of {out.checked} test and lint commands can fail"
 
 
@@ -41,7 +93,11 @@ RULE = Rule(
         what="Flags test runners (pytest, tox, jest, vitest, playwright, go test, npm test, …), "
         "linters and type checkers (ruff, flake8, mypy, pyright, eslint, tsc, prettier "
         "--check, …) whose failure is swallowed: `|| true`, `|| exit 0`, `|| echo`, an earlier "
-        "`set +e`, `--exit-zero`, or `continue-on-error: true` on the step or its job.",
+        "`set +e`, `--exit-zero`, or `continue-on-error: true` on the step or its job. Left "
+        "alone: an advisory pass beside a blocking run of the same tool in the job (GitHub's "
+        "Python starter: flake8 for syntax errors, then `flake8 --exit-zero`), fixers "
+        "(`--fix`, `--write`, snapshot updates), bot jobs that commit or open a pull request "
+        "with what they changed, and `set +e` scripts that re-raise with `exit $status`.",
         why="A masked test run is green whatever the code does. The badge stays green, the "
         "coverage report still uploads, and the regression reaches production with a "
         "passing pipeline behind it.",

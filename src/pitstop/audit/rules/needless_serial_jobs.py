@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import is_deploy
+from pitstop.audit.jobs import TESTS, is_deploy, never_runs, says
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
@@ -20,7 +20,23 @@ if TYPE_CHECKING:
 # The waiting job reads every needed job at once: needs.*, toJSON(needs), ${{ needs }}.
 WHOLE = re.compile(r"\bneeds\s*(\.\s*\*|\)|\}\})")
 # A job-level `if:` with a status function runs on the needed jobs' results.
-STATUS = re.compile(r"\b(failure|always|cancelled)\s*\(")
+STATUS = re.compile(r"\b(success|failure|always|cancelled)\s*\(")
+# Anything that can fetch what another job left: the artifact actions (merge included), the
+# GitHub CLI, the cache.
+HANDOFF = re.compile(
+    r"^actions/(download-artifact|upload-artifact/merge)@|download-artifact|artifact",
+    re.IGNORECASE,
+)
+HANDOFF_SCRIPT = re.compile(r"\bgh\s+run\s+download\b|\bartifacts?\b", re.IGNORECASE)
+# A job is a check when it runs tests, a linter or a type checker and ships nothing: only
+# between two checks is a wait a cost with nothing carried (a release pipeline, a summary or a
+# merge job orders its jobs on purpose).
+LINTS = re.compile(
+    r"\b(ruff|flake8|pylint|mypy|pyright|black\s+--check|isort\s+--check|eslint|tsc|"
+    r"prettier\s+--check|golangci-lint|go\s+vet|cargo\s+(clippy|check|fmt)|rubocop|"
+    r"pre-commit\s+run)\b",
+    re.IGNORECASE,
+)
 DOWNLOAD = re.compile(r"^actions/download-artifact@", re.IGNORECASE)
 UPLOAD = re.compile(r"^actions/upload-artifact@", re.IGNORECASE)
 # A cache one job saves and the waiting job restores is handed over like an artifact.
@@ -35,7 +51,11 @@ def check(repo: Repo, out: Check) -> None:
             if other is None:
                 continue
             out.checked += 1
-            if _uses(workflow, job, other) or is_deploy(job) or is_deploy(other):
+            if not (_check_job(job, tests=True) and _check_job(other, tests=False)):
+                continue  # a gate, a hand-off or a pipeline's order: not ours to judge
+            if sum(needed in j.needs for j in workflow.jobs.values()) > 1:
+                continue  # a job several wait for is a gate by design (webpack's "basic")
+            if _uses(workflow, job, other):
                 continue
             node = _needs_item(job, index)
             out.flag(
@@ -51,6 +71,21 @@ def check(repo: Repo, out: Check) -> None:
                 ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} needs edges carry something"
+
+
+def _check_job(job: Job, tests: bool) -> bool:
+    """A job that only checks: it runs tests (or, when ``tests`` is false, a linter or a type
+    checker too), calls no reusable workflow, ships nothing and hands nothing over."""
+    if job.uses or never_runs(job) or is_deploy(job):
+        return False
+    if any(s.uses and HANDOFF.search(s.uses) for s in job.steps):
+        return False
+    if any(s.run and HANDOFF_SCRIPT.search(s.run) for s in job.steps):
+        return False
+    runs = [s.run for s in job.steps if s.run]
+    if any(says(TESTS, r) for r in runs):
+        return True
+    return not tests and any(says(LINTS, r) for r in runs)
 
 
 def _uses(workflow: Workflow, job: Job, other: Job) -> bool:
@@ -76,6 +111,14 @@ def _needs_item(job: Job, index: int) -> Node:
 
 
 def _drop(workflow: Workflow, job: Job, index: int, context: FixContext) -> None:
+    needed = workflow.jobs.get(job.needs[index])
+    upstream = set(workflow.with_needs(tuple(n for n in job.needs if n != job.needs[index])))
+    lost = [n for n in (needed.needs if needed else ()) if n not in upstream]
+    if lost:
+        raise CannotFix(
+            f"'{job.needs[index]}' is the only path from '{job.id}' to {', '.join(lost)}; "
+            "left as it is"
+        )
     patch = context.patch(workflow.doc)
     node = job.node.get("needs")
     if isinstance(node, ScalarNode) or (isinstance(node, SequenceNode) and len(node.items) == 1):
@@ -92,11 +135,13 @@ RULE = Rule(
     severity="low",
     summary="A job waits (needs:) for a job it uses nothing from.",
     docs=Docs(
-        what="Flags each `needs:` entry whose job reads none of the needed job's outputs or "
-        "result (`needs.<id>`, `needs.*`, `failure()`, `always()`), downloads none of its "
-        "artifacts and restores none of the caches it saves. Deploys are exempt both ways: a "
-        "deploy that waits for tests, or a smoke test that waits for a deploy, is ordering on "
-        "purpose.",
+        what="Flags a `needs:` entry between two check jobs, a test job waiting for a test, "
+        "lint or type-check job, when the waiting job reads none of the needed job's outputs "
+        "or result (`needs.<id>`, `needs.*`, `success()`, `failure()`, `always()`) and "
+        "restores none of the caches it saves, and no other job waits for the needed one (a job "
+        "several jobs wait for is a gate by design). Every other edge is left alone: deploys, "
+        "releases, publishing, summary and merge jobs, calls of reusable workflows, and any "
+        "job that touches artifacts order their jobs on purpose or hand something over.",
         why="Each needless edge makes the workflow take the sum of the two jobs instead of the "
         "longer one. Integration tests that wait for unit tests they do not use add the whole "
         "unit-test time to every pull request's feedback.",
