@@ -87,3 +87,35 @@ def test_the_self_repository_syntax_is_valid_for_steps_and_reusable_workflows(
     assert "ci.yml" not in result.stdout
     assert "bad.yml:4:11: Invalid workflow reference '$/.github/workflows/called'" in result.stdout
     assert result.returncode == 1
+
+
+def test_the_copilot_requests_permission_is_valid(tmp_path: Path) -> None:
+    """``permissions: copilot-requests: write`` lets the job's token make Copilot requests
+    (docs.github.com, Copilot SDK, "Server-to-server tokens"); Azure/azure-dev uses it."""
+    workflow = tmp_path / "w.yml"
+    workflow.write_text(
+        "on: push\npermissions:\n  contents: read\n  copilot-requests: write\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: copilot -p hi\n"
+    )
+    result = pitstop("validate", str(workflow))
+    assert result.returncode == 0, result.stdout
+
+
+def test_parallel_steps_are_valid(tmp_path: Path) -> None:
+    """background, wait, wait-all, cancel and parallel (GitHub's parallel steps, June 2026;
+    docs "Workflow syntax", jobs.<job_id>.steps[*].background; electron/electron uses them);
+    a group's steps are steps, checked as such."""
+    workflow = tmp_path / "w.yml"
+    workflow.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - id: server\n        run: npm start\n        background: true\n"
+        "      - run: npm test\n      - wait: server\n      - wait: [server]\n"
+        "      - wait-all:\n      - cancel: server\n"
+        "      - parallel:\n          - run: make lint\n          - uses: actions/cache@v4\n"
+        "          - name: nothing\n"
+    )
+    result = pitstop("validate", str(workflow))
+    assert result.stdout.splitlines() == [
+        f"{workflow}:17:13: Every step must define a `uses` or `run` key"
+    ]
+    assert result.returncode == 1

@@ -195,3 +195,33 @@ def test_a_named_job_in_a_workflow_the_event_does_not_start_says_so(tmp_path: Pa
         "job 'publish' is in .github/workflows/publish.yml, which does not run: branch 'main' "
         "does not match branches: [release] (--all ignores trigger filters)" in proc.stderr
     )
+
+
+PARALLEL = """\
+on: push
+jobs:
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo setup
+      - id: server
+        run: sleep 300
+        background: true
+      - run: echo tests
+      - wait-all:
+"""
+
+
+def test_a_job_with_parallel_steps_stops_as_not_run_locally_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    """GitHub's parallel steps (June 2026: background, wait, wait-all, cancel, parallel; docs
+    "Workflow syntax", jobs.<job_id>.steps[*].background) are valid, and pitstop does not run
+    them yet: run in the foreground, the background server would block the job for its whole
+    timeout, so the job stops there and says why."""
+    repo = repo_with(tmp_path, ci=PARALLEL)
+    done = pitstop_run(repo, "--plain")
+    assert done.returncode == 2, done.stdout
+    assert "one of GitHub's parallel-step keywords" in done.stdout
+    assert "[e2e/Run echo tests] tests" not in done.stdout
+    assert "[e2e/Run echo setup] setup" in done.stdout

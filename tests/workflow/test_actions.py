@@ -55,15 +55,26 @@ def test_the_example_composite_action_is_valid() -> None:
                 "node12, node16, node20, node24)"
             ],
         ),
-        ("runs:\n  using: node20\n  main: a.js\n", ["1:1: Required property is missing: name"]),
-        (
-            "name: x\ninputs:\n  a:\n    requird: true\nruns:\n  using: node20\n  main: a.js\n",
-            ["4:5: Unexpected value 'requird'"],
-        ),
     ],
 )
 def test_invalid_actions(tmp_path: Path, text: str, expected: list[str]) -> None:
     assert problems(tmp_path, text) == expected
+
+
+def test_an_action_without_a_name_or_with_matrix_in_a_default_is_valid(tmp_path: Path) -> None:
+    """The runner's schema for action.yml (actions/runner, src/Runner.Worker/action_yaml.json)
+    requires no ``name`` (pre-commit/pre-commit's local pre-test action has none), leaves the
+    other keys of the root and of each input free (softprops/action-gh-release has ``env:``,
+    dependabot/fetch-metadata gives inputs a ``type``), and lets an
+    input's default read ``matrix`` and ``strategy`` (github/codeql-action/analyze defaults
+    ``matrix`` to ``${{ toJson(matrix) }}``); the Marketplace's "name is required" is the
+    Marketplace's."""
+    text = (
+        "env:\n  GITHUB_TOKEN: as provided\n"  # the root's other keys are free too
+        "inputs:\n  matrix:\n    type: string\n    default: ${{ toJson(matrix) }}\n"
+        "  jobs:\n    default: ${{ strategy.job-total }}\nruns:\n  using: node20\n  main: a.js\n"
+    )
+    assert problems(tmp_path, text) == []
 
 
 def test_node_action_model(tmp_path: Path) -> None:

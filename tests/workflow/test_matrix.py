@@ -168,3 +168,21 @@ def test_expressions_are_evaluated_when_possible() -> None:
 
 def test_no_matrix_is_one_row() -> None:
     assert expand_matrix(None).rows == [{}]
+
+
+def test_exclude_and_include_keys_ignore_case() -> None:
+    """withastro/astro's test matrix names ``OS`` and excludes rows by ``os``; GitHub runs it
+    with the excluded rows gone (and reports no "Matrix exclude key … does not match")."""
+    result = expand_matrix(
+        {
+            "OS": ["ubuntu-latest", "macos-14"],
+            "NODE_VERSION": [22, 24],
+            "exclude": [{"os": "macos-14", "NODE_VERSION": 22}],
+            "include": [{"os": "ubuntu-latest", "extra": True}],
+        }
+    )
+    assert result.rows == [
+        {"OS": "ubuntu-latest", "NODE_VERSION": 22, "extra": True},
+        {"OS": "ubuntu-latest", "NODE_VERSION": 24, "extra": True},
+        {"OS": "macos-14", "NODE_VERSION": 24},
+    ]

@@ -10,25 +10,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from pitstop.knowledge.tables import table
+from pitstop.workflow.schema import PERMISSION_SCOPES
 
 LEVELS = {"none": 0, "read": 1, "write": 2}
-SCOPES = (
-    "actions",
-    "attestations",
-    "checks",
-    "contents",
-    "deployments",
-    "discussions",
-    "id-token",
-    "issues",
-    "models",
-    "packages",
-    "pages",
-    "pull-requests",
-    "repository-projects",
-    "security-events",
-    "statuses",
-)
+SCOPES = PERMISSION_SCOPES  # GitHub's own list, kept in the workflow schema
 # A script that names the token can call the API with it (curl, gh api, a script of its own).
 TOKEN = re.compile(r"GITHUB_TOKEN|GH_TOKEN|github\.token|GITHUB_PAT", re.IGNORECASE)
 ANY_API = re.compile(

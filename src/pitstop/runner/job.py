@@ -38,6 +38,9 @@ from pitstop.runner.step_context import PostStep
 from pitstop.runner.uses import JobNotRunLocally
 from pitstop.runner.workspace import GIT_REDIRECTS, Slot, release_slot
 from pitstop.workflow.model import Job, Step, Workflow
+from pitstop.workflow.schema import CONTROL_STEP_KEYS
+
+PARALLEL_STEP_KEYS = ("background", *CONTROL_STEP_KEYS)
 
 
 class StepFailed(Exception):
@@ -274,6 +277,12 @@ class JobRun:
         contexts: dict[str, Any],
         timeout: float | None,
     ) -> None:
+        concurrent = [k for k in PARALLEL_STEP_KEYS if k in step.node]
+        if concurrent:
+            raise JobNotRunLocally(
+                f"the step uses `{concurrent[0]}:`, one of GitHub's parallel-step keywords "
+                "(background, wait, wait-all, cancel, parallel), which pitstop does not run yet"
+            )
         step_env = {**scope.env, **self.render_env(step.env, contexts)} if step.env else {}
         if step.run is not None:
             await self._run_script(step, scope, result, contexts, step_env, timeout)

@@ -78,8 +78,13 @@ def expand_matrix(matrix: Any, evaluate: Callable[[str], Any] | None = None) -> 
             return MatrixResult(error="each matrix include entry must be a mapping")
         fitted = False
         for original, current in rows:
-            if all(k not in original or _same(original[k], v) for k, v in entry.items()):
-                current.update(entry)
+            if all(
+                (found := _get(original, k)) is _MISSING or _same(found, v)
+                for k, v in entry.items()
+            ):
+                for k, v in entry.items():  # an existing key keeps its spelling
+                    same = next((o for o in current if str(o).lower() == str(k).lower()), k)
+                    current[same] = v
                 fitted = True
         if not fitted:
             extra.append(dict(entry))
@@ -91,9 +96,21 @@ def expand_matrix(matrix: Any, evaluate: Callable[[str], Any] | None = None) -> 
     return MatrixResult(result or [])
 
 
+_MISSING = object()
+
+
+def _get(row: Mapping[str, Any], key: str) -> Any:
+    """A row's value for ``key``, its case ignored as GitHub ignores it (withastro/astro's
+    matrix names ``OS`` and excludes by ``os``), or ``_MISSING``."""
+    if key in row:
+        return row[key]
+    lowered = str(key).lower()
+    return next((v for k, v in row.items() if str(k).lower() == lowered), _MISSING)
+
+
 def _partial_match(entry: Any, row: Mapping[str, Any]) -> bool:
     return isinstance(entry, Mapping) and all(
-        k in row and _same(row[k], v) for k, v in entry.items()
+        (found := _get(row, k)) is not _MISSING and _same(found, v) for k, v in entry.items()
     )
 
 

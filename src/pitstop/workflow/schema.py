@@ -233,7 +233,8 @@ EVENT_SPECS: dict[str, Spec] = {
     "workflow_run": mapping(
         {**_BRANCH_FILTERS, "workflows": strings(), "types": _TYPES_SPEC}, exclusive=_NOT_BOTH
     ),
-    "schedule": Spec(sequence=mapping({"cron": text()}, required=("cron",))),
+    # "cron-mapping": an IANA time zone beside the cron line (workflow-v1.0.json)
+    "schedule": Spec(sequence=mapping({"cron": text(), "timezone": text()}, required=("cron",))),
     "workflow_dispatch": mapping({"inputs": mapping(other=_DISPATCH_INPUT)}),
     "workflow_call": mapping(
         {
@@ -255,13 +256,18 @@ def event_spec(event: str) -> Spec:
 # ----------------------------------------------------------------------------------------------
 # Jobs and steps.
 
+# GitHub's workflow schema (workflow-v1.0.json, "permissions-mapping"), in its order.
 PERMISSION_SCOPES = (
     "actions",
+    "artifact-metadata",
     "attestations",
     "checks",
+    "code-quality",
     "contents",
+    "copilot-requests",
     "deployments",
     "discussions",
+    "drives",
     "id-token",
     "issues",
     "models",
@@ -271,6 +277,7 @@ PERMISSION_SCOPES = (
     "repository-projects",
     "security-events",
     "statuses",
+    "vulnerability-alerts",
 )
 PERMISSIONS = Spec(
     scalar=Scalar("string", allowed=("read-all", "write-all")),
@@ -282,7 +289,11 @@ def concurrency(contexts: tuple[str, ...]) -> Spec:
     return Spec(
         scalar=Scalar("string", contexts),
         mapping=Mapping(
-            {"group": text(contexts), "cancel-in-progress": boolean(contexts)},
+            {
+                "group": text(contexts),
+                "cancel-in-progress": boolean(contexts),
+                "queue": choice("single", "max"),  # workflow-v1.0.json "concurrency-queue"
+            },
             required=("group",),
         ),
     )
@@ -357,11 +368,13 @@ STRATEGY_SPEC = mapping(
 )
 
 RUN_STEP_KEYS = ("run", "shell", "working-directory")  # a `uses` step may not set these
+# What a step does besides running a command or an action: the parallel-step keywords.
+CONTROL_STEP_KEYS = ("wait", "wait-all", "cancel", "parallel")
 
 
 def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
     """A step of a job, or of a composite action (which sees other contexts)."""
-    return mapping(
+    spec = mapping(
         {
             "id": text(),
             "name": text(contexts, HASH),
@@ -374,8 +387,17 @@ def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
             "working-directory": text(contexts, HASH),
             "uses": text(),
             "with": env_map(contexts, HASH),
+            # parallel steps (GitHub, June 2026; docs "Workflow syntax", jobs.<job_id>.steps
+            # [*].background, wait, wait-all, cancel and parallel)
+            "background": boolean(contexts, HASH),
+            "wait": strings(),
+            "wait-all": Spec(free=True),
+            "cancel": text(),
         }
     )
+    assert spec.mapping is not None
+    spec.mapping.fields["parallel"] = Spec(sequence=spec)  # a group of steps, each a step
+    return spec
 
 
 STEP_SPEC = step_spec(STEP, STEP_IF)
@@ -396,6 +418,7 @@ NORMAL_JOB_KEYS = {
     "defaults": DEFAULTS,
     "steps": Spec(sequence=STEP_SPEC),
     "timeout-minutes": number(JOB_LEVEL),
+    "cancel-timeout-minutes": number(JOB_LEVEL),  # workflow-v1.0.json "job-factory"
     "continue-on-error": boolean(JOB_LEVEL),
     "container": CONTAINER,
     "services": mapping(other=SERVICE),
@@ -432,9 +455,16 @@ ACTION_INPUT = mapping(
     {
         "description": text(),
         "required": boolean(),
-        "default": Spec(scalar=Scalar("any", (G, INPUTS, VARS, ENV, RUNNER, JOB, STEPS))),
+        # actions/runner src/Runner.Worker/action_yaml.json, "input-default-context": github,
+        # strategy, matrix, job, runner (codeql-action/analyze defaults to toJson(matrix))
+        "default": Spec(
+            scalar=Scalar("any", (G, STRATEGY, MATRIX, INPUTS, VARS, ENV, RUNNER, JOB, STEPS))
+        ),
         "deprecationMessage": text(),
-    }
+    },
+    # actions/runner src/Runner.Worker/action_yaml.json: an input's other keys are free
+    # ("loose-value-type": "any"; dependabot/fetch-metadata gives its inputs a `type`)
+    other=ANY,
 )
 ACTION_OUTPUT = mapping({"description": text(), "value": text(ACTION_STEP)})
 ACTION_STEP_SPEC = step_spec(ACTION_STEP, ACTION_STEP)
@@ -466,5 +496,8 @@ ACTION_SPEC = mapping(
         "runs": ACTION_RUNS,
         "branding": mapping({"icon": text(), "color": text()}),
     },
-    required=("name", "runs"),
+    other=ANY,  # action_yaml.json's action-root is loose too (softprops' action.yml has env)
+    # the runner's action_yaml.json requires no name: a local action without one runs
+    # (pre-commit/pre-commit's .github/actions/pre-test); the Marketplace wants one
+    required=("runs",),
 )

@@ -380,8 +380,12 @@ def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None
             checker.report(step, "A step must be a mapping")
             continue
         uses, run = step.get("uses"), step.get("run")
+        group = step.get("parallel")
+        if isinstance(group, SequenceNode):
+            _check_steps(checker, group, composite)
         if uses is None and run is None:
-            checker.report(step, "Every step must define a `uses` or `run` key")
+            if not any(k in step for k in schema.CONTROL_STEP_KEYS):
+                checker.report(step, "Every step must define a `uses` or `run` key")
         elif uses is not None and run is not None:
             checker.report(step.keys["run"], "A step cannot have both `uses` and `run`")
         elif uses is not None:
@@ -441,13 +445,13 @@ def _check_matrix(checker: Checker, matrix: Node | None) -> None:
     for key, value in vectors:
         if isinstance(value, SequenceNode) and not value.items:
             checker.report(key, f"Matrix vector '{key.raw}' does not contain any values")
-    keys = {k.raw for k, _ in vectors}
+    keys = {k.raw.lower() for k, _ in vectors}  # case ignored, as GitHub does (withastro/astro)
     exclude = matrix.get("exclude")
     if isinstance(exclude, SequenceNode) and keys:
         for entry in exclude.items:
             if isinstance(entry, MappingNode):
                 for name, _ in entry.items():
-                    if name.raw not in keys:
+                    if name.raw.lower() not in keys:
                         checker.report(
                             name,
                             f"Matrix exclude key '{name.raw}' does not match any key "
