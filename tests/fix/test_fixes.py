@@ -355,36 +355,36 @@ CASES = [
     # -- needless-serial-jobs ------------------------------------------------------------------
     pytest.param(
         "needless-serial-jobs",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  b:\n    needs: a  # gate\n    runs-on: x\n    steps: [{run: make b}]\n",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  b:\n    runs-on: x\n    steps: [{run: make b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  b:\n    needs: a  # gate\n    runs-on: x\n    steps: [{run: pytest tests/b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  b:\n    runs-on: x\n    steps: [{run: pytest tests/b}]\n",
         True,
         {},
         id="serial-scalar",
     ),
     pytest.param(
         "needless-serial-jobs",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: make c}]\n"
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: pytest tests/c}]\n"
         "  b:\n    needs:\n      - a\n      - c\n    runs-on: x\n"
-        "    steps: [{run: 'echo ${{ needs.c.outputs.v }}'}]\n",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: make c}]\n"
+        "    steps: [{run: 'pytest --v=${{ needs.c.outputs.v }}'}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  c:\n    runs-on: x\n    outputs: {v: '1'}\n    steps: [{run: pytest tests/c}]\n"
         "  b:\n    needs:\n      - c\n    runs-on: x\n"
-        "    steps: [{run: 'echo ${{ needs.c.outputs.v }}'}]\n",
+        "    steps: [{run: 'pytest --v=${{ needs.c.outputs.v }}'}]\n",
         True,
         {},
         id="serial-block-item",
     ),
     pytest.param(
         "needless-serial-jobs",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  c:\n    runs-on: x\n    steps: [{run: make c}]\n"
-        "  b:\n    needs: [a, c]\n    runs-on: x\n    steps: [{run: make b}]\n",
-        HEAD + "  a:\n    runs-on: x\n    steps: [{run: make a}]\n"
-        "  c:\n    runs-on: x\n    steps: [{run: make c}]\n"
-        "  b:\n    runs-on: x\n    steps: [{run: make b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  c:\n    runs-on: x\n    steps: [{run: pytest tests/c}]\n"
+        "  b:\n    needs: [a, c]\n    runs-on: x\n    steps: [{run: pytest tests/b}]\n",
+        HEAD + "  a:\n    runs-on: x\n    steps: [{run: pytest tests/a}]\n"
+        "  c:\n    runs-on: x\n    steps: [{run: pytest tests/c}]\n"
+        "  b:\n    runs-on: x\n    steps: [{run: pytest tests/b}]\n",
         True,
         {},
         id="serial-flow-both",

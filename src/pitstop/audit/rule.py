@@ -69,9 +69,15 @@ class Check:
     def category(self) -> str:
         return self.rule.category
 
+    failed_units: int | None = None  # set by a rule whose findings are not its units
+
     @property
     def failed(self) -> int:
-        """Things that failed: one per finding, never more than were checked."""
+        """Things that failed: one per finding, never more than were checked; or, for a rule
+        whose finding covers several of the things it counts (duplicated-steps: one finding, a
+        run of copied steps), the number it set."""
+        if self.failed_units is not None:
+            return min(self.failed_units, self.checked)
         return min(len({(f.span.path, f.span.start) for f in self.findings}), self.checked)
 
 

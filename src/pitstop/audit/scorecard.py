@@ -1,7 +1,8 @@
 """The scorecard: a 0 to 10 score per category and overall, measured from what each rule checked.
 
 A rule that checked N things of which F failed passes (N - F) / N. A category's score is ten times
-the mean pass rate of its rules, weighted by severity (high 3, medium 2, low 1); rules that found
+the mean pass rate of its rules, weighted by severity (high 3, medium 2, low 1) times
+min(N, 10) / 10, so a rule that had almost nothing to check weighs little; rules that found
 nothing to check do not count. The overall score is the mean of the category scores. Each row keeps
 the figures users track ("98 of 104 uses: pinned") and how many findings stand behind it.
 Another linter run with ``--with`` counts as one more rule in each category it covers.
@@ -60,11 +61,21 @@ class Scored(Protocol):
     def figure(self) -> str: ...
 
 
+FULL_WEIGHT_AT = 10  # things checked from which a rule weighs its whole severity
+
+
+def _weight(check: Scored) -> float:
+    """A rule's weight in its category: its severity's, scaled down when it had little to check
+    (one job checked counts a tenth of ten), so a rule that saw one thing cannot swing a
+    category that other rules measured on hundreds."""
+    return WEIGHTS[check.severity] * min(check.checked, FULL_WEIGHT_AT) / FULL_WEIGHT_AT
+
+
 def score(checks: Sequence[Scored], config: AuditConfig) -> Scorecard:
     rows = []
     for category in CATEGORIES:
         mine = [c for c in checks if c.category == category]
-        weighed = [(WEIGHTS[c.severity], 1 - c.failed / c.checked) for c in mine if c.checked]
+        weighed = [(_weight(c), 1 - c.failed / c.checked) for c in mine if c.checked]
         value = None
         if weighed:
             total = sum(w for w, _ in weighed)

@@ -55,6 +55,7 @@ def check(repo: Repo, out: Check) -> None:
                 f"'{places[origin].job.id}' ({repo.relative(places[origin].workflow.path)}): "
                 "move them into a composite action or a reusable workflow",
             )
+    out.failed_units = copied  # scored from the duplication ratio itself
     ratio = copied / total if total else 0.0
     out.figure = f"duplication ratio {ratio:.0%} ({copied} of {total} steps in copied runs)"
 

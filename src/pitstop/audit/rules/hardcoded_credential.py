@@ -120,7 +120,13 @@ def check(repo: Repo, out: Check) -> None:
             confidence="high" if kind != "named" or tier != "medium" else "medium",
             severity=tier,
             fix=Fix(
-                f"moved the literal into ${{{{ secrets.{names[literal]} }}}}",
+                f"moved the literal into ${{{{ secrets.{names[literal]} }}}}"
+                + (
+                    " (pull requests from forks get no secrets: the service will not start "
+                    "for them)"
+                    if tier == "low"
+                    else ""
+                ),
                 "unsafe",  # the secret must exist before the next run
                 partial(_to_secret, doc, value, literal, candidate.at, names[literal]),
             ),

@@ -27,6 +27,7 @@ HANDOFF = re.compile(
     r"^actions/(download-artifact|upload-artifact/merge)@|download-artifact|artifact",
     re.IGNORECASE,
 )
+MERGE = re.compile(r"^actions/upload-artifact/merge@", re.IGNORECASE)
 HANDOFF_SCRIPT = re.compile(r"\bgh\s+run\s+download\b|\bartifacts?\b", re.IGNORECASE)
 # A job is a check when it runs tests, a linter or a type checker and ships nothing: only
 # between two checks is a wait a cost with nothing carried (a release pipeline, a summary or a
@@ -38,6 +39,9 @@ LINTS = re.compile(
     re.IGNORECASE,
 )
 DOWNLOAD = re.compile(r"^actions/download-artifact@", re.IGNORECASE)
+# A quick job that this many jobs or more wait for is a gate by design: webpack's `basic`, which
+# six slow suites wait for, spends no runner minutes on them until the basics pass.
+GATE_FAN_OUT = 3
 UPLOAD = re.compile(r"^actions/upload-artifact@", re.IGNORECASE)
 # A cache one job saves and the waiting job restores is handed over like an artifact.
 CACHE_READ = re.compile(r"^actions/cache(/restore)?@", re.IGNORECASE)
@@ -53,8 +57,8 @@ def check(repo: Repo, out: Check) -> None:
             out.checked += 1
             if not (_check_job(job, tests=True) and _check_job(other, tests=False)):
                 continue  # a gate, a hand-off or a pipeline's order: not ours to judge
-            if sum(needed in j.needs for j in workflow.jobs.values()) > 1:
-                continue  # a job several wait for is a gate by design (webpack's "basic")
+            if sum(needed in j.needs for j in workflow.jobs.values()) >= GATE_FAN_OUT:
+                continue  # a job many wait for is a gate by design (webpack's "basic")
             if _uses(workflow, job, other):
                 continue
             node = _needs_item(job, index)
@@ -74,18 +78,25 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def _check_job(job: Job, tests: bool) -> bool:
-    """A job that only checks: it runs tests (or, when ``tests`` is false, a linter or a type
-    checker too), calls no reusable workflow, ships nothing and hands nothing over."""
+    """A job that only checks: it runs tests (the waiting job may also be one with service
+    containers, a check against a database; the needed job may also run a linter or a type
+    checker), calls no reusable workflow, ships nothing, and as the waiting job touches no
+    artifact."""
     if job.uses or never_runs(job) or is_deploy(job):
         return False
-    if any(s.uses and HANDOFF.search(s.uses) for s in job.steps):
-        return False
-    if any(s.run and HANDOFF_SCRIPT.search(s.run) for s in job.steps):
-        return False
+    if tests:  # the waiting job: anything that may fetch what another job left
+        if any(s.uses and HANDOFF.search(s.uses) for s in job.steps):
+            return False
+        if any(s.run and HANDOFF_SCRIPT.search(s.run) for s in job.steps):
+            return False
+    elif any(s.uses and MERGE.match(s.uses) for s in job.steps):
+        return False  # a merge of artifacts is a hand-off whoever waits
     runs = [s.run for s in job.steps if s.run]
     if any(says(TESTS, r) for r in runs):
         return True
-    return not tests and any(says(LINTS, r) for r in runs)
+    if tests:
+        return bool(job.services)  # a check against a database (migrations, integration)
+    return any(says(LINTS, r) for r in runs)
 
 
 def _uses(workflow: Workflow, job: Job, other: Job) -> bool:
@@ -138,8 +149,9 @@ RULE = Rule(
         what="Flags a `needs:` entry between two check jobs, a test job waiting for a test, "
         "lint or type-check job, when the waiting job reads none of the needed job's outputs "
         "or result (`needs.<id>`, `needs.*`, `success()`, `failure()`, `always()`) and "
-        "restores none of the caches it saves, and no other job waits for the needed one (a job "
-        "several jobs wait for is a gate by design). Every other edge is left alone: deploys, "
+        "restores none of the caches it saves, and fewer than three jobs wait for the needed one "
+        "(a job three or more wait for is a gate by design). Every other edge is left alone: "
+        "deploys, "
         "releases, publishing, summary and merge jobs, calls of reusable workflows, and any "
         "job that touches artifacts order their jobs on purpose or hand something over.",
         why="Each needless edge makes the workflow take the sum of the two jobs instead of the "
