@@ -402,11 +402,16 @@ def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
 
 STEP_SPEC = step_spec(STEP, STEP_IF)
 
+# GitHub changelog 2026-09-10, "Control GitHub Actions cache access with cache-mode": at the
+# workflow or job level, enforced by the cache service.
+CACHE_MODE = choice("read", "write", "write-only", "none")
+
 JOB_COMMON = {
     "name": text(JOB_LEVEL),
     "needs": strings(),
     "if": condition(JOB_IF, STATUS),
     "permissions": PERMISSIONS,
+    "cache-mode": CACHE_MODE,
     "strategy": STRATEGY_SPEC,
     "concurrency": concurrency(JOB_LEVEL),
 }
@@ -440,6 +445,7 @@ WORKFLOW_SPEC = mapping(
         "run-name": text(WORKFLOW_LEVEL),
         "on": ANY,  # checked by the trigger rules
         "permissions": PERMISSIONS,
+        "cache-mode": CACHE_MODE,
         "env": env_map(WORKFLOW_ENV),
         "defaults": WORKFLOW_DEFAULTS,
         "concurrency": concurrency(WORKFLOW_LEVEL),

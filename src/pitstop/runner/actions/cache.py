@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
 from pitstop.runner.uses import ActionCall
+from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
     from pitstop.runner.step_context import StepContext
@@ -110,7 +111,27 @@ def restore(job: StepContext, key: str, restore_keys: list[str]) -> str | None:
     return matched
 
 
+# GitHub changelog 2026-09-10, "Control GitHub Actions cache access with cache-mode": read
+# restores only (the default for pull_request_target), write restores and saves (the default for
+# trusted events), write-only saves only, none does neither; a job's setting overrides the
+# workflow's; the cache service enforces it.
+LOW_TRUST = frozenset({"pull_request_target"})
+
+
+def cache_mode(job: StepContext) -> str:
+    """The job's cache access: its own ``cache-mode``, else its workflow's, else the event's
+    default."""
+    for node in (job.job.node, job.workflow.doc.root):
+        found = node.get("cache-mode") if isinstance(node, MappingNode) else None
+        if found is not None:
+            return str(found.to_python())
+    event = job.info.event.name if job.info is not None else ""
+    return "read" if event in LOW_TRUST else "write"
+
+
 async def run(job: StepContext, call: ActionCall) -> None:
+    mode = cache_mode(job)
+    can_restore, can_save = mode in ("read", "write"), mode in ("write", "write-only")
     key = call.input("key")
     paths_text = call.input("path")
     restore_keys = [k.strip() for k in call.input("restore-keys").splitlines() if k.strip()]
@@ -121,7 +142,9 @@ async def run(job: StepContext, call: ActionCall) -> None:
             )
             call.result.outcome = FAILURE
             return
-        job.log.line(save(job, key, paths_text))
+        job.log.line(
+            save(job, key, paths_text) if can_save else f"cache-mode {mode}: nothing is saved"
+        )
         call.result.outcome = SUCCESS
         return
     if not key:
@@ -129,7 +152,9 @@ async def run(job: StepContext, call: ActionCall) -> None:
         call.result.outcome = FAILURE
         return
     try:
-        matched = restore(job, key, restore_keys)
+        matched = restore(job, key, restore_keys) if can_restore else None
+        if not can_restore:
+            job.log.line(f"cache-mode {mode}: nothing is restored")
     except (tarfile.TarError, OSError, KeyError) as error:
         # as actions/cache does, a failed restore is a warning and a miss, not a failed step
         job.log.emit("warning", f"Failed to restore: {error}")
@@ -152,7 +177,9 @@ async def run(job: StepContext, call: ActionCall) -> None:
             if job.status(call.scope) != SUCCESS:
                 result.outcome = result.conclusion = SKIPPED
                 return result
-            job.log.line(save(job, key, paths_text))
+            job.log.line(
+                save(job, key, paths_text) if can_save else f"cache-mode {mode}: nothing is saved"
+            )
             result.outcome = result.conclusion = SUCCESS
             return result
 
