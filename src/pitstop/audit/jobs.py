@@ -39,12 +39,18 @@ def is_deploy(job: Job) -> bool:
     return any(shipping(s) is not None for s in job.steps)
 
 
+# Events that never release: what deploys on them is a preview of a change under review.
+PREVIEW_EVENTS = frozenset({"pull_request", "pull_request_target", "merge_group"})
+
+
 def live_jobs(repo: Repo) -> tuple[list[tuple[Workflow, Job]], str]:
     """The jobs that can run, and a note on those switched off with ``if: false`` (for a rule's
     figure: "2 jobs with if: false not audited"), empty when there are none."""
     live = []
     off = 0
     for workflow, job in repo.jobs():
+        if workflow.triggers and set(workflow.triggers) <= PREVIEW_EVENTS:
+            continue  # a pull request's preview or test deployment: nothing is released
         if never_runs(job):
             off += 1
         else:

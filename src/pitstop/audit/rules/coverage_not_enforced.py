@@ -32,7 +32,9 @@ PYTHON = Ecosystem(
     ),
     re.compile(
         r"^\s*fail_under\s*=\s*(?P<a>[1-9]\d*(\.\d+)?)"
-        r"|--(cov-)?fail-under[= ](?P<b>[1-9]\d*(\.\d+)?)",
+        r"|--(cov-)?fail-under[= ](?P<b>[1-9]\d*(\.\d+)?)"
+        # covdefaults, a coverage.py plugin, sets fail_under = 100 (asottile/covdefaults)
+        r"|^\s*plugins\s*=.*\bcovdefaults\b|[\"']covdefaults[\"']",
         re.MULTILINE,
     ),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import TESTS, runs_tests
+from pitstop.audit.jobs import TESTS, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import commands, words
@@ -43,7 +43,8 @@ def check(repo: Repo, out: Check) -> None:
     tested_on_push = {key for job in pushed for key, _ in _test_commands(repo, job)}
     branch = " or ".join(branches)
     for workflow in repo.workflows:
-        tests = [job for job in workflow.jobs.values() if runs_tests(job) and not job.uses]
+        # a test command, not a name: "ok-to-test" approvals are not tests
+        tests = [job for job in workflow.jobs.values() if runs_test_commands(job) and not job.uses]
         if not tests:
             continue
         out.checked += 1
@@ -58,6 +59,8 @@ def check(repo: Repo, out: Check) -> None:
         event = next((e for e in PR_EVENTS if e in workflow.triggers), None)
         if event is None:
             continue  # neither: scheduled or manual workflows are not gates
+        if "merge_group" in workflow.triggers:
+            continue  # a merge queue tests each merge result before it lands on the branch
         if workflow.path in called_on_push:
             continue
         mine = [c for job in tests for c in _test_commands(repo, job)]
@@ -171,7 +174,8 @@ RULE = Rule(
     summary="Tests run on pull requests but never on pushes to the default branch.",
     docs=Docs(
         what="Flags workflows whose jobs run tests (or measure coverage, or run E2E) on "
-        "`pull_request`, `pull_request_target` or `merge_group` only, when no workflow that "
+        "`pull_request` or `pull_request_target` only (a workflow that also runs on "
+        "`merge_group` tests each merge result before it lands), when no workflow that "
         "runs on pushes to the default branch calls that workflow or runs the same test "
         "commands (the same words in any order: a push that runs `pytest` does not cover "
         "`pytest --cov-fail-under=80`); and test "

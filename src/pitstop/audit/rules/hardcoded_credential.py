@@ -21,7 +21,11 @@ NAME = re.compile(
     r"(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential|pwd)",
     re.IGNORECASE,
 )
-NOT_A_VALUE = re.compile(r"(_FILE|_PATH|_URL|_URI|_ENDPOINT|_LENGTH|_ID|_NAME|_USER)$", re.I)
+NOT_A_VALUE = re.compile(
+    r"(_FILE|_PATH|_URL|_URI|_ENDPOINT|_LENGTH|_ID|_NAME|_USER|_STRATEGY|_MODE|_TYPE|_POLICY"
+    r"|_FORMAT|_VERSION)$",
+    re.I,
+)
 URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:(?P<password>[^\s@/]+)@", re.I)
 TOKENS = re.compile(
     r"(ghp_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|gh[ousr]_[A-Za-z0-9]{30,}"
@@ -36,6 +40,12 @@ HARMLESS = frozenset(
 # server-password takes one; cibuildwheel's CIBW_ENVIRONMENT_PASS_* takes a list), a shell
 # variable, a placeholder.
 NAMES_ONLY = re.compile(r"[A-Z][A-Z0-9_]*([\s,]+[A-Z][A-Z0-9_]*)*\Z")
+# A value that says it is not a secret ("ci-release-not-a-real-secret", "dummy-token").
+SAYS_FAKE = re.compile(
+    r"not[-_ ]?a[-_ ]?(real[-_ ]?)?(secret|password|token|key)|\b(fake|dummy|placeholder|"
+    r"example|redacted)\b|^[\[{]\s*[\]}]$",
+    re.IGNORECASE,
+)
 REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
 SWITCH_KEY = re.compile(r"(ALLOW_EMPTY|RANDOM_ROOT|EMPTY)_PASSWORD|PASSWORD_(REQUIRED|AUTH)", re.I)
 LOCAL_HOST = re.compile(r"@(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(:\d+)?(/|\Z)", re.I)
@@ -177,6 +187,7 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 and stripped.lower() not in HARMLESS
                 and not NAMES_ONLY.match(stripped)
                 and not REFERENCE.match(stripped)
+                and not SAYS_FAKE.search(stripped.replace("_", "-"))
                 and not SWITCH_KEY.search(key.raw)
             ):
                 if id(mapping) in service_maps or text in throwaway:

@@ -15,11 +15,18 @@ if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
 
+# Runners with a shorter cap of their own: ubuntu-slim jobs stop at 15 minutes (GitHub changelog
+# 2025-10-28, "1 vCPU Linux runner now available in GitHub Actions").
+CAPPED = frozenset({"ubuntu-slim"})
+
+
 def check(repo: Repo, out: Check) -> None:
     minutes = int(out.options.get("minutes", 30))
     for workflow, job in repo.jobs():
         if job.uses:
             continue  # a job that calls a workflow cannot set timeout-minutes
+        if str(job.runs_on).strip() in CAPPED:
+            continue  # GitHub stops these itself, long before 360 minutes
         out.checked += 1
         if job.timeout_minutes is None:
             out.flag(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -26,16 +27,39 @@ BLOCKING_INPUTS = {"exit-code": "1", "fail-build": True, "soft_fail": False, "fa
 
 
 def _scan(command: str) -> str | None:
+    if AUDIT_FIX.search(command):
+        return None  # a fix attempt, not a scan
     name = scanner(command)
     return f"the {name} scan" if name else None
 
 
+# `npm audit fix`: repairs, does not check.
+AUDIT_FIX = re.compile(r"\b(npm|pnpm|yarn)\s+audit\s+fix\b")
+# A job that opens a pull request or commits with what it repaired: a bot, not a gate.
+BOT = re.compile(r"\bgit\s+(commit|push)\b|\bgh\s+pr\s+create\b|create-pull-request", re.IGNORECASE)
+
+
+def _reports_to_code_scanning(place: StepPlace) -> bool:
+    """A scan whose results go to code scanning (SARIF output and an upload-sarif step after
+    it): findings show on the Security tab and in pull requests, by design not as a red step."""
+    given = place.step.with_ if isinstance(place.step.with_, dict) else {}
+    sarif = str(given.get("format", "")).lower() == "sarif" or "sarif" in str(
+        given.get("output", "")
+    )
+    uploads = any("upload-sarif" in (s.uses or "") for s in place.later())
+    return sarif and uploads
+
+
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
+        if any(BOT.search(s.run or "") or BOT.search(s.uses or "") for s in place.siblings):
+            continue  # a job that repairs and proposes the repair
         if place.step.run:
             run_step(place, out, _scan)
         elif place.step.uses and SCAN_ACTIONS.match(place.step.uses):
             out.checked += 1
+            if _reports_to_code_scanning(place):
+                continue
             _blocking_action(place, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} security scans block the build"
 

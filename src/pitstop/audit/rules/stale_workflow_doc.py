@@ -8,6 +8,7 @@ import re
 from pitstop.audit.locate import text_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.git import repository_slug
 
 # `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
 MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
@@ -16,12 +17,20 @@ MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?m
 def check(repo: Repo, out: Check) -> None:
     existing = {os.path.basename(w.path) for w in repo.workflows}
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
+    slug = repository_slug(repo.root)
     for relative in repo.documentation:
+        if _not_ours(relative):
+            continue
         text = repo.read(relative)
         if not text:
             continue
+        fences = _fenced(text)
         for found in MENTION.finditer(text):
             name = found.group(1)
+            if any(start <= found.start() < end for start, end in fences):
+                continue  # a sample in a code block: a workflow for the reader's repository
+            if slug and not _this_repository(text, found.start(), slug):
+                continue  # a badge or link of another repository's workflow
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
                 continue  # `owner/repo/.github/workflows/x.yml`: another repository's file
@@ -36,6 +45,44 @@ def check(repo: Repo, out: Check) -> None:
                 f"{relative} names the workflow {name}, which does not exist",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
+
+
+# Folders whose documents are someone else's or test data: vendored projects, fixtures.
+NOT_OURS = frozenset(
+    {
+        "vendor",
+        "node_modules",
+        "third_party",
+        "third-party",
+        "testdata",
+        "test-data",
+        "fixtures",
+        "__fixtures__",
+        "__tests__",
+    }
+)
+FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+
+
+def _not_ours(relative: str) -> bool:
+    return any(part.lower() in NOT_OURS for part in relative.replace("\\", "/").split("/")[:-1])
+
+
+def _fenced(text: str) -> list[tuple[int, int]]:
+    """The spans of fenced code blocks (their opening line included: a title="…" there names
+    the sample's file)."""
+    marks = [m.start() for m in FENCE.finditer(text)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def _this_repository(text: str, start: int, slug: tuple[str, str]) -> bool:
+    """Whether a ``/actions/workflows/`` link at ``start`` is this repository's (a link of
+    another, a vendored project's badge, is not); plain ``.github/workflows/`` mentions are."""
+    before = text[max(0, start - 200) : start]
+    found = re.search(r"github\.com/([\w.-]+)/([\w.-]+)\Z", before)
+    if found is None:
+        return True
+    return (found.group(1).lower(), found.group(2).lower()) == (slug[0].lower(), slug[1].lower())
 
 
 def _folder_before(text: str, start: int) -> str | None:
@@ -60,7 +107,9 @@ RULE = Rule(
     docs=Docs(
         what="Flags mentions of `.github/workflows/<file>` and workflow badge or run links "
         "(`…/actions/workflows/<file>/badge.svg`) in Markdown, reStructuredText, AsciiDoc and "
-        "text documents when the file is not in the repository.",
+        "text documents when the file is not in the repository. Left alone: samples in fenced "
+        "code blocks (a workflow for the reader's own repository), documents in vendored and "
+        "test-data folders, and links to another repository's workflows.",
         why="A renamed workflow leaves a README that sends people to a file that is gone and "
         "a badge that shows 'no status' forever; the docs stop being trusted about the "
         "pipeline at all.",

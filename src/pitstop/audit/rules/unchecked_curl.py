@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import located_commands, words
+from pitstop.audit.scripts import Command, located_commands, words
 from pitstop.fix.patch import CannotFix
 
 if TYPE_CHECKING:
@@ -28,6 +29,42 @@ def fails_on_error(said: Sequence[str]) -> bool:
     return False
 
 
+def _consumed(place: StepPlace, command: Command, said: Sequence[str]) -> bool:
+    """curl whose output another command reads: piped (``| tar -x``, ``| sh``), or saved to a
+    file (``-o out``, ``-O``/``-LO`` under the URL's name) that the script or a later step of
+    the job names again. An error page makes those fail there."""
+    script = place.step.run or ""
+    lines = script.split("\n")
+    line = lines[command.line] if command.line < len(lines) else command.text
+    rest = line[line.find("curl") :] if "curl" in line else command.text
+    if re.search(r"(?<!\|)\|(?!\|)", rest):
+        return True
+    saved = _saved_as(said)
+    if not saved:
+        return False
+    after = "\n".join(lines[command.line + 1 :])
+    later = "\n".join(s.run or "" for s in place.later())
+    return saved in after or saved in later or saved in rest[rest.find(saved) + len(saved) :]
+
+
+def _saved_as(said: Sequence[str]) -> str | None:
+    """The file curl writes, by ``-o``/``--output`` or, with ``-O``, by the URL's last part."""
+    url = next((w for w in said[1:] if "://" in w), "")
+    for index, word in enumerate(said[1:], start=1):
+        following = said[index + 1] if index + 1 < len(said) else ""
+        if word in ("-o", "--output"):
+            return following or None
+        if word.startswith("--output="):
+            return word.partition("=")[2] or None
+        if word in ("-O", "--remote-name") or (
+            word.startswith("-") and not word.startswith("--") and "O" in word
+        ):
+            return url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or None
+        if word.startswith("-") and not word.startswith("--") and word.endswith("o"):
+            return following or None
+    return None
+
+
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
         for command, where in located_commands(place):
@@ -35,8 +72,10 @@ def check(repo: Repo, out: Check) -> None:
             if not said or said[0] != "curl":
                 continue
             out.checked += 1
-            if fails_on_error(said):
+            if fails_on_error(said) or _consumed(place, command, said):
                 continue
+            if str(place.step.continue_on_error).lower() == "true":
+                continue  # a best-effort call (a Slack message): the step cannot fail anyway
             out.flag(
                 where,
                 "curl exits 0 on an HTTP error status: add --fail (or -f) so a 500 fails the step",
@@ -63,7 +102,10 @@ RULE = Rule(
     summary="curl without --fail: an HTTP error passes.",
     docs=Docs(
         what="Flags `curl` commands in `run:` scripts that neither pass `--fail`/`-f` "
-        "(`--fail-with-body`) nor check the status themselves with `-w`/`--write-out`.",
+        "(`--fail-with-body`) nor check the status themselves with `-w`/`--write-out`. A curl "
+        "whose output another command reads (piped to `tar`/`sh`, or saved with `-o`/`-O` to a "
+        "file the job uses next) fails there on an error page, and a step with "
+        "continue-on-error cannot fail: both are left alone.",
         why="curl exits 0 whenever it gets any HTTP answer. A health check or smoke test that "
         "gets a 500 or a 404 passes, and the deploy is declared healthy.",
         example="- run: curl -s http://127.0.0.1:8080/healthz",

@@ -30,8 +30,19 @@ DOWN = re.compile(
 )
 
 
+# Where migrations are test data (a linter's fixture, a documentation test's resources), not the
+# project's schema.
+TEST_DATA = re.compile(
+    r"(^|/)(tests?|testdata|test-data|fixtures?|__tests__|src/test|resources/test)/", re.I
+)
+
+
+def _test_data(path: str) -> bool:
+    return TEST_DATA.search(path.replace("\\", "/")) is not None
+
+
 def check(repo: Repo, out: Check) -> None:
-    migrations = [f for f in repo.files if MIGRATION_FILES.search(f)]
+    migrations = [f for f in repo.files if MIGRATION_FILES.search(f) and not _test_data(f)]
     if not migrations:
         return
     out.checked += 1
