@@ -119,3 +119,18 @@ def test_parallel_steps_are_valid(tmp_path: Path) -> None:
         f"{workflow}:17:13: Every step must define a `uses` or `run` key"
     ]
     assert result.returncode == 1
+
+
+def test_keys_gitHub_does_not_read_under_an_event_are_ignored(tmp_path: Path) -> None:
+    """GitHub's parser reads the filters it knows under ``on.<event>`` and ignores the rest
+    (actions/languageservices reader case "on-workflow_dispatch-unknown-keys-ignored");
+    helm/helm's ``create: tags:`` and opentelemetry-python's ``merge_group: paths:`` run."""
+    workflow = tmp_path / "w.yml"
+    workflow.write_text(
+        "on:\n  push:\n    types: [created]\n  pull_request:\n    tags: [v1]\n"
+        "  create:\n    tags: ['v*']\n  merge_group:\n    paths: ['docs/**']\n"
+        "  workflow_dispatch:\n    unknown-key: asdf\n"
+        "jobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: 'true'\n"
+    )
+    result = pitstop("validate", str(workflow))
+    assert result.returncode == 0, result.stdout

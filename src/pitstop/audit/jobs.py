@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 TESTS = re.compile(
     r"\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run|go\s+test"
-    r"|cargo\s+test|mvn\s+(test|verify)|gradle\w*\s+test|(npm|pnpm|yarn)\s+(run\s+)?test"
+    r"|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
+    r"|(npm|pnpm|yarn)\s+(run\s+)?test"
     r"|make\s+(test|check)|ctest|phpunit|rspec)\b",
     re.IGNORECASE,
 )

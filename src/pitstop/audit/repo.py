@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Job, Step, Workflow
 from pitstop.workflow.repository import (
+    LoadedFile,
     find_action_files,
     find_workflow_files,
     load_file,
@@ -80,15 +81,28 @@ class Repo:
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)  # memo() by name
 
     @classmethod
-    def load(cls, root: str, texts: Mapping[str, str] | None = None) -> Repo:
+    def load(
+        cls,
+        root: str,
+        texts: Mapping[str, str] | None = None,
+        parsed: dict[str, tuple[str, LoadedFile]] | None = None,
+    ) -> Repo:
         """Read every workflow and local action under ``root``. Paths in spans are ``root``
         joined with the file's path inside it, so they open from where pitstop was started.
         ``texts`` holds contents, by that path, that stand in for what is on disk (the files
-        ``pitstop fix`` has edited but not yet written)."""
+        ``pitstop fix`` has edited but not yet written); ``parsed`` keeps each file's parse by
+        its text between loads, so fix's rounds parse only what they changed."""
         repo = cls(root)
         for relative in find_workflow_files(root) + find_action_files(root):
             path = os.path.normpath(os.path.join(root, relative))
-            loaded = load_file(path, text=(texts or {}).get(path))
+            text = (texts or {}).get(path)
+            kept = parsed.get(path) if parsed is not None else None
+            if kept is not None and text is not None and kept[0] == text:
+                loaded = kept[1]
+            else:
+                loaded = load_file(path, text=text)
+                if parsed is not None and text is not None:
+                    parsed[path] = (text, loaded)  # the newest text only: older parses go
             repo.paths.append(path)
             repo.problems.extend(loaded.problems)
             if loaded.workflow is not None:

@@ -11,18 +11,19 @@ atomically, all of them or none.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pitstop.atomic import write_texts
 from pitstop.audit import AuditResult, audit
 from pitstop.audit.config import AuditConfig
-from pitstop.audit.findings import Finding
+from pitstop.audit.findings import Finding, Fix
 from pitstop.audit.repo import Repo
 from pitstop.errors import PitstopError
 from pitstop.fix.context import FixContext
 from pitstop.fix.patch import CannotFix, Change, Edit, Patch
 from pitstop.fix.pins import Pins
 from pitstop.fix.verify import apply_edits, problem
+from pitstop.workflow.repository import LoadedFile
 from pitstop.workflow.yaml import MappingNode, Node, SequenceNode, YamlDocument
 
 ROUNDS = 20
@@ -30,8 +31,20 @@ ROUNDS = 20
 
 @dataclass(frozen=True)
 class Outcome:
-    finding: Finding  # as it was found, in the text of its round
+    finding: Finding  # as it was found, in the text of its round (its fix's closure dropped)
     title: str  # the fix's title, or why it was not made
+
+
+def _outcome(finding: Finding, title: str) -> Outcome:
+    """An outcome that does not keep its round's parsed repository alive: the fix's ``apply``
+    holds the documents it was found in, so only its title and safety are kept."""
+    fix = finding.fix
+    light = Fix(fix.title, fix.safety, _applied) if fix is not None else None
+    return Outcome(replace(finding, fix=light), title)
+
+
+def _applied(context: FixContext) -> None:
+    raise CannotFix("already applied")
 
 
 @dataclass
@@ -65,8 +78,10 @@ def fix(
     pins = pins or Pins(root)
     result = FixResult()
     settled: set[tuple[str, str, tuple[object, ...]]] = set()  # applied or refused: not again
+    parsed: dict[str, tuple[str, LoadedFile]] = {}  # each file's parse, by its newest text
     for _ in range(ROUNDS):
-        repo = Repo.load(root, {**result.originals, **result.texts})  # disk: first round only
+        texts = {**result.originals, **result.texts}
+        repo = Repo.load(root, texts, parsed)  # disk: first round only
         if not result.originals:
             result.invalid = list(repo.problems)
         for path, doc in repo.documents.items():
@@ -107,7 +122,7 @@ def fix(
                 edits, changes = taken.setdefault(patch.path, ([], []))
                 edits += patch.edits
                 changes += patch.changes
-            result.applied.append(Outcome(finding, finding.fix.title))
+            result.applied.append(_outcome(finding, finding.fix.title))
             moved.add((finding.span.path, finding.span.start))
             result.todo += [t for t in context.todo if t not in result.todo]
         # A fix that failed where another fix of this round edits (an unknown tag that a bump
@@ -115,7 +130,7 @@ def fix(
         for key, finding, reason in failed:
             if (finding.span.path, finding.span.start) not in moved:
                 settled.add(key)
-                result.refused.append(Outcome(finding, reason))
+                result.refused.append(_outcome(finding, reason))
         if not taken:
             result.remaining = found
             break
@@ -128,7 +143,7 @@ def fix(
             result.texts[path] = text
     if result.remaining is None:
         result.remaining = audit(
-            Repo.load(root, {**result.originals, **result.texts}), config, only
+            Repo.load(root, {**result.originals, **result.texts}, parsed), config, only
         )
     return result
 

@@ -247,10 +247,15 @@ EVENT_SPECS: dict[str, Spec] = {
 
 
 def event_spec(event: str) -> Spec:
-    """What ``on.<event>`` accepts: its own filters, otherwise ``types`` alone, or nothing."""
-    if event in EVENT_SPECS:
-        return EVENT_SPECS[event]
-    return mapping({"types": _TYPES_SPEC})
+    """What ``on.<event>`` accepts: its own filters, otherwise ``types`` alone, or nothing.
+    Other keys right under an event are ignored, as GitHub's parser ignores them
+    (actions/languageservices reader case "on-workflow_dispatch-unknown-keys-ignored"; helm's
+    ``create: tags:`` and opentelemetry-python's ``merge_group: paths:`` run on GitHub)."""
+    spec = EVENT_SPECS.get(event) or mapping({"types": _TYPES_SPEC})
+    if spec.mapping is None:
+        return spec
+    loose = Mapping(spec.mapping.fields, spec.mapping.required, ANY, spec.mapping.exclusive)
+    return Spec(spec.scalar, spec.sequence, loose, spec.free)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ NAME = re.compile(
 )
 NOT_A_VALUE = re.compile(
     r"(_FILE|_PATH|_URL|_URI|_ENDPOINT|_LENGTH|_ID|_NAME|_USER|_STRATEGY|_MODE|_TYPE|_POLICY"
-    r"|_FORMAT|_VERSION)$",
+    r"|_FORMAT|_VERSION|_TITLE|_SUMMARY|_LABEL|_MESSAGE|_DESCRIPTION|_TEXT|_HEADER)$",
     re.I,
 )
 URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:(?P<password>[^\s@/]+)@", re.I)

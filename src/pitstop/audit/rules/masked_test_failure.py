@@ -22,6 +22,7 @@ CHECKERS = re.compile(
 # A command that rewrites files rather than checking them: a fixer's failure is not a test's.
 FIXERS = re.compile(
     r"--fix\b|--write\b|\s-u\b|--update-?snapshots?|--updateSnapshot|ruff\s+format(?!\s+--check)"
+    r"|--merge-reports\b"  # rebuilds a report from runs that already passed or failed
     r"|black\s+(?!.*--check)\S|isort\s+(?!.*--check)\S"
 )
 # A job that commits or opens a pull request with what it changed: a bot that updates or fixes

@@ -29,6 +29,8 @@ def check(repo: Repo, out: Check) -> None:
             name = found.group(1)
             if any(start <= found.start() < end for start, end in fences):
                 continue  # a sample in a code block: a workflow for the reader's repository
+            if INSTRUCTION.search(text[max(0, found.start() - 80) : found.start()]):
+                continue  # "create .github/workflows/x.yml in your repository": for the reader
             if slug and not _this_repository(text, found.start(), slug):
                 continue  # a badge or link of another repository's workflow
             folder = _folder_before(text, found.start())
@@ -61,6 +63,7 @@ NOT_OURS = frozenset(
         "__tests__",
     }
 )
+INSTRUCTION = re.compile(r"\b(create|add|put|make|save|your)\b[^.\n]*\Z", re.IGNORECASE)
 FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 

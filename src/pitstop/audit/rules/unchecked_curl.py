@@ -36,10 +36,17 @@ def _consumed(place: StepPlace, command: Command, said: Sequence[str]) -> bool:
     script = place.step.run or ""
     lines = script.split("\n")
     line = lines[command.line] if command.line < len(lines) else command.text
+    for following in lines[command.line + 1 :]:  # a command continued with a backslash
+        if not line.rstrip().endswith("\\"):
+            break
+        line = line.rstrip()[:-1] + " " + following
     rest = line[line.find("curl") :] if "curl" in line else command.text
     if re.search(r"(?<!\|)\|(?!\|)", rest):
         return True
-    saved = _saved_as(said)
+    if re.search(r"\|\|\s*(true|:|echo)\b", rest):
+        return True  # best effort on purpose: the failure would be swallowed anyway
+    redirected = re.search(r"(?<![0-9&])>>?\s*([^\s;&|]+)", rest)
+    saved = redirected.group(1) if redirected else _saved_as(said)
     if not saved:
         return False
     after = "\n".join(lines[command.line + 1 :])
