@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pitstop.knowledge.tables import table
 from pitstop.workflow.model import Step
@@ -13,6 +13,14 @@ from pitstop.workflow.model import Step
 KINDS = ("service", "package", "pages", "release")
 # Where a command starts: a line, after ; & | ( or a shell word that runs what follows.
 COMMAND_START = r"(?:^[ \t]*|[;&|(][ \t]*|\b(?:then|do|else|exec|sudo|time)[ \t]+)"
+
+
+# Every program a command of the table starts with, for a quick first look at a script.
+MAY_SHIP = re.compile(
+    r"kubectl|helm|terraform|terragrunt|tofu|pulumi|deploy|gcloud|aws|az\s|heroku|docker|"
+    r"argocd|cap\s|twine|publish|cargo|gem\s|nuget|mvn|gradle|semantic-release|goreleaser|"
+    r"gh\s|mkdocs|ghp-import|podman|crane|NPM_CONFIG",
+)
 
 
 @dataclass(frozen=True)
@@ -52,10 +60,7 @@ def _actions() -> dict[str, Ships]:
 def shipping(step: Step) -> Ships | None:
     """What the step ships, by the table: None for a step that does not deploy or publish."""
     if step.run:
-        for pattern, ships in _commands():
-            if pattern.search(step.run):
-                return ships
-        return None
+        return _script_ships(step.run)
     if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
         return None
     name = step.uses.partition("@")[0].lower()
@@ -71,6 +76,17 @@ def shipping(step: Step) -> Ships | None:
             if not re.search(found.when_value, _text(value)):
                 return None
         return found
+    return None
+
+
+@lru_cache(maxsize=16384)
+def _script_ships(script: str) -> Ships | None:
+    """What a script ships: each script is searched once, however many rules ask."""
+    if not MAY_SHIP.search(script):
+        return None  # none of the table's programs appears: most scripts stop here
+    for pattern, ships in _commands():
+        if pattern.search(script):
+            return ships
     return None
 
 

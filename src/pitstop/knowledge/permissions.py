@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pitstop.knowledge.tables import table
 from pitstop.workflow.schema import PERMISSION_SCOPES
@@ -100,15 +100,20 @@ def action_entry(uses: str) -> Entry | None:
     return None
 
 
+@lru_cache(maxsize=16384)
+def _script_commands(script: str) -> tuple[Entry, ...]:
+    """The table's commands a script runs, each script searched once."""
+    return tuple(entry for pattern, entry in commands() if pattern.search(script))
+
+
 def script_needs(script: str, env: Iterable[str] = ()) -> Needs:
     """What a ``run:`` script needs: the commands of the table it runs; unknown when it hands
     the token to anything else (the step's ``env`` values count as the script's)."""
     needs = Needs()
-    matched = False
-    for pattern, entry in commands():
-        if pattern.search(script):
-            needs.add(entry)
-            matched = True
+    found = _script_commands(script)
+    for entry in found:
+        needs.add(entry)
+    matched = bool(found)
     text = "\n".join([script, *env])
     if TOKEN.search(text) and (ANY_API.search(script) or not matched):
         needs.unknown = "a script hands the token to a command pitstop does not know"

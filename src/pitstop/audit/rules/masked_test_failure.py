@@ -73,15 +73,23 @@ def _blocking(place: StepPlace) -> frozenset[str]:
 
 
 def check(repo: Repo, out: Check) -> None:
+    bots: dict[int, bool] = {}  # per job (its steps tuple): read once, not once per step
+    blocking: dict[int, frozenset[str]] = {}
     for place in repo.steps():
         if not place.step.run:
             continue
         steps = _job_steps(place)
-        if any((s.run and BOT.search(s.run)) or (s.uses and BOT.search(s.uses)) for s in steps):
+        if id(steps) not in bots:
+            bots[id(steps)] = any(
+                (s.run and BOT.search(s.run)) or (s.uses and BOT.search(s.uses)) for s in steps
+            )
+        if bots[id(steps)]:
             continue  # a bot's job: it commits what the failing check found
         if re.search(r"(^|\n)\s*set\s+\+e\b", place.step.run) and RERAISED.search(place.step.run):
             continue  # failures collected under set +e and re-raised with exit $status
-        run_step(place, out, partial(_checked, blocking=_blocking(place)))
+        if id(steps) not in blocking:
+            blocking[id(steps)] = _blocking(place)
+        run_step(place, out, partial(_checked, blocking=blocking[id(steps)]))
     out.figure = f"{out.checked - out.failed} of {out.checked} test and lint commands can fail"
 
 

@@ -51,8 +51,14 @@ def _reports_to_code_scanning(place: StepPlace) -> bool:
 
 
 def check(repo: Repo, out: Check) -> None:
+    bots: dict[int, bool] = {}  # per job (its steps tuple), read once
     for place in repo.steps():
-        if any(BOT.search(s.run or "") or BOT.search(s.uses or "") for s in place.siblings):
+        steps = place.siblings
+        if id(steps) not in bots:
+            bots[id(steps)] = any(
+                BOT.search(s.run or "") or BOT.search(s.uses or "") for s in steps
+            )
+        if bots[id(steps)]:
             continue  # a job that repairs and proposes the repair
         if place.step.run:
             run_step(place, out, _scan)

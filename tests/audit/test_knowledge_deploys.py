@@ -1,0 +1,65 @@
+"""The deploys table (``pitstop/knowledge/deploys.toml``): every entry is sourced and of a known
+kind; each command's usual form is found where a command starts, and not when the word only
+appears in a path or an argument."""
+
+from __future__ import annotations
+
+import pytest
+
+from pitstop.knowledge.deploys import KINDS, _script_ships
+from pitstop.knowledge.tables import table
+
+ROWS = table("deploys.toml")
+USUAL = [
+    ("kubectl apply -f k8s/", "service"),
+    ("helm upgrade --install app chart/", "service"),
+    ("helmfile apply", "service"),
+    ("terraform apply -auto-approve", "service"),
+    ("pulumi up --yes", "service"),
+    ("npx cdk deploy --all", "service"),
+    ("gcloud run deploy api --image x", "service"),
+    ("aws ecs update-service --cluster c --service s", "service"),
+    ("az webapp deploy --name app", "service"),
+    ("heroku container:release web", "service"),
+    ("docker stack deploy -c stack.yml app", "service"),
+    ("argocd app sync api", "service"),
+    ("bundle exec cap production deploy", "service"),
+    ("make deploy ENV=prod", "service"),
+    ("vercel deploy --prod", "service"),
+    ("twine upload dist/*", "package"),
+    ("npm publish --access public", "package"),
+    ("cargo publish", "package"),
+    ("docker push ghcr.io/org/app:1", "package"),
+    ("aws s3 sync dist/ s3://releases/", "package"),
+    ("npx semantic-release", "release"),
+    ("gh release create v1.0.0 dist/*", "release"),
+    ("mkdocs gh-deploy --force", "pages"),
+]
+
+
+@pytest.mark.parametrize(
+    "row", ROWS["command"] + ROWS["action"], ids=lambda r: r.get("name", r.get("pattern", ""))[:40]
+)
+def test_entries_are_sourced_and_of_a_known_kind(row: dict[str, str]) -> None:
+    assert row["kind"] in KINDS
+    assert row["source"]
+
+
+@pytest.mark.parametrize(("script", "kind"), USUAL)
+def test_the_usual_form_of_each_command_ships(script: str, kind: str) -> None:
+    found = _script_ships(f"echo start\n{script}\n")
+    assert found is not None and found.kind == kind
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "clang-tidy csrc/deploy/*.cc",
+        "echo 'see docs/deploy.md'",
+        "vercel deploy",  # a preview
+        "pytest tests/test_publish.py",
+        "ls deploy/",
+    ],
+)
+def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:
+    assert _script_ships(script) is None
