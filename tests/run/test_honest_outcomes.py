@@ -125,6 +125,30 @@ def test_the_headline_says_what_was_not_run_locally(tmp_path: Path) -> None:
     assert "Run 2: failure" in strict.stdout
 
 
+def test_a_step_not_run_inside_a_composite_action_is_in_the_headline(tmp_path: Path) -> None:
+    """The composite's inner steps are not steps of the job's report: the step that calls the
+    action answers for them, so "success" never hides one that did not run."""
+    repo = tmp_path / "repo"
+    (repo / ".github" / "actions" / "lint").mkdir(parents=True)
+    (repo / ".github" / "actions" / "lint" / "action.yml").write_text(
+        "name: lint\nruns:\n  using: composite\n  steps:\n"
+        "    - run: echo linted\n      shell: bash\n"
+        "    - uses: docker://alpine:3.20\n"
+    )
+    workflow = (
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - uses: ./.github/actions/lint\n"
+    )
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    (repo / ".github" / "workflows" / "ci.yml").write_text(workflow)
+    commit_all(repo)
+    proc = pitstop_run(repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "linted" in proc.stdout
+    assert "Run 1: success, 1 step not run locally in" in proc.stdout
+    assert "lint › Run ./.github/actions/lint: Run docker://alpine:3.20:" in proc.stdout
+
+
 def test_dry_run_shows_exactly_what_the_same_command_runs(tmp_path: Path) -> None:
     repo = repo_with(tmp_path, ci=CI, publish=PUBLISH)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,20 @@ def is_deploy(job: Job) -> bool:
 
 
 # Events that never release: what deploys on them is a preview of a change under review.
+# A bot's job: it commits what a check found, or opens a pull request with the repair, so a
+# failing check there is the input, not a failure to hide.
+BOT = re.compile(
+    r"\bgit\s+(commit|push)\b|\bgh\s+pr\s+create\b|create-pull-request|autofix-ci/action"
+    r"|git-auto-commit-action|add-and-commit",
+    re.IGNORECASE,
+)
+
+
+def commits_back(steps: Sequence[Step]) -> bool:
+    """Whether these steps (a job's) commit or propose what they changed."""
+    return any(BOT.search(s.run or "") or BOT.search(s.uses or "") for s in steps)
+
+
 PREVIEW_EVENTS = frozenset({"pull_request", "pull_request_target", "merge_group"})
 
 

@@ -57,6 +57,9 @@ def render_text(run: RunResult, tail: int = 15) -> str:
             what = f"{job.name} › {missed.label}" if missed else job.name
             why = missed.not_run_locally if missed else job.not_run_locally
             lines.append(f"  - {what}: {why}")
+    if run.differs:
+        lines += ["", "Not as on GitHub:"]
+        lines += [f"  - {job.name} › {step.label}: {step.differs}" for job, step in run.differs]
     return "\n".join(lines)
 
 
@@ -77,6 +80,9 @@ def render_markdown(run: RunResult) -> str:
         for job, step in missing:
             what = f"{job.name} › {step.label}" if step else job.name
             out.append(f"- {what}: {step.not_run_locally if step else job.not_run_locally}")
+    if run.differs:
+        out += ["", "## Not as on GitHub", ""]
+        out += [f"- {job.name} › {step.label}: {step.differs}" for job, step in run.differs]
     for job in run.jobs:
         summaries = [s.summary for s in job.steps if s.summary]
         if summaries:

@@ -41,6 +41,13 @@ async def run_composite(job: StepContext, call: ActionCall, action: Action, fold
         contexts = job.contexts(scope)
         scope.env.update(job.render_env(action.env, contexts))
     await job.run_steps(action.steps, scope)
+    inner = len(scope.prefix)
+    if scope.not_run_locally:
+        result.not_run_locally = "; ".join(
+            f"{label[inner:]}: {why}" for label, why in scope.not_run_locally
+        )
+    if scope.differs:
+        result.differs = "; ".join(f"{label[inner:]}: {why}" for label, why in scope.differs)
     contexts = job.contexts(scope)
     for name, spec in action.outputs.items():
         value = spec.get("value") if isinstance(spec, dict) else None

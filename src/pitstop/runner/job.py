@@ -208,6 +208,11 @@ class JobRun:
             result = await self.run_step(step, scope)
             if not scope.composite:
                 self.result.steps.append(result)
+            else:  # the calling step answers for them: its result is the one a report shows
+                if result.not_run_locally:
+                    scope.not_run_locally.append((result.label, result.not_run_locally))
+                if result.differs:
+                    scope.differs.append((result.label, result.differs))
             if step.id:
                 scope.steps[step.id] = {
                     "outputs": dict(result.outputs),

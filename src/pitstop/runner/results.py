@@ -22,6 +22,7 @@ class StepResult:
     duration: float = 0.0
     exit_code: int | None = None
     not_run_locally: str | None = None  # why pitstop could not run it as GitHub would
+    differs: str | None = None  # it ran, but not exactly as on GitHub: why
     message: str | None = None  # why it failed, when pitstop knows better than the exit code
     tail: list[str] = field(default_factory=list)
     summary: str = ""  # what the step wrote to GITHUB_STEP_SUMMARY
@@ -95,7 +96,11 @@ class RunResult:
             for n, word in ((steps, "step"), (jobs, "job"))
             if n
         ]
-        return f"{self.result}, {' and '.join(parts)} not run locally" if parts else self.result
+        said = [f"{' and '.join(parts)} not run locally"] if parts else []
+        differs = len(self.differs)
+        if differs:
+            said.append(f"{differs} step{'s' if differs != 1 else ''} not as on GitHub")
+        return f"{self.result}, {', '.join(said)}" if said else self.result
 
     @property
     def not_run_locally(self) -> list[tuple[JobResult, StepResult | None]]:
@@ -105,3 +110,8 @@ class RunResult:
                 found.append((job, None))
             found.extend((job, s) for s in job.steps if s.not_run_locally)
         return found
+
+    @property
+    def differs(self) -> list[tuple[JobResult, StepResult]]:
+        """Steps that ran, but not exactly as GitHub would run them."""
+        return [(job, s) for job in self.jobs for s in job.steps if s.differs]

@@ -22,6 +22,9 @@ class Scope:
     depth: int = 0
     prefix: str = ""  # label prefix for nested steps
     run_counter: dict[str, int] = field(default_factory=dict)
+    # a composite's inner steps that were not run locally, or not as on GitHub: (label, why)
+    not_run_locally: list[tuple[str, str]] = field(default_factory=list)
+    differs: list[tuple[str, str]] = field(default_factory=list)
 
     def action_id(self, step_id: str | None) -> str:
         """``GITHUB_ACTION``: the step id, or ``__run``, ``__run_2``, … for steps without one."""

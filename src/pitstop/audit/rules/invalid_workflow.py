@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 
+from pitstop.audit.folders import TEST_DATA, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.repository import kind_of_file
 
 # Folders of test data: an action file there is a fixture (actionlint keeps dozens of broken
 # ones on purpose), not an action anyone runs, unless a workflow here uses it.
-FIXTURE_FOLDERS = frozenset(
-    {"testdata", "test-data", "fixtures", "fixture", "__tests__", "__fixtures__", "test", "tests"}
-)
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -21,7 +19,7 @@ def check(repo: Repo, out: Check) -> None:
         p
         for p in repo.paths
         if kind_of_file(p) == "action"
-        and _fixture(repo, p)
+        and under(repo.relative(p), TEST_DATA)
         and os.path.normpath(os.path.dirname(p)) not in used
     }
     out.checked = len(repo.paths) - len(fixtures)
@@ -36,11 +34,6 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - len(invalid)} of {out.checked} workflow and action files valid{note}"
     )
-
-
-def _fixture(repo: Repo, path: str) -> bool:
-    parts = repo.relative(path).replace(os.sep, "/").split("/")[:-1]
-    return any(part.lower() in FIXTURE_FOLDERS for part in parts)
 
 
 def _used_actions(repo: Repo) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import partial
 
-from pitstop.audit.jobs import TESTS
+from pitstop.audit.jobs import TESTS, commits_back
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import SOFT_FAIL, commands
@@ -27,11 +27,6 @@ FIXERS = re.compile(
 )
 # A job that commits or opens a pull request with what it changed: a bot that updates or fixes
 # code, where a check failing (there is something to commit) is the expected path.
-BOT = re.compile(
-    r"\bgit\s+(commit|push)\b|\bgh\s+pr\s+create\b|create-pull-request|autofix-ci/action"
-    r"|git-auto-commit-action|add-and-commit",
-    re.IGNORECASE,
-)
 # `set +e` whose failures are collected and re-raised: `exit $STATUS`.
 RERAISED = re.compile(r"\bexit\s+\$")
 
@@ -80,9 +75,7 @@ def check(repo: Repo, out: Check) -> None:
             continue
         steps = _job_steps(place)
         if id(steps) not in bots:
-            bots[id(steps)] = any(
-                (s.run and BOT.search(s.run)) or (s.uses and BOT.search(s.uses)) for s in steps
-            )
+            bots[id(steps)] = commits_back(steps)
         if bots[id(steps)]:
             continue  # a bot's job: it commits what the failing check found
         if re.search(r"(^|\n)\s*set\s+\+e\b", place.step.run) and RERAISED.search(place.step.run):

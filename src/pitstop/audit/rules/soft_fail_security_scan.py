@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import commits_back
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import SCAN_ACTIONS, scanner
@@ -36,7 +37,6 @@ def _scan(command: str) -> str | None:
 # `npm audit fix`: repairs, does not check.
 AUDIT_FIX = re.compile(r"\b(npm|pnpm|yarn)\s+audit\s+fix\b")
 # A job that opens a pull request or commits with what it repaired: a bot, not a gate.
-BOT = re.compile(r"\bgit\s+(commit|push)\b|\bgh\s+pr\s+create\b|create-pull-request", re.IGNORECASE)
 
 
 def _reports_to_code_scanning(place: StepPlace) -> bool:
@@ -55,9 +55,7 @@ def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
         steps = place.siblings
         if id(steps) not in bots:
-            bots[id(steps)] = any(
-                BOT.search(s.run or "") or BOT.search(s.uses or "") for s in steps
-            )
+            bots[id(steps)] = commits_back(steps)
         if bots[id(steps)]:
             continue  # a job that repairs and proposes the repair
         if place.step.run:

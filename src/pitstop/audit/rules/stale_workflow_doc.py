@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 
+from pitstop.audit.folders import NOT_OURS, under
 from pitstop.audit.locate import text_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -19,7 +20,7 @@ def check(repo: Repo, out: Check) -> None:
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
     slug = repository_slug(repo.root)
     for relative in repo.documentation:
-        if _not_ours(relative):
+        if under(relative, NOT_OURS):
             continue
         text = repo.read(relative)
         if not text:
@@ -49,26 +50,8 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
 
 
-# Folders whose documents are someone else's or test data: vendored projects, fixtures.
-NOT_OURS = frozenset(
-    {
-        "vendor",
-        "node_modules",
-        "third_party",
-        "third-party",
-        "testdata",
-        "test-data",
-        "fixtures",
-        "__fixtures__",
-        "__tests__",
-    }
-)
 INSTRUCTION = re.compile(r"\b(create|add|put|make|save|your)\b[^.\n]*\Z", re.IGNORECASE)
 FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
-
-
-def _not_ours(relative: str) -> bool:
-    return any(part.lower() in NOT_OURS for part in relative.replace("\\", "/").split("/")[:-1])
 
 
 def _fenced(text: str) -> list[tuple[int, int]]:

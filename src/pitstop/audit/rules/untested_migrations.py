@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from pitstop.audit.folders import TEST_DATA, under
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -32,17 +33,10 @@ DOWN = re.compile(
 
 # Where migrations are test data (a linter's fixture, a documentation test's resources), not the
 # project's schema.
-TEST_DATA = re.compile(
-    r"(^|/)(tests?|testdata|test-data|fixtures?|__tests__|src/test|resources/test)/", re.I
-)
-
-
-def _test_data(path: str) -> bool:
-    return TEST_DATA.search(path.replace("\\", "/")) is not None
 
 
 def check(repo: Repo, out: Check) -> None:
-    migrations = [f for f in repo.files if MIGRATION_FILES.search(f) and not _test_data(f)]
+    migrations = [f for f in repo.files if MIGRATION_FILES.search(f) and not under(f, TEST_DATA)]
     if not migrations:
         return
     out.checked += 1

@@ -20,6 +20,7 @@ nothing crosses repositories and a changed dependency file starts anew. Outputs 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import glob
 import hashlib
 import json
@@ -146,31 +147,87 @@ def _site_packages(venv: str) -> str:
     return found[0]
 
 
-async def seed(home: str, interpreter: str, version: str) -> str:
-    """A pristine ``python -m venv`` of ``interpreter``, made once; never used by a job."""
+SEED_PIP = "PITSTOP_SEED_PIP"
+"""``latest`` (the default): the seed's pip is upgraded as GitHub's toolcache installer upgrades
+the runner's (actions/python-versions, installers/nix-setup-template.sh: ``python -m ensurepip``
+then ``python -m pip install --upgrade pip``), and made anew each week, as runner images are.
+``bundled``: pip as the interpreter's ``ensurepip`` bundles it, for a machine with no index."""
+
+
+def _seed_folder(home: str, interpreter: str, version: str, mode: str) -> str:
     key = hashlib.sha256(os.path.realpath(interpreter).encode()).hexdigest()[:12]
-    folder = os.path.join(home, "seeds", f"{version}-{key}")
-    if os.path.isfile(os.path.join(folder, "bin", "python")):
-        return folder
+    if mode == "bundled":
+        return os.path.join(home, "seeds", f"{version}-{key}-bundled")
+    year, week, _ = datetime.date.today().isocalendar()
+    return os.path.join(home, "seeds", f"{version}-{key}-{year}w{week:02d}")
+
+
+def _prune_seeds(folder: str) -> None:
+    """Older weeks' seeds of the same interpreter; a job copying from one keeps its files."""
+    stem, current = os.path.basename(folder).rsplit("-", 1)
+    older = re.compile(re.escape(stem) + r"-\d{4}w\d{2}")
+    parent = os.path.dirname(folder)
+    for name in os.listdir(parent):
+        if older.fullmatch(name) and not name.endswith(current):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+
+
+async def _upgrade_pip(python: str, staging: str) -> str | None:
+    """``pip install --upgrade pip``, in two halves so that an index pip cannot reach is an
+    error, not "Requirement already satisfied": the newest pip is downloaded, then installed."""
+    wheels = os.path.join(staging, ".pip-download")
+    quiet = ("--disable-pip-version-check", "--quiet")
+    code, out = await _run(python, "-m", "pip", "download", "pip", "--no-deps", "-d", wheels,
+                           "--only-binary", ":all:", *quiet)  # fmt: skip
+    found = glob.glob(os.path.join(wheels, "pip-*.whl"))
+    if code == 0 and found:
+        code, out = await _run(python, "-m", "pip", "install", "--upgrade", "--no-index",
+                               found[0], "--no-warn-script-location", *quiet)  # fmt: skip
+    shutil.rmtree(wheels, ignore_errors=True)
+    if code == 0 and found:
+        return None
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    return lines[-1] if lines else f"pip exited {code}"
+
+
+async def seed(home: str, interpreter: str, version: str) -> tuple[str, str | None]:
+    """A pristine environment of ``interpreter`` as the runner image has it, made once; never
+    used by a job. Returns its folder and, when pip could not be upgraded, why."""
+    mode = "bundled" if os.environ.get(SEED_PIP, "latest") == "bundled" else "latest"
+    folder = _seed_folder(home, interpreter, version, mode)
+    marker = os.path.join(folder, "pitstop-seed.json")
+    if os.path.isfile(marker):
+        with open(marker, encoding="utf-8") as handle:
+            return folder, json.load(handle).get("pip-not-upgraded")
     os.makedirs(os.path.dirname(folder), exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".seed-", dir=os.path.dirname(folder))
+    problem: str | None = None
     try:
         code, out = await _run(interpreter, "-m", "venv", staging)
         if code:
             raise OSError(f"python -m venv failed: {out[-500:]}")
+        if mode == "latest":
+            problem = await _upgrade_pip(os.path.join(staging, "bin", "python"), staging)
+        with open(os.path.join(staging, "pitstop-seed.json"), "w", encoding="utf-8") as handle:
+            json.dump({"pip-not-upgraded": problem}, handle)
         try:
             os.rename(staging, folder)
         except OSError:
-            if not os.path.isfile(os.path.join(folder, "bin", "python")):
+            if not os.path.isfile(marker):
                 raise
+            with open(marker, encoding="utf-8") as handle:
+                problem = json.load(handle).get("pip-not-upgraded")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return folder
+    if mode == "latest":
+        _prune_seeds(folder)
+    return folder, problem
 
 
-async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> None:
-    """A new environment at ``target``, the same as ``python -m venv`` makes, made fast."""
-    template = await seed(home, interpreter, version)
+async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> str | None:
+    """A new environment at ``target``: the seed's, made fast. Returns why pip is the bundled
+    one when the seed could not upgrade it."""
+    template, problem = await seed(home, interpreter, version)
     code, out = await _run(interpreter, "-m", "venv", "--without-pip", target)
     if code:
         raise OSError(f"python -m venv failed: {out[-500:]}")
@@ -191,6 +248,7 @@ async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> 
         with open(os.path.join(target, "bin", name), "w", encoding="utf-8") as handle:
             handle.write(f"#!{python}\n" + (lines[1] if len(lines) > 1 else ""))
         os.chmod(os.path.join(target, "bin", name), 0o755)
+    return problem
 
 
 async def run(job: StepContext, call: ActionCall) -> None:
@@ -204,6 +262,7 @@ async def run(job: StepContext, call: ActionCall) -> None:
     interpreter, version = found
     home = job.state.tool_cache
     hit = False
+    problem: str | None = None
     try:
         if job.state.options.reuse_envs:
             digest = await asyncio.to_thread(dependency_digest, job.workspace)
@@ -222,7 +281,7 @@ async def run(job: StepContext, call: ActionCall) -> None:
             else:
                 job.log.line(f"Creating an environment of Python {version} to keep (--reuse-envs)")
                 shutil.rmtree(venv, ignore_errors=True)
-                await fresh_venv(home, interpreter, version, venv)
+                problem = await fresh_venv(home, interpreter, version, venv)
         else:
             folder = job.slot.tools if job.slot is not None else job.temp_dir
             venv = os.path.join(folder, f"python-{version}")
@@ -230,11 +289,17 @@ async def run(job: StepContext, call: ActionCall) -> None:
             job.log.line(
                 f"A new environment of Python {version} ({interpreter}), as on a fresh runner"
             )
-            await fresh_venv(home, interpreter, version, venv)
+            problem = await fresh_venv(home, interpreter, version, venv)
     except OSError as error:
         job.log.emit("error", f"Creating the virtual environment failed: {error}")
         call.result.outcome = FAILURE
         return
+    if problem:
+        call.result.differs = (
+            f"pip is the one Python {version} bundles, not the latest as on a GitHub runner: "
+            f"upgrading it failed ({problem[:300]}); {SEED_PIP}=bundled chooses this"
+        )
+        job.log.emit("warning", call.result.differs)
     bin_dir = os.path.join(venv, "bin")
     job.add_path(bin_dir)
     job.global_env["pythonLocation"] = venv

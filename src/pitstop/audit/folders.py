@@ -1,0 +1,16 @@
+"""Folders whose files are not the project's own workflows, actions, docs or migrations: test
+data (fixtures a test suite reads) and vendored projects. One list, read by every rule that
+skips them."""
+
+from __future__ import annotations
+
+TEST_DATA = frozenset(
+    {"test", "tests", "testdata", "test-data", "fixture", "fixtures", "__tests__", "__fixtures__"}
+)
+VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party"})
+NOT_OURS = TEST_DATA | VENDORED
+
+
+def under(relative: str, folders: frozenset[str]) -> bool:
+    """Whether a folder of ``relative`` (a path inside the repository) is one of ``folders``."""
+    return any(part.lower() in folders for part in relative.replace("\\", "/").split("/")[:-1])
