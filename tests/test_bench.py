@@ -41,6 +41,13 @@ def test_audit_vs_zizmor_prints_the_ratio_on_the_same_files() -> None:
     assert "memory pitstop / zizmor:" in out
 
 
+def test_fix_memory_prints_fix_beside_audit() -> None:
+    out = bench("fix_memory.py", "--files", "8", "--rounds", "1")
+    assert "8 workflow files" in out
+    assert "pitstop audit (baseline)" in out and "pitstop fix --dry-run" in out
+    assert "memory fix / audit:" in out
+
+
 def test_workspace_speed_prints_cold_and_warm_ratios_to_cp() -> None:
     out = bench("workspace_speed.py", "--files", "40", "--megabytes", "1", "--rounds", "1")
     assert "cp -r of the working tree (baseline)" in out

@@ -101,8 +101,10 @@ class Repo:
                 loaded = kept[1]
             else:
                 loaded = load_file(path, text=text)
-                if parsed is not None and text is not None:
-                    parsed[path] = (text, loaded)  # the newest text only: older parses go
+                model = loaded.workflow or loaded.action
+                read = text if text is not None else model.doc.text if model else None
+                if parsed is not None and read is not None:
+                    parsed[path] = (read, loaded)  # the newest text only: older parses go
             repo.paths.append(path)
             repo.problems.extend(loaded.problems)
             if loaded.workflow is not None:

@@ -10,7 +10,9 @@ atomically, all of them or none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from pitstop.atomic import write_texts
@@ -80,72 +82,108 @@ def fix(
     settled: set[tuple[str, str, tuple[object, ...]]] = set()  # applied or refused: not again
     parsed: dict[str, tuple[str, LoadedFile]] = {}  # each file's parse, by its newest text
     for _ in range(ROUNDS):
-        texts = {**result.originals, **result.texts}
+        # a round's parsed repository and findings go when the round ends: only the parse of
+        # each file's newest text is kept (``parsed``) for the next
+        # Each fix is checked by parsing the text it makes: those trees hold cycles, so the
+        # collector runs while fixes are tried (the commands run with it off, cli.main.batch),
+        # and fix's peak stays near audit's instead of growing with every fix tried.
+        with _collector(True):
+            result.remaining = _round(root, config, only, unsafe, pins, result, settled, parsed)
+            gc.unfreeze()  # the round's repository, frozen in _round, may go now
+            gc.collect()
+        if result.remaining is not None:
+            break
+    if result.remaining is None:
+        result.remaining = audit(
+            Repo.load(root, {**result.originals, **result.texts}, parsed), config, only
+        )
+    return result
+
+
+@contextmanager
+def _collector(on: bool) -> Iterator[None]:
+    """Python's cycle collector on or off for a while, then as it was."""
+    before = gc.isenabled()
+    (gc.enable if on else gc.disable)()
+    try:
+        yield
+    finally:
+        (gc.enable if before else gc.disable)()
+
+
+def _round(
+    root: str,
+    config: AuditConfig,
+    only: tuple[str, ...],
+    unsafe: bool,
+    pins: Pins,
+    result: FixResult,
+    settled: set[tuple[str, str, tuple[object, ...]]],
+    parsed: dict[str, tuple[str, LoadedFile]],
+) -> AuditResult | None:
+    """One round: audit the text as it stands, apply the fixes that do not meet, and return
+    the audit when there was nothing left to apply."""
+    texts = {**result.originals, **result.texts}
+    with _collector(False):  # building trees that live the whole round: nothing to collect
         repo = Repo.load(root, texts, parsed)  # disk: first round only
         if not result.originals:
             result.invalid = list(repo.problems)
         for path, doc in repo.documents.items():
             result.originals.setdefault(path, doc.text)
         found = audit(repo, config, only)
-        taken: dict[str, tuple[list[Edit], list[Change]]] = {}
-        failed: list[tuple[tuple[str, str, tuple[object, ...]], Finding, str]] = []
-        moved: set[tuple[str, int]] = set()  # where this round's fixes start
-        for finding in found.findings:
-            if finding.fix is None or (finding.fix.safety != "safe" and not unsafe):
-                continue
-            key = (finding.rule, finding.span.path, _place(repo, finding))
-            if key in settled:
-                continue
-            context = FixContext(repo, pins)
-            try:
-                finding.fix.apply(context)
-                patches = [p for p in context.patches.values() if p.edits]
-                if not patches:
-                    raise CannotFix("the fix found nothing to change")
-                invalid = sorted({p.path for p in patches} & repo.invalid)
-                if invalid:
-                    where = repo.relative(invalid[0])
-                    raise CannotFix(f"{where} is not a valid workflow; left as it is")
-                if any(_meets(p, taken) for p in patches):
-                    continue  # next round, against the text as this round leaves it
-                for patch in patches:
-                    reason = problem(
-                        patch.doc, apply_edits(patch.doc.text, patch.edits), patch.changes
-                    )
-                    if reason:
-                        raise CannotFix(f"{reason}; left as it was")
-            except CannotFix as error:
-                failed.append((key, finding, str(error)))
-                continue
-            settled.add(key)
+    gc.freeze()  # what lives the whole round is not walked by each collection
+    taken: dict[str, tuple[list[Edit], list[Change]]] = {}
+    failed: list[tuple[tuple[str, str, tuple[object, ...]], Finding, str]] = []
+    moved: set[tuple[str, int]] = set()  # where this round's fixes start
+    for finding in found.findings:
+        if finding.fix is None or (finding.fix.safety != "safe" and not unsafe):
+            continue
+        key = (finding.rule, finding.span.path, _place(repo, finding))
+        if key in settled:
+            continue
+        context = FixContext(repo, pins)
+        try:
+            finding.fix.apply(context)
+            patches = [p for p in context.patches.values() if p.edits]
+            if not patches:
+                raise CannotFix("the fix found nothing to change")
+            invalid = sorted({p.path for p in patches} & repo.invalid)
+            if invalid:
+                where = repo.relative(invalid[0])
+                raise CannotFix(f"{where} is not a valid workflow; left as it is")
+            if any(_meets(p, taken) for p in patches):
+                continue  # next round, against the text as this round leaves it
             for patch in patches:
-                edits, changes = taken.setdefault(patch.path, ([], []))
-                edits += patch.edits
-                changes += patch.changes
-            result.applied.append(_outcome(finding, finding.fix.title))
-            moved.add((finding.span.path, finding.span.start))
-            result.todo += [t for t in context.todo if t not in result.todo]
-        # A fix that failed where another fix of this round edits (an unknown tag that a bump
-        # replaces) is tried again against the edited text; the others are refused.
-        for key, finding, reason in failed:
-            if (finding.span.path, finding.span.start) not in moved:
-                settled.add(key)
-                result.refused.append(_outcome(finding, reason))
-        if not taken:
-            result.remaining = found
-            break
-        for path, (edits, changes) in taken.items():
-            doc = repo.documents[path]
-            text = apply_edits(doc.text, edits)
-            reason = problem(doc, text, changes)
-            if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
-                raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
-            result.texts[path] = text
-    if result.remaining is None:
-        result.remaining = audit(
-            Repo.load(root, {**result.originals, **result.texts}, parsed), config, only
-        )
-    return result
+                reason = problem(patch.doc, apply_edits(patch.doc.text, patch.edits), patch.changes)
+                if reason:
+                    raise CannotFix(f"{reason}; left as it was")
+        except CannotFix as error:
+            failed.append((key, finding, str(error)))
+            continue
+        settled.add(key)
+        for patch in patches:
+            edits, changes = taken.setdefault(patch.path, ([], []))
+            edits += patch.edits
+            changes += patch.changes
+        result.applied.append(_outcome(finding, finding.fix.title))
+        moved.add((finding.span.path, finding.span.start))
+        result.todo += [t for t in context.todo if t not in result.todo]
+    # A fix that failed where another fix of this round edits (an unknown tag that a bump
+    # replaces) is tried again against the edited text; the others are refused.
+    for key, finding, reason in failed:
+        if (finding.span.path, finding.span.start) not in moved:
+            settled.add(key)
+            result.refused.append(_outcome(finding, reason))
+    if not taken:
+        return found
+    for path, (edits, changes) in taken.items():
+        doc = repo.documents[path]
+        text = apply_edits(doc.text, edits)
+        reason = problem(doc, text, changes)
+        if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
+            raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
+        result.texts[path] = text
+    return None
 
 
 def write(result: FixResult) -> list[tuple[str, str]]:
