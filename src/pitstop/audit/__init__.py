@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.findings import Finding
 from pitstop.audit.ignores import ignore_comments, is_ignored
+from pitstop.audit.parallel import run_checks
 from pitstop.audit.registry import all_rules
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check
@@ -36,25 +37,31 @@ class AuditResult:
 
 
 def audit(
-    repo: Repo, config: AuditConfig, only: Iterable[str] = (), linters: Sequence[str] = ()
+    repo: Repo,
+    config: AuditConfig,
+    only: Iterable[str] = (),
+    linters: Sequence[str] = (),
+    workers: int = 1,
 ) -> AuditResult:
-    """Run the enabled rules (or just ``only``) over ``repo``, then the ``linters`` named."""
+    """Run the enabled rules (or just ``only``) over ``repo``, then the ``linters`` named.
+    With ``workers`` above 1 the rules are spread over that many processes, and findings keep
+    their fix's title and safety but cannot apply it (``audit.parallel``)."""
     rules = all_rules()
     chosen = [rules[r] for r in only] if only else list(rules.values())
     ignores = _Ignores(repo)
-    checks: list[Check] = []
-    ignored: list[Finding] = []
-    for rule in chosen:
-        if rule.id in config.disable and not only:
-            continue
-        check = Check(
+    checks = [
+        Check(
             rule,
             config.severity.get(rule.id, rule.severity),
             config.options.get(rule.id, rule.options),
         )
-        rule.check(repo, check)
+        for rule in chosen
+        if not (rule.id in config.disable and not only)
+    ]
+    run_checks(repo, checks, workers)
+    ignored: list[Finding] = []
+    for check in checks:
         check.findings = ignores.split(check.findings, ignored)
-        checks.append(check)
     foreign = _linters(repo, config, linters, checks, ignored, ignores)
     scored: list[Scored] = [*checks, *foreign]
     findings = sorted((f for c in scored for f in c.findings), key=Finding.sort_key)

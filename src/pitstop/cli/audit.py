@@ -108,6 +108,7 @@ def command(
 
     from pitstop.audit import audit
     from pitstop.audit.findings import severity_rank
+    from pitstop.audit.parallel import workers_for
     from pitstop.audit.repo import Repo
 
     repo = Repo.load(root)
@@ -115,7 +116,7 @@ def command(
         click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
         raise SystemExit(EXIT_USAGE)
     try:
-        result = audit(repo, config, rules, chosen)
+        result = audit(repo, config, rules, chosen, workers_for(repo))
     except PitstopError as error:  # a linter named by --with is missing or failed
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
