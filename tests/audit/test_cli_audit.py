@@ -4,6 +4,7 @@ ignores, settings, exit codes and bad input."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from tests.audit.cli import audit
@@ -228,3 +229,28 @@ def test_a_secret_declared_with_no_settings_is_read_without_a_traceback(tmp_path
     assert "Traceback" not in proc.stderr
     assert proc.returncode in (0, 1), proc.stderr
     assert any(f["rule"] == "undocumented-secret" for f in json.loads(proc.stdout)["findings"])
+
+
+INHERITS = """\
+on: push
+jobs:
+  own:
+    uses: Acme/API/.github/workflows/release.yml@main
+    secrets: inherit
+  theirs:
+    uses: acme/shared/.github/workflows/release.yml@v2
+    secrets: inherit
+"""
+
+
+def test_secrets_inherit_to_this_repositorys_own_workflow_by_full_name(tmp_path: Path) -> None:
+    """pulumi/pulumi calls pulumi/pulumi/.github/workflows/ci-info.yml@master: the same
+    repository, named by its `origin` remote, so no secret leaves it."""
+    root = repo(tmp_path, INHERITS)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "git@github.com:acme/api.git"], cwd=root, check=True
+    )
+    proc = audit(str(root), "--format", "json", "--rule", "secrets-inherit")
+    found = [(f["rule"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
+    assert found == [("secrets-inherit", 8)]

@@ -8,6 +8,10 @@ TEST_DATA = frozenset(
     {"test", "tests", "testdata", "test-data", "fixture", "fixtures", "__tests__", "__fixtures__"}
 )
 VENDORED = frozenset({"vendor", "node_modules", "third_party", "third-party"})
+# Sample and demo applications shipped beside a library: their files are the sample's.
+SAMPLES = frozenset(
+    {"example", "examples", "sample", "samples", "demo", "demos", "smoke-test", "smoke-tests"}
+)
 NOT_OURS = TEST_DATA | VENDORED
 
 

@@ -13,11 +13,13 @@ from pitstop.workflow.model import Job, Step, Workflow
 if TYPE_CHECKING:
     from pitstop.audit.repo import Repo
 
+# A test runner as a command word: not a file or folder named for one (`.vitest/index.html`,
+# `pytest.ini`, `jest.config.js`), which a `.` before or a `.` or `/` after gives away.
 TESTS = re.compile(
-    r"\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run|go\s+test"
-    r"|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
+    r"(?<!\.)\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
+    r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
     r"|(npm|pnpm|yarn)\s+(run\s+)?test"
-    r"|make\s+(test|check)|ctest|phpunit|rspec)\b",
+    r"|make\s+(test|check)|ctest|phpunit|rspec)\b(?![./])",
     re.IGNORECASE,
 )
 

@@ -114,6 +114,14 @@ class Repo:
         return repo
 
     @cached_property
+    def slug(self) -> str | None:
+        """``owner/name`` of this repository on GitHub, from its ``origin`` remote."""
+        from pitstop.git import repository_slug
+
+        found = repository_slug(self.root)
+        return f"{found[0]}/{found[1]}" if found else None
+
+    @cached_property
     def invalid(self) -> frozenset[str]:
         """The paths of the files GitHub would refuse (``problems``): fixes leave them alone."""
         return frozenset(p.span.path for p in self.problems if p.span is not None)

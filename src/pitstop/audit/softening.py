@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import StepPlace, span
-from pitstop.audit.scripts import SOFT_FAIL, commands
+from pitstop.audit.scripts import SOFT_FAIL, Command, commands
 from pitstop.fix.patch import CannotFix
 from pitstop.workflow.yaml import Node, YamlDocument
 
@@ -43,6 +43,15 @@ def continue_on_error(place: StepPlace, out: Check, subject: str) -> bool:
     return False
 
 
+def with_tail(lines: list[str], command: Command) -> str:
+    """The command as written on its line with its ``|| …`` tail (``pytest || true``), up to
+    the next ``;`` or ``&&``: what says whether its failure is swallowed."""
+    line = lines[command.line] if command.line < len(lines) else ""
+    rest = line[line.find(command.text) :] if command.text in line else command.text
+    rest = re.split(r";|&&", rest, maxsplit=1)[0]
+    return rest if rest.startswith(command.text) else command.text
+
+
 def run_step(place: StepPlace, out: Check, classify: Callable[[str], str | None]) -> None:
     """Each command of the step's script that ``classify`` names (``the bandit scan``), checked
     for a soft-fail on its own line, an earlier ``set +e``, or continue-on-error."""
@@ -54,13 +63,11 @@ def run_step(place: StepPlace, out: Check, classify: Callable[[str], str | None]
     for command in commands(script):
         if command.text.startswith("set +e"):
             soft_shell = True
-        subject = classify(command.text)
+        rest = with_tail(lines, command)
+        subject = classify(rest)
         if subject is None:
             continue
         out.checked += 1
-        line = lines[command.line] if command.line < len(lines) else ""
-        rest = line[line.find(command.text) :] if command.text in line else command.text
-        rest = re.split(r";|&&", rest, maxsplit=1)[0]
         soft = SOFT_FAIL.search(rest) or EXIT_ZERO.search(command.text)
         if soft:
             fragment = soft.group(0)

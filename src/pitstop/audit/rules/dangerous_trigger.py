@@ -67,11 +67,16 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} privileged jobs keep to trusted code"
 
 
+# Quoted text is printed, not run (`echo "run \`pnpm install\` to fix it"`), unless a shell is
+# handed it to run (`bash -c "…"`, `eval "…"`).
+QUOTED = re.compile(r"""(?<!-c )(?<!eval )("(?:[^"\\\n]|\\.)*"|'[^'\n]*')""")
+
+
 def _executes(step: Step) -> bool:
     """A step that runs code from the workspace: a build, install, test or script command, a
     local action, or an action that builds what is checked out."""
     if step.run:
-        return EXECUTES.search(step.run) is not None
+        return EXECUTES.search(QUOTED.sub('""', step.run)) is not None
     uses = step.uses or ""
     return uses.startswith(("./", "$/")) or EXECUTING_ACTIONS.match(uses) is not None
 

@@ -22,8 +22,9 @@ NAME = re.compile(
     re.IGNORECASE,
 )
 NOT_A_VALUE = re.compile(
-    r"(_FILE|_PATH|_URL|_URI|_ENDPOINT|_LENGTH|_ID|_NAME|_USER|_STRATEGY|_MODE|_TYPE|_POLICY"
-    r"|_FORMAT|_VERSION|_TITLE|_SUMMARY|_LABEL|_MESSAGE|_DESCRIPTION|_TEXT|_HEADER)$",
+    r"([_-]FILES?|[_-]PATH|[_-]URL|[_-]URI|[_-]ENDPOINT|[_-]LENGTH|[_-]ID|[_-]NAME|[_-]USER"
+    r"|[_-]STRATEGY|[_-]MODE|[_-]TYPE|[_-]POLICY|[_-]FORMAT|[_-]VERSION|[_-]TITLE|[_-]SUMMARY"
+    r"|[_-]LABEL|[_-]MESSAGE|[_-]DESCRIPTION|[_-]TEXT|[_-]HEADER)$",
     re.I,
 )
 URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:(?P<password>[^\s@/]+)@", re.I)
@@ -47,6 +48,11 @@ SAYS_FAKE = re.compile(
     re.IGNORECASE,
 )
 REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
+# Not a secret's value: an identifier (`urn:pulumi:token-type:…`), a mapping of a name to a
+# file (`MYSECRET=./test/secret.txt`), a sentence ("As provided by GitHub Actions").
+NOT_SECRET_TEXT = re.compile(
+    r"\Aurn:|\A[A-Za-z_][A-Za-z0-9_]*=(\.{0,2}/|~/)\S*\Z|\A[A-Za-z][a-z]*( [A-Za-z][a-z,.]*){2,}\Z"
+)
 SWITCH_KEY = re.compile(r"(ALLOW_EMPTY|RANDOM_ROOT|EMPTY)_PASSWORD|PASSWORD_(REQUIRED|AUTH)", re.I)
 LOCAL_HOST = re.compile(r"@(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(:\d+)?(/|\Z)", re.I)
 
@@ -189,6 +195,7 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 and not REFERENCE.match(stripped)
                 and not SAYS_FAKE.search(stripped.replace("_", "-"))
                 and not SWITCH_KEY.search(key.raw)
+                and not NOT_SECRET_TEXT.search(stripped)
             ):
                 if id(mapping) in service_maps or text in throwaway:
                     tier = "low"

@@ -9,13 +9,13 @@ from pitstop.audit.jobs import TESTS, commits_back
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import SOFT_FAIL, commands
-from pitstop.audit.softening import EXIT_ZERO, run_step
+from pitstop.audit.softening import EXIT_ZERO, run_step, with_tail
 from pitstop.workflow.model import Step
 
 CHECKERS = re.compile(
-    r"\b(ruff(\s+check)?|flake8|pylint|mypy|pyright|eslint|tsc|black\s+--check"
+    r"(?<!\.)\b(ruff(\s+check)?|flake8|pylint|mypy|pyright|eslint|tsc|black\s+--check"
     r"|prettier\s+(--check|-c)|isort\s+--check|stylelint|golangci-lint|shellcheck"
-    r"|pre-commit\s+run|(npm|pnpm|yarn)\s+(run\s+)?(lint|typecheck|type-check))\b"
+    r"|pre-commit\s+run|(npm|pnpm|yarn)\s+(run\s+)?(lint|typecheck|type-check))\b(?![./])"
 )
 
 
@@ -27,8 +27,9 @@ FIXERS = re.compile(
 )
 # A job that commits or opens a pull request with what it changed: a bot that updates or fixes
 # code, where a check failing (there is something to commit) is the expected path.
-# `set +e` whose failures are collected and re-raised: `exit $STATUS`.
-RERAISED = re.compile(r"\bexit\s+\$")
+# `set +e` whose failures are collected and re-raised (`exit $STATUS`), or whose exit status
+# the script reads (`status=$?`, `if [ $? -ne 0 ]`): the failure is handled, not hidden.
+RERAISED = re.compile(r"\bexit\s+\$|\$\?")
 
 
 def _checked(command: str, blocking: frozenset[str] = frozenset()) -> str | None:
@@ -57,8 +58,10 @@ def _blocking(place: StepPlace) -> frozenset[str]:
             continue
         if re.search(r"(^|\n)\s*set\s+\+e\b", step.run):
             continue
+        lines = step.run.split("\n")
         for command in commands(step.run):
-            if SOFT_FAIL.search(command.text) or EXIT_ZERO.search(command.text):
+            written = with_tail(lines, command)
+            if SOFT_FAIL.search(written) or EXIT_ZERO.search(written):
                 continue
             for pattern in (TESTS, CHECKERS):
                 match = pattern.search(command.text)
@@ -79,7 +82,7 @@ def check(repo: Repo, out: Check) -> None:
         if bots[id(steps)]:
             continue  # a bot's job: it commits what the failing check found
         if re.search(r"(^|\n)\s*set\s+\+e\b", place.step.run) and RERAISED.search(place.step.run):
-            continue  # failures collected under set +e and re-raised with exit $status
+            continue  # failures under set +e re-raised, or their status read and acted on
         if id(steps) not in blocking:
             blocking[id(steps)] = _blocking(place)
         run_step(place, out, partial(_checked, blocking=blocking[id(steps)]))
@@ -99,7 +102,8 @@ RULE = Rule(
         "alone: an advisory pass beside a blocking run of the same tool in the job (GitHub's "
         "Python starter: flake8 for syntax errors, then `flake8 --exit-zero`), fixers "
         "(`--fix`, `--write`, snapshot updates), bot jobs that commit or open a pull request "
-        "with what they changed, and `set +e` scripts that re-raise with `exit $status`.",
+        "with what they changed, and `set +e` scripts that re-raise with `exit $status` or read "
+        "the status with `$?`.",
         why="A masked test run is green whatever the code does. The badge stays green, the "
         "coverage report still uploads, and the regression reaches production with a "
         "passing pipeline behind it.",

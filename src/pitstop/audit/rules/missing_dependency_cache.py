@@ -13,8 +13,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import is_deploy
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.scripts import commands
 from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ KEYS = {
 }
 INSTALLS = {
     "actions/setup-python": re.compile(
-        r"\b(pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install|pipenv\s+(install|sync))"
+        r"(?<!uv )\b(pip3?\s+install|python3?\s+-m\s+pip\s+install|poetry\s+install"
+        r"|pipenv\s+(install|sync))"
     ),
     "actions/setup-node": re.compile(
         r"\b(npm\s+(ci|install|i)\b|yarn(\s+install\b|\s*(&&|;|$))|pnpm\s+(i|install)\b)",
@@ -54,7 +57,7 @@ def check(repo: Repo, out: Check) -> None:
         if action not in KEYS:
             continue
         kind = next((value for file, value in KEYS[action] if file in names), None)
-        if kind is None or not _installs_later(place, action):
+        if kind is None or _left_alone(place) or not _installs_later(place, action):
             continue
         out.checked += 1
         given = place.step.node.get("with")
@@ -72,8 +75,31 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} setup steps cache dependencies"
 
 
+# A tool installed for the machine, not the project's dependencies: no lock file keys it.
+GLOBAL = re.compile(r"\s(-g|--global|--user)\b")
+
+
 def _installs_later(place: StepPlace, action: str) -> bool:
-    return any(s.run and INSTALLS[action].search(s.run) for s in place.later())
+    """Whether a later step installs the project's dependencies: not `uv pip install` (uv
+    keeps its own cache), not a global tool (`npm install -g`)."""
+    return any(
+        INSTALLS[action].search(command.text) and not GLOBAL.search(command.text)
+        for s in place.later()
+        if s.run and INSTALLS[action].search(s.run)
+        for command in commands(s.run)
+    )
+
+
+def _left_alone(place: StepPlace) -> bool:
+    """A job with nothing checked out (no file to key a cache on: setup fails asking for one),
+    or a job that ships: a release built from a cache another run could have written is the
+    cache-poisoning path, so publishing jobs install afresh."""
+    if place.job is None:
+        return False
+    earlier = place.siblings[: place.step.index]
+    if not any((s.uses or "").lower().startswith("actions/checkout@") for s in earlier):
+        return True
+    return is_deploy(place.job)
 
 
 def _add_cache(place: StepPlace, kind: str, context: FixContext) -> None:
@@ -94,8 +120,11 @@ RULE = Rule(
         what="Flags `actions/setup-python` and `actions/setup-node` steps without a `cache:` "
         "input when a later step of the job installs packages (pip, poetry, pipenv, npm, yarn, "
         "pnpm) and the repository has the file the cache is keyed on (a lock file, "
-        "`requirements.txt` or `pyproject.toml`). Jobs that cache with `actions/cache` are "
-        "left alone.",
+        "`requirements.txt` or `pyproject.toml`). Left alone: jobs that cache with "
+        "`actions/cache`, jobs with no checkout (nothing to key a cache on), jobs that deploy "
+        "or publish (a release should not be built from a cache another run wrote), and "
+        "installs that are not the project's dependencies (`npm install -g`, `pip install "
+        "--user`) or that uv caches itself (`uv pip install`).",
         why="Without a cache every run downloads every wheel and tarball again: minutes per "
         "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "
         "hour.",

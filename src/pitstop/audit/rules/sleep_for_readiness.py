@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import TESTS
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import Command, commands, located_commands, words
@@ -72,21 +73,42 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
-    """Whether the job has services, or starts something before the sleep, or checks something
-    after it (in the same step or another step of the job)."""
+    """Whether the sleep is a wait for readiness: the job has services, or what comes right
+    before it starts something (a background process, a container, a deploy), or what comes
+    right after it checks or tests something. A sleep after a stop or a restart, at the end of
+    a step that only reported, or before a loop that polls is a grace period, not the wait."""
     if place.job is not None and place.job.services:
         return True
     steps = place.siblings
     own = commands(place.step.run or "")
     at = own.index(sleep)
-    before = [c.text for s in steps[: place.step.index] for c in commands(s.run or "")]
-    before += [c.text for c in own[:at]]
-    after = [c.text for c in own[at + 1 :]]
-    after += [c.text for s in steps[place.step.index + 1 :] for c in commands(s.run or "")]
-    started = any(STARTS.search(text) for text in before) or any(
-        s.uses and "deploy" in s.uses.lower() for s in steps[: place.step.index]
-    )
-    return started or any(CHECKS.search(text) for text in after)
+    if at + 1 < len(own) and own[at + 1].in_loop:
+        return False  # a poll follows: the sleep only gives it a head start
+    before = [c.text for c in own[:at] if not _idle(c.text)]
+    previous: str | bool | None = before[-1] if before else None
+    for step in reversed(steps[: place.step.index]):
+        if previous is not None:
+            break
+        if step.uses:
+            previous = "deploy" in step.uses.lower()
+        elif step.run and (ran := [c.text for c in commands(step.run) if not _idle(c.text)]):
+            previous = ran[-1]
+    after = [c.text for c in own[at + 1 :] if not _idle(c.text)]
+    following = after[0] if after else None
+    for step in steps[place.step.index + 1 :]:
+        if following is not None:
+            break
+        if step.run and (ran := [c.text for c in commands(step.run) if not _idle(c.text)]):
+            following = ran[0]
+    started = previous is True or (isinstance(previous, str) and bool(STARTS.search(previous)))
+    checked = following is not None and bool(CHECKS.search(following) or TESTS.search(following))
+    return started or checked
+
+
+def _idle(command: str) -> bool:
+    """A command that neither starts nor checks anything: another sleep, a message."""
+    said = words(command)
+    return not said or said[0] in ("sleep", "echo", "printf", ":", "true", "date")
 
 
 def health_url(place: StepPlace) -> str | None:

@@ -9,7 +9,6 @@ from pitstop.audit.folders import NOT_OURS, under
 from pitstop.audit.locate import text_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.git import repository_slug
 
 # `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
 MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
@@ -18,7 +17,7 @@ MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?m
 def check(repo: Repo, out: Check) -> None:
     existing = {os.path.basename(w.path) for w in repo.workflows}
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
-    slug = repository_slug(repo.root)
+    slug = repo.slug
     for relative in repo.documentation:
         if under(relative, NOT_OURS):
             continue
@@ -61,14 +60,14 @@ def _fenced(text: str) -> list[tuple[int, int]]:
     return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
 
 
-def _this_repository(text: str, start: int, slug: tuple[str, str]) -> bool:
+def _this_repository(text: str, start: int, slug: str) -> bool:
     """Whether a ``/actions/workflows/`` link at ``start`` is this repository's (a link of
     another, a vendored project's badge, is not); plain ``.github/workflows/`` mentions are."""
     before = text[max(0, start - 200) : start]
     found = re.search(r"github\.com/([\w.-]+)/([\w.-]+)\Z", before)
     if found is None:
         return True
-    return (found.group(1).lower(), found.group(2).lower()) == (slug[0].lower(), slug[1].lower())
+    return f"{found.group(1)}/{found.group(2)}".lower() == slug.lower()
 
 
 def _folder_before(text: str, start: int) -> str | None:

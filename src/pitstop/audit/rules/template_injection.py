@@ -15,7 +15,9 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.expr import arities, ast, default_functions
 from pitstop.expr.errors import ExpressionError
+from pitstop.expr.parser import parse
 from pitstop.expr.template import Embedded, find_expressions
 from pitstop.fix.patch import CannotFix
 from pitstop.workflow.yaml import MappingNode, ScalarNode
@@ -53,7 +55,7 @@ def check(repo: Repo, out: Check) -> None:
             span = fragment_span(place.doc, node, source, after)
             after = max(after, span.end - node.start.offset)
             untrusted = UNTRUSTED.search(embedded.text)
-            if untrusted is None:
+            if untrusted is None or not _reaches_result(embedded.text):
                 continue
             out.flag(
                 span,
@@ -62,6 +64,56 @@ def check(repo: Repo, out: Check) -> None:
                 fix=_fix(place, script, embedded) if where == "script" else None,
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} scripts expand no untrusted input"
+
+
+ARITIES = arities(default_functions())
+# Functions whose result is a boolean, whatever text they are given.
+BOOLEAN_FUNCTIONS = frozenset(
+    {"startswith", "endswith", "contains", "success", "failure", "always", "cancelled"}
+)
+
+
+def _reaches_result(expression: str) -> bool:
+    """Whether untrusted text can be part of what the expression evaluates to: not when it
+    is only compared, or tested by ``startsWith``/``contains`` (``${{ startsWith(
+    github.event.head_commit.message, 'wip') && 'skip' || 'build' }}`` expands to a literal).
+    An expression that does not parse counts as reaching it."""
+    try:
+        tree = parse(expression, None, ARITIES)
+    except ExpressionError:
+        return True
+    return tree is not None and _tainted(tree)
+
+
+def _tainted(node: ast.Node | ast.Star) -> bool:
+    if isinstance(node, (ast.Literal, ast.Star)):
+        return False
+    if isinstance(node, (ast.Compare, ast.Not)):
+        return False  # true or false
+    if isinstance(node, ast.Call):
+        if node.name.lower() in BOOLEAN_FUNCTIONS:
+            return False
+        return any(_tainted(a) for a in node.args)  # format, join, toJSON: their text
+    if isinstance(node, ast.Logical):
+        return any(_tainted(a) for a in node.args)  # the operand that decided
+    if isinstance(node, ast.Group):
+        return _tainted(node.inner)
+    return UNTRUSTED.search(_text(node)) is not None  # a context, a property of one
+
+
+def _text(node: ast.Node | ast.Star) -> str:
+    """A context path as written, for the untrusted list: ``github.event.issue.title``."""
+    if isinstance(node, ast.Context):
+        return node.name
+    if isinstance(node, ast.Index):
+        key = node.key
+        if isinstance(key, ast.Star):
+            return _text(node.obj) + ".*"
+        if isinstance(key, ast.Literal):
+            value = key.value
+            return _text(node.obj) + (f"[{value:g}]" if isinstance(value, float) else f".{value}")
+        return _text(node.obj) + "[]"
+    return ""
 
 
 def _script(place: StepPlace) -> tuple[str | None, ScalarNode | None, str]:

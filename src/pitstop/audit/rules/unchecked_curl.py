@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 FAIL_FLAGS = frozenset({"--fail", "--fail-with-body", "--fail-early"})
 CHECKED_BY_HAND = frozenset({"-w", "--write-out"})
+NO_REQUEST = frozenset({"--version", "-V", "--help", "-h", "--manual", "-M"})  # no HTTP at all
 
 
 def fails_on_error(said: Sequence[str]) -> bool:
@@ -51,7 +52,12 @@ def _consumed(place: StepPlace, command: Command, said: Sequence[str]) -> bool:
         return False
     after = "\n".join(lines[command.line + 1 :])
     later = "\n".join(s.run or "" for s in place.later())
-    return saved in after or saved in later or saved in rest[rest.find(saved) + len(saved) :]
+    named = [saved]
+    base = saved.rstrip("/").rsplit("/", 1)[-1]
+    if len(base) >= 4 and base != saved:
+        named.append(base)  # `> src/buildtools/DEPS`, then a tool told `'deps_file':'DEPS'`
+    tail = rest[rest.find(saved) + len(saved) :]
+    return any(name in after or name in later or name in tail for name in named)
 
 
 def _saved_as(said: Sequence[str]) -> str | None:
@@ -76,7 +82,7 @@ def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
         for command, where in located_commands(place):
             said = words(command.text)
-            if not said or said[0] != "curl":
+            if not said or said[0] != "curl" or set(said[1:]) & NO_REQUEST:
                 continue
             out.checked += 1
             if fails_on_error(said) or _consumed(place, command, said):

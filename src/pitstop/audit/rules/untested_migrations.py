@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.folders import TEST_DATA, under
+from pitstop.audit.folders import SAMPLES, TEST_DATA, under
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -36,7 +36,9 @@ DOWN = re.compile(
 
 
 def check(repo: Repo, out: Check) -> None:
-    migrations = [f for f in repo.files if MIGRATION_FILES.search(f) and not under(f, TEST_DATA)]
+    migrations = [
+        f for f in repo.files if MIGRATION_FILES.search(f) and not under(f, TEST_DATA | SAMPLES)
+    ]
     if not migrations:
         return
     out.checked += 1
