@@ -254,3 +254,21 @@ def test_secrets_inherit_to_this_repositorys_own_workflow_by_full_name(tmp_path:
     proc = audit(str(root), "--format", "json", "--rule", "secrets-inherit")
     found = [(f["rule"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
     assert found == [("secrets-inherit", 8)]
+
+
+def test_a_docs_link_into_another_repositorys_workflows_is_not_ours(tmp_path: Path) -> None:
+    """actions-runner-controller's CONTRIBUTING links a workflow of actions-runner-controller/
+    releases; a blob link names its repository, which the `origin` remote tells apart."""
+    readme = (
+        "Images: [release-runners.yaml](https://github.com/api/releases/blob/main/"
+        ".github/workflows/release-runners.yaml).\n"
+        "Ours: [gone.yml](https://github.com/acme/api/blob/main/.github/workflows/gone.yml).\n"
+    )
+    root = repo(tmp_path, "on: push\njobs: {}\n", **{"README.md": readme})
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(
+        ["git", "remote", "add", "origin", "https://github.com/acme/api"], cwd=root, check=True
+    )
+    proc = audit(str(root), "--format", "json", "--rule", "stale-workflow-doc")
+    found = [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
+    assert [(Path(p).name, line) for p, line in found] == [("README.md", 2)]

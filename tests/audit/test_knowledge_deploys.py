@@ -4,10 +4,13 @@ appears in a path or an argument."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from pitstop.knowledge.deploys import KINDS, _script_ships
+from pitstop.knowledge.deploys import KINDS, _script_ships, shipping
 from pitstop.knowledge.tables import table
+from pitstop.workflow.repository import load_file
 
 ROWS = table("deploys.toml")
 USUAL = [
@@ -59,7 +62,32 @@ def test_the_usual_form_of_each_command_ships(script: str, kind: str) -> None:
         "vercel deploy",  # a preview
         "pytest tests/test_publish.py",
         "ls deploy/",
+        "gh release create v1.0.0 --draft --generate-notes",  # a draft, not published
     ],
 )
 def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:
     assert _script_ships(script) is None
+
+
+@pytest.mark.parametrize(
+    ("uses", "given", "ships"),
+    [
+        ("softprops/action-gh-release@v2", {"files": "dist/*"}, True),
+        ("softprops/action-gh-release@v2", {"draft": True}, False),
+        ("ncipollo/release-action@v1", {"draft": "true"}, False),
+        ("ncipollo/release-action@v1", {"draft": "${{ inputs.draft }}"}, True),
+    ],
+)
+def test_a_release_saved_as_a_draft_ships_nothing(
+    uses: str, given: dict[str, object], ships: bool
+) -> None:
+    """The actions' READMEs: `draft: true` creates the release unpublished, for a maintainer
+    to publish by hand (cluster-api's release job)."""
+    text = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n"
+        f"      - uses: {uses}\n        with: {json.dumps(given)}\n"
+    )
+    workflow = load_file(".github/workflows/release.yml", text=text).workflow
+    assert workflow is not None
+    step = workflow.jobs["release"].steps[0]
+    assert (shipping(step) is not None) is ships

@@ -321,9 +321,11 @@ CASES = [
     # -- missing-dependency-cache ------------------------------------------------------------------
     pytest.param(
         "missing-dependency-cache",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v6\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "      - uses: actions/setup-python@v6\n"
         "        with:\n          python-version: '3.12'  # ours\n      - run: pip install .\n",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v6\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "      - uses: actions/setup-python@v6\n"
         "        with:\n          python-version: '3.12'  # ours\n          cache: pip\n"
         "      - run: pip install .\n",
         False,
@@ -332,9 +334,11 @@ CASES = [
     ),
     pytest.param(
         "missing-dependency-cache",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v5\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "      - uses: actions/setup-node@v5\n"
         "      - run: yarn\n",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-node@v5\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "      - uses: actions/setup-node@v5\n"
         "        with:\n          cache: yarn\n      - run: yarn\n",
         False,
         {"web/yarn.lock": "", "package-lock.json": ""},
@@ -342,10 +346,10 @@ CASES = [
     ),
     pytest.param(
         "missing-dependency-cache",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
         "      - {uses: actions/setup-python@v6, with: {python-version: '3.12'}}\n"
         "      - run: poetry install\n",
-        HEAD + "  a:\n    runs-on: x\n    steps:\n"
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
         "      - {uses: actions/setup-python@v6, with: {python-version: '3.12', cache: poetry}}\n"
         "      - run: poetry install\n",
         False,

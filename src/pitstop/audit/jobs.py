@@ -32,15 +32,24 @@ def says(pattern: re.Pattern[str], text: str) -> bool:
 
 
 _TEST_CALL = re.compile(r"(test|ci|check)", re.IGNORECASE)
-_TEST_NAME = re.compile(r"\btests?\b", re.IGNORECASE)
+_TEST_NAME = re.compile(r"(?<![^\W_])tests?(?![^\W_])", re.IGNORECASE)  # test_linux, e2e-tests
+
+
+# In a job with an `environment:`, a step that says it deploys (`./scripts/deploy.sh`, an
+# action named for deploying): the environment alone may only hold secrets (uv's
+# `environment: automations` for an issue bot, typescript-eslint's for a build cache token).
+SAYS_DEPLOY = re.compile(r"\b(deploy|release|publish|rollout)\w*", re.IGNORECASE)
 
 
 def is_deploy(job: Job) -> bool:
-    """A job that ships: it names an `environment:` (GitHub's deployment target), or a step
-    runs a deploy or publish command or action of the table (``knowledge/deploys.toml``)."""
-    if job.environment is not None:
+    """A job that ships: a step runs a deploy or publish command or action of the table
+    (``knowledge/deploys.toml``), or the job names an `environment:` and a step says it
+    deploys."""
+    if any(shipping(s) is not None for s in job.steps):
         return True
-    return any(shipping(s) is not None for s in job.steps)
+    return job.environment is not None and any(
+        _deploy_action(s) or (s.run is not None and says(SAYS_DEPLOY, s.run)) for s in job.steps
+    )
 
 
 # Events that never release: what deploys on them is a preview of a change under review.
@@ -99,9 +108,19 @@ def runs_tests(job: Job, repo: Repo | None = None, seen: frozenset[str] = frozen
                 return False  # a cycle GitHub would refuse to run
             return any(runs_tests(j, repo, seen | {called.path}) for j in called.jobs.values())
         return says(_TEST_CALL, job.uses)
-    return any(s.run and says(TESTS, s.run) for s in job.steps) or says(
+    return any(_runs_test_command(s) for s in job.steps) or says(
         _TEST_NAME, f"{job.id} {job.name or ''}"
     )
+
+
+def _runs_test_command(step: Step) -> bool:
+    """A test command in the step's script, or handed to a local action to run (playwright's
+    `uses: ./.github/actions/run-test` with `command: npm run test`)."""
+    if step.run:
+        return says(TESTS, step.run)
+    if (step.uses or "").startswith(("./", "$/")) and isinstance(step.with_, dict):
+        return any(isinstance(v, str) and says(TESTS, v) for v in step.with_.values())
+    return False
 
 
 def runs_test_commands(job: Job) -> bool:

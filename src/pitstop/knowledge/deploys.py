@@ -30,6 +30,8 @@ class Ships:
     source: str
     when_input: str = ""
     when_value: str = ""
+    unless_input: str = ""
+    unless_value: str = ""
 
 
 @cache
@@ -52,6 +54,8 @@ def _actions() -> dict[str, Ships]:
             row["source"],
             row.get("when_input", ""),
             row.get("when_value", ""),
+            row.get("unless_input", ""),
+            row.get("unless_value", ""),
         )
         for row in table("deploys.toml")["action"]
     }
@@ -70,10 +74,14 @@ def shipping(step: Step) -> Ships | None:
         found = known.get("/".join(parts[:length]))
         if found is None:
             continue
+        inputs = step.with_ if isinstance(step.with_, dict) else {}
         if found.when_input:
-            inputs = step.with_ if isinstance(step.with_, dict) else {}
             value = inputs.get(found.when_input, "")  # absent: as an empty value
             if not re.search(found.when_value, _text(value)):
+                return None
+        if found.unless_input:
+            value = inputs.get(found.unless_input, "")
+            if re.search(found.unless_value, _text(value).strip().lower()):
                 return None
         return found
     return None

@@ -89,6 +89,9 @@ def check(repo: Repo, out: Check) -> None:
 SONAR_WAIT = re.compile(r"sonar\.qualitygate\.wait\s*=\s*true", re.IGNORECASE)
 CODECOV_FILES = re.compile(r"\A(\.github/|dev/|\.)?codecov\.ya?ml\Z")
 CODECOV_TARGET = re.compile(r"^\s*target\s*:\s*(auto|\d)", re.MULTILINE)
+# A codecov.yml with no `status:` of its own gets the default project and patch checks, each
+# with target auto (docs.codecov.com, "Commit Status": "By default, Codecov posts...").
+CODECOV_STATUS = re.compile(r"^\s*status\s*:", re.MULTILINE)
 
 
 def _service_gate(repo: Repo) -> str | None:
@@ -100,8 +103,12 @@ def _service_gate(repo: Repo) -> str | None:
         base = posixpath.basename(relative)
         if base == "sonar-project.properties" and SONAR_WAIT.search(repo.read(relative) or ""):
             return f"the SonarQube quality gate in {relative}"
-        if CODECOV_FILES.match(relative) and CODECOV_TARGET.search(repo.read(relative) or ""):
-            return f"Codecov's status target in {relative}"
+        if CODECOV_FILES.match(relative):
+            text = repo.read(relative) or ""
+            if CODECOV_TARGET.search(text):
+                return f"Codecov's status target in {relative}"
+            if not CODECOV_STATUS.search(text):
+                return f"Codecov's default status checks (target auto; {relative})"
     return None
 
 

@@ -42,9 +42,12 @@ def check(repo: Repo, out: Check) -> None:
     seen: dict[str, str] = {}  # a step's text -> its key: copies are read once
     keys = [[_key(s, p.workflow.doc.text, seen) for s in p.job.steps] for p in places]
     # Every window of `size` steps -> where it starts, per job.
+    movable = [[_movable(s) for s in p.job.steps] for p in places]
     windows: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
     for number, steps in enumerate(keys):
         for start in range(len(steps) - size + 1):
+            if sum(movable[number][start : start + size]) < 2:
+                continue  # a checkout, a hardening step, a composite already: nothing to move
             windows[tuple(steps[start : start + size])].append((number, start))
     covered: list[set[int]] = [set() for _ in places]
     first_seen: dict[tuple[str, ...], int] = {}
@@ -73,6 +76,16 @@ def check(repo: Repo, out: Check) -> None:
     out.failed_units = copied  # scored from the duplication ratio itself
     ratio = copied / total if total else 0.0
     out.figure = f"duplication ratio {ratio:.0%} ({copied} of {total} steps in copied runs)"
+
+
+# Steps a composite action cannot take in: the checkout that brings the action itself, the
+# hardening that must come before it, and local actions, which are composites already.
+FIXED = re.compile(r"^(actions/checkout|step-security/harden-runner)@", re.IGNORECASE)
+
+
+def _movable(step: Step) -> bool:
+    uses = step.uses or ""
+    return not (uses.startswith(("./", "$/")) or FIXED.match(uses))
 
 
 def _key(step: Step, text: str, seen: dict[str, str]) -> str:

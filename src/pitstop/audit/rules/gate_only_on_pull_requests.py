@@ -92,11 +92,23 @@ def _test_commands(
         inner = seen | {called.path}
         return [c for j in called.jobs.values() for c in _test_commands(repo, j, inner)]
     return [
-        (tuple(sorted(words(command.text))), command.text)
+        (_key(command.text), command.text)
         for step in job.steps
         for command in commands(step.run or "")
         if TESTS.search(command.text)
     ]
+
+
+# Spellings of the same option: nox's session (`-s`, `-e`, `--session`, `--sessions`), and the
+# `--` that only separates a runner's arguments from those it passes on.
+SAME_OPTION = {"-e": "-s", "--session": "-s", "--sessions": "-s", "--": ""}
+
+
+def _key(command: str) -> tuple[str, ...]:
+    """A command as its sorted words, option spellings made one (``nox -v -e X args`` and
+    ``nox -v -s X -- args`` are the same run), so word order and spelling do not count."""
+    said = [SAME_OPTION.get(w, w) for w in words(command)]
+    return tuple(sorted(w for w in said if w))
 
 
 def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:

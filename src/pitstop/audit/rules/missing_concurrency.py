@@ -9,7 +9,7 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
-from pitstop.workflow.model import Workflow
+from pitstop.workflow.model import Trigger, Workflow
 from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         root = workflow.doc.root
         if not isinstance(root, MappingNode) or not any(
-            t in workflow.triggers for t in PULL_REQUESTS
+            _pushes_start_it(workflow.triggers.get(t)) for t in PULL_REQUESTS
         ):
             continue
         out.checked += 1
@@ -41,6 +41,13 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} pull-request workflows cancel superseded runs"
     )
+
+
+def _pushes_start_it(trigger: Trigger | None) -> bool:
+    """Whether a push to a pull request starts the workflow: its types include `synchronize`
+    (the default types are opened, synchronize and reopened). A workflow run on `closed` or
+    `labeled` only (a backport bot) has no superseded runs to cancel."""
+    return trigger is not None and (trigger.types is None or "synchronize" in trigger.types)
 
 
 def _add(workflow: Workflow, context: FixContext) -> None:
@@ -60,7 +67,9 @@ RULE = Rule(
     summary="A pull-request workflow does not cancel superseded runs.",
     docs=Docs(
         what="Flags workflows triggered by `pull_request` or `pull_request_target` with no "
-        "`concurrency:` for the workflow (or for every job).",
+        "`concurrency:` for the workflow (or for every job). Workflows whose pull-request "
+        "types leave out `synchronize` (run on `closed` or `labeled` only) are left alone: a "
+        "push does not start them.",
         why="Each push to a pull request starts the whole pipeline again, and the run for the "
         "previous push goes on to the end. On a busy repository that doubles the queue, and "
         "the result nobody will read arrives first.",

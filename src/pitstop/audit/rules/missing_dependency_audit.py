@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from pitstop.audit.folders import NOT_OURS, SAMPLES, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import DEPENDENCIES, scans
@@ -28,6 +29,11 @@ TOOLS = {
 
 def check(repo: Repo, out: Check) -> None:
     audits = [(name, kinds) for _, name, kinds in scans(repo) if DEPENDENCIES in kinds]
+    audits += [
+        (job.uses.partition("@")[0], frozenset({DEPENDENCIES}))
+        for _, job in repo.jobs()
+        if job.uses and "dependency-review" in job.uses.lower()
+    ]  # a shared workflow that runs the dependency-review action (nuxt/.github's)
     every = {name for name, _ in audits} - set().union(*TOOLS.values())  # any ecosystem
     found = []
     for ecosystem, names in MANIFESTS.items():
@@ -51,10 +57,10 @@ def check(repo: Repo, out: Check) -> None:
 
 def _manifest(repo: Repo, names: tuple[str, ...]) -> str | None:
     by_name: dict[str, str] = {}
-    for relative in repo.files:
+    for relative in sorted(repo.files, key=lambda f: (f.count("/"), f)):  # the root's first
         name = posixpath.basename(relative)
-        if "node_modules/" in relative or name in by_name:
-            continue
+        if name in by_name or under(relative, NOT_OURS | SAMPLES):
+            continue  # test data (__tests__/data/poetry.lock), vendored code, sample apps
         if name == "pyproject.toml" and not DECLARES.search(repo.read(relative) or ""):
             continue  # tool settings only
         by_name[name] = relative
@@ -70,7 +76,9 @@ RULE = Rule(
         what="For each ecosystem the repository declares (a Python lock file, requirements.txt "
         "or pyproject.toml; package.json or a JavaScript lock file), flags the manifest when "
         "no workflow runs a dependency audit: pip-audit or safety, npm/pnpm/yarn audit, or a "
-        "tool that covers both (osv-scanner, trivy, grype, snyk, the dependency-review action).",
+        "tool that covers both (osv-scanner, trivy, grype, snyk, the dependency-review action, "
+        "or a shared workflow named for it). Manifests in test data, vendored code and sample "
+        "apps are not the repository's; the one nearest the root is named.",
         why="Most vulnerable code in a service is code it imports. A published CVE in a "
         "pinned dependency stays in production until a human happens to read the advisory; "
         "an audit in CI says so on the next run.",

@@ -5,18 +5,27 @@ from __future__ import annotations
 import posixpath
 import re
 
+from pitstop.audit.folders import NOT_OURS, SAMPLES, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import SAST, scans
 
 SOURCE = {".py": "Python", ".js": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript"}
+# Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
+# scripts (Kubernetes projects' `hack/`), documentation.
+TOOLING = frozenset({".github", "hack", "docs", "doc"})
 RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S|ALL)[\"']", re.DOTALL)
 RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
 
 
 def check(repo: Repo, out: Check) -> None:
     languages = sorted(
-        {SOURCE[ext] for f in repo.files if (ext := posixpath.splitext(f)[1]) in SOURCE}
+        {
+            SOURCE[ext]
+            for f in repo.files
+            if (ext := posixpath.splitext(f)[1]) in SOURCE
+            and not under(f, NOT_OURS | SAMPLES | TOOLING)
+        }
     )
     where = repo.anchor()
     if not languages or where is None:
@@ -55,7 +64,9 @@ RULE = Rule(
     docs=Docs(
         what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
         "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
-        "ruff with the flake8-bandit (`S`) rules selected.",
+        "ruff with the flake8-bandit (`S`) rules selected. Sources under `.github/`, `hack/`, "
+        "`docs/`, test data, vendored code and sample apps are the repository's tooling, not "
+        "its product, and do not count.",
         why="SQL built with f-strings, `subprocess(shell=True)` on a request parameter, "
         "`yaml.load`, disabled TLS verification: the mistakes that become incidents are "
         "patterns a scanner knows and a reviewer misses on a Friday afternoon.",

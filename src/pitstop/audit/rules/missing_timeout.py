@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.model import Job
+from pitstop.audit.scripts import commands, words
+from pitstop.workflow.model import Job, Step
 from pitstop.workflow.yaml import YamlDocument
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ def check(repo: Repo, out: Check) -> None:
             continue  # a job that calls a workflow cannot set timeout-minutes
         if str(job.runs_on).strip() in CAPPED:
             continue  # GitHub stops these itself, long before 360 minutes
+        if job.steps and all(_cannot_hang(s) for s in job.steps):
+            continue  # a status job: it only prints or exits
         out.checked += 1
         if job.timeout_minutes is None:
             out.flag(
@@ -42,6 +45,16 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} jobs have timeout-minutes"
 
 
+# Shell built-ins that return at once: a job made only of them cannot hang.
+INSTANT = frozenset({"echo", "printf", "exit", "true", "false", ":", "test", "[", "[["})
+
+
+def _cannot_hang(step: Step) -> bool:
+    if step.uses or not step.run:
+        return False
+    return all(words(c.text)[:1] and words(c.text)[0] in INSTANT for c in commands(step.run))
+
+
 def _add(doc: YamlDocument, job: Job, minutes: int, context: FixContext) -> None:
     context.patch(doc).insert_entry(
         job.node, "timeout-minutes", minutes, after=("runs-on",), before=("steps",)
@@ -54,7 +67,9 @@ RULE = Rule(
     severity="medium",
     summary="A job has no timeout-minutes.",
     docs=Docs(
-        what="Flags jobs (other than reusable-workflow calls) without `timeout-minutes`.",
+        what="Flags jobs (other than reusable-workflow calls) without `timeout-minutes`. Jobs "
+        "on ubuntu-slim (capped at 15 minutes by GitHub) and jobs whose steps only print or "
+        "exit (a status job: `echo`, `exit 1`) are left alone.",
         why="GitHub's default is 360 minutes. A test waiting on a dead service, or a deploy "
         "waiting for an approval that never comes, holds a runner and blocks the queue for six "
         "hours before anyone hears of it.",

@@ -11,7 +11,7 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
 from pitstop.fix.render import Folded
-from pitstop.workflow.model import Service
+from pitstop.workflow.model import Job, Service
 from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def check(repo: Repo, out: Check) -> None:
             if key is not None and hasattr(key, "keys") and service_id in key.keys:
                 node = key.keys[service_id]
             command = health_command(service)
+            if command is None and (_other_waited_for(job, service_id) or _polled(job)):
+                continue  # an image with no known check, waited for another way
             out.flag(
                 span(workflow.doc, node),
                 f"service '{service_id}' ({service.image}) has no --health-cmd: the first step "
@@ -60,6 +62,27 @@ def check(repo: Repo, out: Check) -> None:
                 else None,
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} services are health-checked"
+
+
+# A step that waits for a service itself: curl retrying, a loop polling, a wait-for tool.
+POLLS = re.compile(
+    r"curl\b[^\n]*--retry\b|\b(until|while)\b[^\n]*\b(curl|wget|nc|pg_isready|redis-cli)\b"
+    r"|\bwait-for(-it)?\b|\bwait-on\b|dockerize\s[^\n]*-wait\b"
+)
+
+
+def _other_waited_for(job: Job, service_id: str) -> bool:
+    """Another service of the job has a health check: the runner holds the steps until it is
+    healthy, which gives this one as long to start."""
+    return any(
+        "--health-cmd" in (other.options or "")
+        for name, other in job.services.items()
+        if name != service_id
+    )
+
+
+def _polled(job: Job) -> bool:
+    return any(step.run and POLLS.search(step.run) for step in job.steps)
 
 
 def health_command(service: Service) -> str | None:
@@ -105,7 +128,10 @@ RULE = Rule(
     severity="medium",
     summary="A service container has no health check.",
     docs=Docs(
-        what="Flags `services:` entries whose `options` have no `--health-cmd`.",
+        what="Flags `services:` entries whose `options` have no `--health-cmd`. An image "
+        "with no well-known readiness command is left alone when the job waits for it another "
+        "way: a step that polls (`curl --retry`, an `until` loop, wait-for-it), or another "
+        "service with a health check, which holds the steps back as long.",
         why="The runner waits for a service only when its container has a health check. "
         "Without one, the job's first step races the database's start-up: tests fail at random "
         "with 'connection refused', and people add `sleep 10`.",

@@ -29,9 +29,14 @@ def check(repo: Repo, out: Check) -> None:
             name = found.group(1)
             if any(start <= found.start() < end for start, end in fences):
                 continue  # a sample in a code block: a workflow for the reader's repository
-            if INSTRUCTION.search(text[max(0, found.start() - 80) : found.start()]):
+            if INSTRUCTION.search(_sentence_before(text, found.start())):
                 continue  # "create .github/workflows/x.yml in your repository": for the reader
-            if slug and not _this_repository(text, found.start(), slug):
+            if _sample_follows(text, found.end()):
+                continue  # "you could use this .github/workflows/x.yml:" and the sample
+            link = LINK.search(text[max(0, found.start() - 200) : found.start()])
+            if link is not None and COMMIT.fullmatch(link.group("ref") or ""):
+                continue  # a link pinned to a commit: it still opens what it named
+            if link is not None and slug and link.group("slug").lower() != slug.lower():
                 continue  # a badge or link of another repository's workflow
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
@@ -49,7 +54,7 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
 
 
-INSTRUCTION = re.compile(r"\b(create|add|put|make|save|your)\b[^.\n]*\Z", re.IGNORECASE)
+INSTRUCTION = re.compile(r"\b(create|add|put|make|save|your|copy)\b", re.IGNORECASE)
 FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 
@@ -60,14 +65,41 @@ def _fenced(text: str) -> list[tuple[int, int]]:
     return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
 
 
-def _this_repository(text: str, start: int, slug: str) -> bool:
-    """Whether a ``/actions/workflows/`` link at ``start`` is this repository's (a link of
-    another, a vendored project's badge, is not); plain ``.github/workflows/`` mentions are."""
-    before = text[max(0, start - 200) : start]
-    found = re.search(r"github\.com/([\w.-]+)/([\w.-]+)\Z", before)
-    if found is None:
-        return True
-    return f"{found.group(1)}/{found.group(2)}".lower() == slug.lower()
+# A link's repository and ref, right before a mention: github.com/OWNER/REPO/ (badges),
+# github.com/OWNER/REPO/blob/REF/, raw.githubusercontent.com/OWNER/REPO/REF/.
+LINK = re.compile(
+    r"(?:github\.com/(?P<slug>[\w.-]+/[\w.-]+)(?:/(?:blob|tree|raw|edit)/(?P<ref>[^/\s]+))?"
+    r"|raw\.githubusercontent\.com/(?P<raw>[\w.-]+/[\w.-]+)/(?P<rawref>[^/\s]+))/?\Z"
+)
+COMMIT = re.compile(r"[0-9a-f]{7,40}")
+SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-Z(\[])|\n\s*\n")
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The sentence a mention stands in, up to the mention: across wrapped lines, and
+    through abbreviations such as "e.g."."""
+    before = text[max(0, start - 300) : start]
+    ends = list(SENTENCE_END.finditer(before))
+    return before[ends[-1].end() :] if ends else before
+
+
+def _sample_follows(text: str, end: int) -> bool:
+    """Whether a code sample comes right after the mention's line: a caption or an
+    introduction ("> .github/workflows/build.yml", "use this `.github/workflows/x.yml`:")."""
+    rest = text[end:]
+    line_end = rest.find("\n")
+    if line_end < 0:
+        return False
+    following = [
+        line
+        for line in rest[line_end + 1 :].split("\n")[:6]
+        if line.strip() and not re.fullmatch(r"\s*<!--.*-->\s*", line)  # markers for tools
+    ]
+    if not following:
+        return False
+    first = following[0]
+    indented = first.startswith(("    ", "\t")) and not first.lstrip().startswith(("-", "*", "|"))
+    return indented or FENCE.match(first) is not None
 
 
 def _folder_before(text: str, start: int) -> str | None:

@@ -25,7 +25,7 @@ def check(repo: Repo, out: Check) -> None:
             continue
         if any(is_deploy(job) for job in workflow.jobs.values()):
             continue  # it runs to ship what was pushed, docs and all
-        if _detects_changes(workflow):
+        if _detects_changes(workflow) or _checks_docs(workflow):
             continue
         for event in EVENTS:
             trigger = workflow.triggers.get(event)
@@ -55,6 +55,23 @@ def _detects_changes(workflow: Workflow) -> bool:
     return False
 
 
+# A job that builds, tests or lints the documentation: ignoring docs/** and *.md would switch it
+# off for the very changes it exists for (structlog's Sphinx doctests, a docs-lint target).
+DOCS_CHECKS = re.compile(
+    r"sphinx|mkdocs|doctest|docs?[-_:]?(lint|check|build|test)|make\s+(docs|html|linkcheck)"
+    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|prettier|\bvale\s|lychee|linkcheck",
+    re.IGNORECASE,
+)
+
+
+def _checks_docs(workflow: Workflow) -> bool:
+    return any(
+        (s.run and DOCS_CHECKS.search(s.run)) or DOCS_CHECKS.search(s.uses or "")
+        for job in workflow.jobs.values()
+        for s in job.steps
+    )
+
+
 def _tags_only(trigger: Trigger) -> bool:
     return trigger.event == "push" and bool(trigger.tags) and trigger.branches is None
 
@@ -68,7 +85,8 @@ RULE = Rule(
         what="Flags `push` and `pull_request` triggers without `paths` or `paths-ignore` in "
         "workflows whose jobs run tests or start services, unless a job decides what changed "
         "itself (dorny/paths-filter, tj-actions/changed-files, `git diff --name-only`). "
-        "Tag-only pushes and workflows that deploy are exempt.",
+        "Tag-only pushes, workflows that deploy, and workflows that also build, test or lint "
+        "the documentation (Sphinx, MkDocs, doctests, markdownlint, prettier) are exempt.",
         why="A documentation change waits for, and pays for, the full suite: runner minutes, a "
         "queue that delays real changes, and flaky tests that block a README fix.",
         example="on:\n  push:\n    branches: [main]\n  pull_request:",
