@@ -30,6 +30,7 @@ USUAL = [
     ("make deploy ENV=prod", "service"),
     ("vercel deploy --prod", "service"),
     ("twine upload dist/*", "package"),
+    ("python -m twine upload --skip-existing ./wheelhouse/*", "package"),
     ("npm publish --access public", "package"),
     ("cargo publish", "package"),
     ("docker push ghcr.io/org/app:1", "package"),
@@ -76,9 +77,12 @@ def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:
         ("softprops/action-gh-release@v2", {"draft": True}, False),
         ("ncipollo/release-action@v1", {"draft": "true"}, False),
         ("ncipollo/release-action@v1", {"draft": "${{ inputs.draft }}"}, True),
+        ("changesets/action@v1", {"publish": "pnpm changeset publish"}, True),
+        ("changesets/action@v2", {"publish-script": "pnpm changeset:release"}, True),
+        ("changesets/action@v1", {"version": "pnpm changeset version"}, False),
     ],
 )
-def test_a_release_saved_as_a_draft_ships_nothing(
+def test_an_action_ships_only_with_the_inputs_that_make_it_ship(
     uses: str, given: dict[str, object], ships: bool
 ) -> None:
     """The actions' READMEs: `draft: true` creates the release unpublished, for a maintainer

@@ -77,6 +77,25 @@ def test_an_action_without_a_name_or_with_matrix_in_a_default_is_valid(tmp_path:
     assert problems(tmp_path, text) == []
 
 
+def test_a_composite_step_may_take_its_shell_from_an_input(tmp_path: Path) -> None:
+    """actions/runner, src/Runner.Worker/action_yaml.json: a composite run-step's `shell` is
+    string-steps-context (playwright's run-test action: `shell: ${{ inputs.shell }}`); in a
+    workflow it is a plain string (workflow-v1.0.json, run-step), so there it is refused."""
+    text = (
+        "inputs:\n  shell: {default: bash}\nruns:\n  using: composite\n  steps:\n"
+        "    - run: echo hi\n      shell: ${{ inputs.shell }}\n"
+    )
+    assert problems(tmp_path, text) == []
+    workflow = tmp_path / ".github" / "workflows" / "w.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo hi\n        shell: ${{ matrix.shell }}\n"
+    )
+    said = [str(p) for p in load_file(str(workflow)).problems]
+    assert len(said) == 1 and "not allowed" in said[0], said
+
+
 def test_node_action_model(tmp_path: Path) -> None:
     path = tmp_path / "action.yml"
     path.write_text(

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     from pitstop.audit.repo import Repo
 
 # A test runner as a command word: not a file or folder named for one (`.vitest/index.html`,
-# `pytest.ini`, `jest.config.js`), which a `.` before or a `.` or `/` after gives away.
+# `pytest.ini`, `jest.config.js`), which a `.` before or a `.` or `/` after gives away; and
+# not tox or nox running a lint, docs or typing session (`nox -s lint`).
 TESTS = re.compile(
-    r"(?<!\.)\b(pytest|tox|nox|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
+    r"(?<!\.)\b(pytest|(tox|nox)(?![^\n;&|]*\s(-[es]|--sessions?)[\s=]+"
+    r"(lint|docs?|typing|mypy|format|pre-commit|check|type-?check)\b)"
+    r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
     r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
     r"|(npm|pnpm|yarn)\s+(run\s+)?test"
     r"|make\s+(test|check)|ctest|phpunit|rspec)\b(?![./])",
@@ -154,21 +157,51 @@ def ephemeral_target(job: Job) -> bool:
     )
 
 
-def deploy_steps(job: Job) -> list[Step]:
+def deploy_steps(job: Job, own: str | None = None) -> list[Step]:
     """The steps that roll out a service: a deploy command or action of the table, or in a job
-    with an environment, an action named for deploying."""
+    with an environment, an action named for deploying. Not the repository's own action
+    (``own`` is its ``owner/name``): a deploy action's repository deploys sample apps to test
+    the action (Azure/webapps-deploy's scheduled tests), not a service anyone runs."""
     if ephemeral_target(job):
         return []
     return [
         s
         for s in job.steps
-        if (
-            (found := shipping(s)) is not None
-            and found.kind == "service"
-            and not (s.run and _rollback_only(s.run))
+        if not _own_action(s, own)
+        and (
+            (
+                (found := shipping(s)) is not None
+                and found.kind == "service"
+                and not (s.run and _rollback_only(s.run))
+            )
+            or (job.environment is not None and shipping(s) is None and _deploy_action(s))
         )
-        or (job.environment is not None and shipping(s) is None and _deploy_action(s))
     ]
+
+
+# A script of the repository a step runs: `bash ./examples/deploy-all.sh`, `./scripts/x.sh`.
+LOCAL_SCRIPT = re.compile(r"(?:^|[\s;&|(])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh)\b")
+
+
+def step_text(step: Step, repo: Repo | None = None) -> str:
+    """What a step says it does: its name, script and action, and the text of the repository's
+    own shell scripts it runs, where a deploy's rollback or health check often lives (jaeger's
+    deploy-all.sh runs `helm upgrade --atomic`)."""
+    text = f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"
+    if repo is None or not step.run:
+        return text
+    for found in LOCAL_SCRIPT.finditer(step.run):
+        if ".." in found.group(1).split("/"):
+            continue  # inside the repository only
+        script = repo.read(found.group(1))
+        if script:
+            text += "\n" + script[:100_000]
+    return text
+
+
+def _own_action(step: Step, own: str | None) -> bool:
+    uses = (step.uses or "").lower()
+    return uses in ("./", ".") or bool(own and uses.startswith(own.lower() + "@"))
 
 
 def _deploy_action(step: Step) -> bool:

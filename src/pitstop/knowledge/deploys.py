@@ -76,7 +76,8 @@ def shipping(step: Step) -> Ships | None:
             continue
         inputs = step.with_ if isinstance(step.with_, dict) else {}
         if found.when_input:
-            value = inputs.get(found.when_input, "")  # absent: as an empty value
+            names = [n for n in found.when_input.split("|") if n in inputs]
+            value = inputs[names[0]] if names else ""  # absent: as an empty value
             if not re.search(found.when_value, _text(value)):
                 return None
         if found.unless_input:

@@ -377,8 +377,13 @@ RUN_STEP_KEYS = ("run", "shell", "working-directory")  # a `uses` step may not s
 CONTROL_STEP_KEYS = ("wait", "wait-all", "cancel", "parallel")
 
 
-def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
-    """A step of a job, or of a composite action (which sees other contexts)."""
+def step_spec(
+    contexts: tuple[str, ...], if_contexts: tuple[str, ...], composite: bool = False
+) -> Spec:
+    """A step of a job, or of a composite action (which sees other contexts). A workflow
+    step's `shell` is a plain string (workflow-v1.0.json, run-step); a composite action's may
+    hold an expression (actions/runner, src/Runner.Worker/action_yaml.json: run-step's shell
+    is string-steps-context), as playwright's `shell: ${{ inputs.shell }}` does."""
     spec = mapping(
         {
             "id": text(),
@@ -388,7 +393,7 @@ def step_spec(contexts: tuple[str, ...], if_contexts: tuple[str, ...]) -> Spec:
             "continue-on-error": boolean(contexts, HASH),
             "timeout-minutes": number(contexts, HASH),
             "run": text(contexts, HASH),
-            "shell": text(),
+            "shell": text(contexts, HASH) if composite else text(),
             "working-directory": text(contexts, HASH),
             "uses": text(),
             "with": env_map(contexts, HASH),
@@ -478,7 +483,7 @@ ACTION_INPUT = mapping(
     other=ANY,
 )
 ACTION_OUTPUT = mapping({"description": text(), "value": text(ACTION_STEP)})
-ACTION_STEP_SPEC = step_spec(ACTION_STEP, ACTION_STEP)
+ACTION_STEP_SPEC = step_spec(ACTION_STEP, ACTION_STEP, composite=True)
 ACTION_RUNS = mapping(
     {
         "using": text(),

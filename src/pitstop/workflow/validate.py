@@ -403,7 +403,11 @@ def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None
             if composite and "shell" not in step:
                 checker.report(step, "Required property is missing: shell")
         shell = step.get("shell")
-        if isinstance(shell, ScalarNode) and isinstance(shell.value, str):
+        if (
+            isinstance(shell, ScalarNode)
+            and isinstance(shell.value, str)
+            and "${{" not in shell.raw
+        ):
             name = shell.value.split()[0] if shell.value.split() else ""
             if name not in _SHELLS and "{0}" not in shell.value:
                 checker.report(

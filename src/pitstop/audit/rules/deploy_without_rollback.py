@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs
+from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Workflow
@@ -23,11 +23,11 @@ def check(repo: Repo, out: Check) -> None:
     for workflow, job in live:
         if job.uses:
             continue
-        steps = deploy_steps(job)
+        steps = deploy_steps(job, repo.slug)
         if not steps:
             continue
         out.checked += 1
-        if _rolls_back(workflow, job):
+        if _rolls_back(workflow, job, repo):
             continue
         deploy = steps[0]
         out.flag(
@@ -38,11 +38,11 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs can roll back{off}"
 
 
-def _rolls_back(workflow: Workflow, job: Job) -> bool:
+def _rolls_back(workflow: Workflow, job: Job, repo: Repo) -> bool:
     """A rollback step or command in the job (usually ``if: failure()``), an atomic or canary
     deploy, or a job after it that runs on failure."""
     for step in job.steps:
-        if ROLLBACK.search(f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"):
+        if ROLLBACK.search(step_text(step, repo)):
             return True
     for later in workflow.jobs.values():
         if job.id in workflow.with_needs(later.needs) and FAILURE.search(str(later.if_ or "")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import deploy_steps, live_jobs
+from pitstop.audit.jobs import deploy_steps, live_jobs, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Step, Workflow
@@ -22,9 +22,9 @@ def check(repo: Repo, out: Check) -> None:
     for workflow, job in live:
         if job.uses:
             continue
-        for step in deploy_steps(job):
+        for step in deploy_steps(job, repo.slug):
             out.checked += 1
-            if _verified(workflow, job, step):
+            if _verified(workflow, job, step, repo):
                 continue
             out.flag(
                 span(workflow.doc, step.node.get("run") or step.node.get("uses") or step.node),
@@ -34,11 +34,11 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} deploys are followed by a check{off}"
 
 
-def _verified(workflow: Workflow, job: Job, deploy: Step) -> bool:
+def _verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
     """A health check or smoke test in the deploy step itself, a later step, or a job after."""
-    texts = [_text(s) for s in job.steps if s.index >= deploy.index]
+    texts = [step_text(s, repo) for s in job.steps if s.index >= deploy.index]
     texts += [
-        _text(s)
+        step_text(s, repo)
         for later in workflow.jobs.values()
         if job.id in workflow.with_needs(later.needs)
         for s in later.steps
@@ -49,10 +49,6 @@ def _verified(workflow: Workflow, job: Job, deploy: Step) -> bool:
         if later.uses and job.id in workflow.with_needs(later.needs)
     ]
     return any(VERIFY.search(t) for t in texts)
-
-
-def _text(step: Step) -> str:
-    return f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"
 
 
 RULE = Rule(

@@ -50,6 +50,9 @@ SAYS_FAKE = re.compile(
 REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
 # Not a secret's value: an identifier (`urn:pulumi:token-type:…`), a mapping of a name to a
 # file (`MYSECRET=./test/secret.txt`), a sentence ("As provided by GitHub Actions").
+# JSON given as a value (codeql-action's registry list of public URLs): a secret only where a
+# key says so and holds a literal.
+JSON_SECRET = re.compile(r'"[\w-]*(password|token|secret|key)"\s*:\s*"(?!\$\{\{)[^"]+"', re.I)
 NOT_SECRET_TEXT = re.compile(
     r"\Aurn:|\A[A-Za-z_][A-Za-z0-9_]*=(\.{0,2}/|~/)\S*\Z|\A[A-Za-z][a-z]*( [A-Za-z][a-z,.]*){2,}\Z"
 )
@@ -196,6 +199,7 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 and not SAYS_FAKE.search(stripped.replace("_", "-"))
                 and not SWITCH_KEY.search(key.raw)
                 and not NOT_SECRET_TEXT.search(stripped)
+                and not (stripped.startswith(("[", "{")) and not JSON_SECRET.search(stripped))
             ):
                 if id(mapping) in service_maps or text in throwaway:
                     tier = "low"

@@ -32,18 +32,31 @@ FIXERS = re.compile(
 RERAISED = re.compile(r"\bexit\s+\$|\$\?")
 
 
-def _checked(command: str, blocking: frozenset[str] = frozenset()) -> str | None:
+def _checked(command: str, blocking: frozenset[str] = frozenset(), where: str = "") -> str | None:
     if FIXERS.search(command):
         return None
     for pattern, kind in ((TESTS, "tests"), (CHECKERS, "check")):
         found = pattern.search(command)
         if found:
             tool = found.group(0).split()[0]
-            if tool in blocking and (SOFT_FAIL.search(command) or EXIT_ZERO.search(command)):
+            soft = SOFT_FAIL.search(command) or EXIT_ZERO.search(command)
+            if soft and f"{where}:{_identity(command, found)}" in blocking:
                 return None  # an advisory pass beside a blocking one (GitHub's starter)
             noun = "run" if kind == "tests" else "check"
             return f"the {tool} {noun}"
     return None
+
+
+def _identity(command: str, found: re.Match[str]) -> str:
+    """Which check a command runs: its tool (`flake8`, `cargo`), and for a package manager or
+    make, the script or target too (`pnpm test` and `pnpm test:language-tools` differ)."""
+    tool = found.group(0).split()[0]
+    if tool.lower() not in ("npm", "pnpm", "yarn", "make"):
+        return tool
+    said = [w for w in command[found.start() :].split()[1:] if not w.startswith("-")]
+    if said and said[0] == "run":
+        said = said[1:]
+    return f"{tool} {said[0]}" if said else tool
 
 
 def _job_steps(place: StepPlace) -> tuple[Step, ...]:
@@ -51,7 +64,8 @@ def _job_steps(place: StepPlace) -> tuple[Step, ...]:
 
 
 def _blocking(place: StepPlace) -> frozenset[str]:
-    """The tools the job runs somewhere in a way that can fail the build."""
+    """The checks the job runs somewhere in a way that can fail the build, each with the
+    working directory it runs in (`directory:tool`)."""
     found = set()
     for step in _job_steps(place):
         if not step.run or str(step.continue_on_error).lower() == "true":
@@ -66,7 +80,7 @@ def _blocking(place: StepPlace) -> frozenset[str]:
             for pattern in (TESTS, CHECKERS):
                 match = pattern.search(command.text)
                 if match:
-                    found.add(match.group(0).split()[0])
+                    found.add(f"{step.working_directory or ''}:{_identity(command.text, match)}")
     return frozenset(found)
 
 
@@ -85,7 +99,8 @@ def check(repo: Repo, out: Check) -> None:
             continue  # failures under set +e re-raised, or their status read and acted on
         if id(steps) not in blocking:
             blocking[id(steps)] = _blocking(place)
-        run_step(place, out, partial(_checked, blocking=blocking[id(steps)]))
+        where = place.step.working_directory or ""
+        run_step(place, out, partial(_checked, blocking=blocking[id(steps)], where=where))
     out.figure = f"{out.checked - out.failed} of {out.checked} test and lint commands can fail"
 
 

@@ -68,6 +68,7 @@ def check(repo: Repo, out: Check) -> None:
 POLLS = re.compile(
     r"curl\b[^\n]*--retry\b|\b(until|while)\b[^\n]*\b(curl|wget|nc|pg_isready|redis-cli)\b"
     r"|\bwait-for(-it)?\b|\bwait-on\b|dockerize\s[^\n]*-wait\b"
+    r"|\bfor\b[^\n]*\bseq\b[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*(/dev/tcp/|\bcurl\b|\bnc\b)"
 )
 
 

@@ -29,7 +29,8 @@ STARTS = re.compile(
     re.IGNORECASE,
 )
 CHECKS = re.compile(
-    r"\b(curl|wget|nc|pg_isready|psql|redis-cli|mysqladmin|mysql|grpcurl|http"
+    r"\b(curl|wget|nc|pg_isready|psql|redis-cli|mysqladmin|mysql|grpcurl|http|kubectl\s+wait"
+    r"|kill\s+-0"
     r"|health\w*|smoke\w*|check\w*(\.sh)?)\b",
     re.IGNORECASE,
 )
@@ -105,10 +106,16 @@ def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
     return started or checked
 
 
+IDLE = frozenset(
+    {"sleep", "echo", "printf", ":", "true", "date", "if", "then", "else", "fi", "do", "done"}
+)
+
+
 def _idle(command: str) -> bool:
-    """A command that neither starts nor checks anything: another sleep, a message."""
+    """A command that neither starts nor checks anything: another sleep, a message, a
+    variable set (`pid=$!`), the shell's own `if … then` words."""
     said = words(command)
-    return not said or said[0] in ("sleep", "echo", "printf", ":", "true", "date")
+    return not said or said[0] in IDLE or re.match(r"[A-Za-z_]\w*=", said[0]) is not None
 
 
 def health_url(place: StepPlace) -> str | None:

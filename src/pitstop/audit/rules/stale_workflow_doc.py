@@ -11,6 +11,7 @@ from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 
 # `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
+HISTORY = re.compile(r"(CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[-_]?NOTES)\b", re.IGNORECASE)
 MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
 
 
@@ -19,12 +20,13 @@ def check(repo: Repo, out: Check) -> None:
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
     slug = repo.slug
     for relative in repo.documentation:
-        if under(relative, NOT_OURS):
-            continue
+        if under(relative, NOT_OURS) or HISTORY.match(os.path.basename(relative)):
+            continue  # not ours, or a changelog: it records workflows that were, by design
         text = repo.read(relative)
         if not text:
             continue
         fences = _fenced(text)
+        named: set[tuple[int, str]] = set()
         for found in MENTION.finditer(text):
             name = found.group(1)
             if any(start <= found.start() < end for start, end in fences):
@@ -41,6 +43,10 @@ def check(repo: Repo, out: Check) -> None:
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
                 continue  # `owner/repo/.github/workflows/x.yml`: another repository's file
+            line = text.count("\n", 0, found.start())
+            if (line, name) in named:
+                continue  # a badge names its workflow twice: the image and the link
+            named.add((line, name))
             out.checked += 1
             if name in existing or (
                 folder and os.path.isfile(os.path.join(repo.root, folder, found.group(0)))
