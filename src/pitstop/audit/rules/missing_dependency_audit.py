@@ -21,6 +21,12 @@ DECLARES = re.compile(
     r"^\s*(dependencies\s*=|\[tool\.poetry\.(dev-)?dependencies\]|\[dependency-groups\])",
     re.MULTILINE,
 )
+# Shared workflows known to audit dependencies, each with where that is said.
+SHARED_AUDITS = {
+    # its enable-audit input defaults to true and runs `npm audit --audit-level=high`
+    # (github.com/actions/reusable-workflows, .github/workflows/basic-validation.yml)
+    "actions/reusable-workflows/.github/workflows/basic-validation.yml",
+}
 TOOLS = {
     "Python": {"pip-audit", "pip_audit", "safety", "pypa/gh-action-pip-audit"},
     "JavaScript": {"npm audit", "pnpm audit", "yarn audit"},
@@ -32,8 +38,13 @@ def check(repo: Repo, out: Check) -> None:
     audits += [
         (job.uses.partition("@")[0], frozenset({DEPENDENCIES}))
         for _, job in repo.jobs()
-        if job.uses and "dependency-review" in job.uses.lower()
-    ]  # a shared workflow that runs the dependency-review action (nuxt/.github's)
+        if job.uses
+        and (
+            "dependency-review" in job.uses.lower()
+            or job.uses.partition("@")[0].lower() in SHARED_AUDITS
+        )
+    ]  # a shared workflow that runs the dependency-review action (nuxt/.github's), or one known
+    # to audit
     every = {name for name, _ in audits} - set().union(*TOOLS.values())  # any ecosystem
     found = []
     for ecosystem, names in MANIFESTS.items():

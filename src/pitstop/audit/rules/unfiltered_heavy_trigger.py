@@ -59,7 +59,7 @@ def _detects_changes(workflow: Workflow) -> bool:
 # off for the very changes it exists for (structlog's Sphinx doctests, a docs-lint target).
 DOCS_CHECKS = re.compile(
     r"sphinx|mkdocs|doctest|docs?[-_:]?(lint|check|build|test)|make\s+(docs|html|linkcheck)"
-    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|prettier|\bvale\s|lychee|linkcheck",
+    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|\bvale\s|lychee|linkcheck",
     re.IGNORECASE,
 )
 
@@ -86,7 +86,7 @@ RULE = Rule(
         "workflows whose jobs run tests or start services, unless a job decides what changed "
         "itself (dorny/paths-filter, tj-actions/changed-files, `git diff --name-only`). "
         "Tag-only pushes, workflows that deploy, and workflows that also build, test or lint "
-        "the documentation (Sphinx, MkDocs, doctests, markdownlint, prettier) are exempt.",
+        "the documentation (Sphinx, MkDocs, doctests, markdownlint, link checks) are exempt.",
         why="A documentation change waits for, and pays for, the full suite: runner minutes, a "
         "queue that delays real changes, and flaky tests that block a README fix.",
         example="on:\n  push:\n    branches: [main]\n  pull_request:",
