@@ -127,7 +127,8 @@ def env_map(contexts: tuple[str, ...], functions: tuple[str, ...] = ()) -> Spec:
 _PR_TYPES = (
     "assigned unassigned labeled unlabeled opened edited closed reopened synchronize "
     "converted_to_draft ready_for_review locked unlocked review_requested review_request_removed "
-    "auto_merge_enabled auto_merge_disabled milestoned demilestoned enqueued dequeued"
+    "auto_merge_enabled auto_merge_disabled milestoned demilestoned enqueued dequeued "
+    "stacked"  # workflow-v1.0.json pull-request-activity (stacked pull requests)
 ).split()
 
 ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
@@ -146,9 +147,12 @@ ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
     "fork": (),
     "gollum": (),
     "issue_comment": ("created", "edited", "deleted"),
+    # workflow-v1.0.json "image-version": a container image version created or changing state
+    "image_version": ("created", "ready", "deleted"),
     "issues": tuple(
         "opened edited deleted transferred pinned unpinned closed reopened assigned unassigned "
-        "labeled unlabeled locked unlocked milestoned demilestoned typed untyped".split()
+        "labeled unlabeled locked unlocked milestoned demilestoned typed untyped "
+        "field_added field_removed".split()  # issue fields (workflow-v1.0.json issues-activity)
     ),
     "label": ("created", "edited", "deleted"),
     "merge_group": ("checks_requested",),
@@ -164,6 +168,9 @@ ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
     "pull_request_target": tuple(_PR_TYPES),
     "push": (),
     "registry_package": ("published", "updated"),
+    # workflow-v1.0.json "pull-request-comment": accepted, "Please use the `issue_comment`
+    # event instead", with issue_comment's types
+    "pull_request_comment": ("created", "edited", "deleted"),
     "release": (
         "published",
         "unpublished",
@@ -233,6 +240,8 @@ EVENT_SPECS: dict[str, Spec] = {
     "workflow_run": mapping(
         {**_BRANCH_FILTERS, "workflows": strings(), "types": _TYPES_SPEC}, exclusive=_NOT_BOTH
     ),
+    # workflow-v1.0.json "image-version-mapping": filters by image name and version
+    "image_version": mapping({"types": _TYPES_SPEC, "names": strings(), "versions": strings()}),
     # "cron-mapping": an IANA time zone beside the cron line (workflow-v1.0.json)
     "schedule": Spec(sequence=mapping({"cron": text(), "timezone": text()}, required=("cron",))),
     "workflow_dispatch": mapping({"inputs": mapping(other=_DISPATCH_INPUT)}),
@@ -452,6 +461,7 @@ JOB_SPEC = mapping({**JOB_COMMON, **NORMAL_JOB_KEYS, **CALLER_JOB_KEYS})
 WORKFLOW_SPEC = mapping(
     {
         "name": text(),
+        "description": text(),  # workflow-v1.0.json "workflow-description"
         "run-name": text(WORKFLOW_LEVEL),
         "on": ANY,  # checked by the trigger rules
         "permissions": PERMISSIONS,
