@@ -272,6 +272,12 @@ def _scalars(node: Node) -> Iterable[ScalarNode]:
 
 
 def _check_id(checker: Checker, key: ScalarNode, what: str) -> None:
+    if key.raw.startswith("__") and _ID.match(key.raw):
+        # GitHub's reader cases errors-job-id-leading-underscores and errors-step-id
+        checker.report(
+            key, f"The identifier '{key.raw}' is invalid. IDs starting with '__' are reserved."
+        )
+        return
     if not _ID.match(key.raw) or len(key.raw) >= 100:
         checker.report(
             key,
@@ -421,13 +427,13 @@ def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None
             if "${{" in step_id.raw:
                 continue  # already reported: ids take no expressions
             _check_id(checker, step_id, "step id")
-            if step_id.raw in seen:
+            if step_id.raw.lower() in seen:  # ids compare without case (errors-step-id)
                 checker.report(
                     step_id,
                     f"The identifier '{step_id.raw}' may not be used more than once within "
                     "the same scope.",
                 )
-            seen[step_id.raw] = step_id
+            seen[step_id.raw.lower()] = step_id
 
 
 def _check_uses(checker: Checker, uses: Node) -> None:
