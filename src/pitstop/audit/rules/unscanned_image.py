@@ -15,7 +15,11 @@ BUILD_PUSH_ACTION = re.compile(r"^docker/build-push-action@", re.IGNORECASE)
 
 def check(repo: Repo, out: Check) -> None:
     scanned = sorted({name for _, name, kinds in scans(repo) if IMAGES in kinds})
+    builders = _ci_image_builders(repo)
     for place in repo.steps():
+        job = (place.workflow.path, place.job.id) if place.workflow and place.job else None
+        if job in builders:
+            continue  # it builds the image later jobs run in: CI's own build environment
         node = None
         if place.step.run and PUSH.search(place.step.run):
             node = place.step.node.get("run")
@@ -42,6 +46,24 @@ def check(repo: Repo, out: Check) -> None:
         )
 
 
+# A job's container or service image taken from another job's output:
+# `image: ${{ needs.playwright-deps-image.outputs.image }}` (vitest's CI builds its own).
+NEEDS_OUTPUT = re.compile(r"needs\.([\w-]+)\.outputs\.")
+
+
+def _ci_image_builders(repo: Repo) -> set[tuple[str, str]]:
+    """The jobs whose image other jobs of the workflow run in (their `container:` or a
+    service), by workflow path and job id: that image is CI's build environment, not a
+    release."""
+    found = set()
+    for workflow, job in repo.jobs():
+        images = [job.container, *(s.image for s in job.services.values())]
+        for image in images:
+            text = str(image.get("image", "") if isinstance(image, dict) else image or "")
+            found |= {(workflow.path, name) for name in NEEDS_OUTPUT.findall(text)}
+    return found
+
+
 RULE = Rule(
     id="unscanned-image",
     category="security",
@@ -50,7 +72,9 @@ RULE = Rule(
     docs=Docs(
         what="Flags steps that push an image (`docker push`, `podman push`, `buildah push`, "
         "`ko publish`, docker/build-push-action with `push: true`) in a repository whose "
-        "workflows run no image scanner (trivy, grype, snyk, docker scout, or their actions).",
+        "workflows run no image scanner (trivy, grype, snyk, docker scout, or their actions). "
+        "A job whose image later jobs run in (`container: ${{ needs.<job>.outputs.image }}`) "
+        "builds CI's own environment, not a release, and is left alone.",
         why="An image carries a whole operating system's packages next to the application. "
         "A base image from last year ships last year's OpenSSL; only a scan of the built "
         "image sees it.",
