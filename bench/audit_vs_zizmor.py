@@ -48,6 +48,16 @@ def write_corpus(root: Path, count: int) -> int:
     return size
 
 
+def corpus_root(corpus: Path | None, scratch: Path, count: int) -> tuple[Path, int, int]:
+    """The repository to measure, its number of workflow files and their size in bytes: the
+    user's ``corpus`` read where it is, or ``count`` generated files written into ``scratch``."""
+    if corpus is None:
+        return scratch, count, write_corpus(scratch, count)
+    root = corpus.resolve()
+    files = list((root / ".github" / "workflows").glob("*.y*ml"))
+    return root, len(files), sum(f.stat().st_size for f in files)
+
+
 def timed(argv: Sequence[str], ok: Sequence[int]) -> tuple[float, int, bytes]:
     """Wall time, peak memory (KiB, the process's own, from wait4) and standard output."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -80,13 +90,7 @@ def main() -> None:
     zizmor = zizmor_program()
     version = subprocess.run([zizmor, "--version"], capture_output=True, text=True).stdout.strip()
     with tempfile.TemporaryDirectory() as scratch:
-        if args.corpus is not None:
-            root = args.corpus.resolve()
-            files = list((root / ".github" / "workflows").glob("*.y*ml"))
-            count, size = len(files), sum(f.stat().st_size for f in files)
-        else:
-            root = Path(scratch)
-            count, size = args.files, write_corpus(root, args.files)
+        root, count, size = corpus_root(args.corpus, Path(scratch), args.files)
         print(f"{count} workflow files, {size / 1e6:.1f} MB, {version}, {os.cpu_count()} CPUs")
         base: list[float] = []
         ours: list[float] = []

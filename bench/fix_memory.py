@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_vs_zizmor import timed, write_corpus
+from audit_vs_zizmor import corpus_root, timed
 
 
 def main() -> None:
@@ -32,13 +32,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="a repository to fix instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        if args.corpus is not None:
-            root = args.corpus.resolve()
-            files = list((root / ".github" / "workflows").glob("*.y*ml"))
-            count, size = len(files), sum(f.stat().st_size for f in files)
-        else:
-            root = Path(scratch)
-            count, size = args.files, write_corpus(root, args.files)
+        root, count, size = corpus_root(args.corpus, Path(scratch), args.files)
         print(f"{count} workflow files, {size / 1e6:.1f} MB, {os.cpu_count()} CPUs")
         os.environ["PITSTOP_HOME"] = str(Path(scratch) / "home")  # fix's pin cache: not yours
         pitstop = [sys.executable, "-m", "pitstop"]

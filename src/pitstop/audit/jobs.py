@@ -55,7 +55,6 @@ def is_deploy(job: Job) -> bool:
     )
 
 
-# Events that never release: what deploys on them is a preview of a change under review.
 # A bot's job: it commits what a check found, or opens a pull request with the repair, so a
 # failing check there is the input, not a failure to hide.
 BOT = re.compile(
@@ -70,6 +69,7 @@ def commits_back(steps: Sequence[Step]) -> bool:
     return any(BOT.search(s.run or "") or BOT.search(s.uses or "") for s in steps)
 
 
+# Events that never release: what deploys on them is a preview of a change under review.
 PREVIEW_EVENTS = frozenset({"pull_request", "pull_request_target", "merge_group"})
 
 

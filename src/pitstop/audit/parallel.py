@@ -46,6 +46,7 @@ def run_checks(repo: Repo, checks: Sequence[Check], workers: int) -> None:
             check.rule.check(repo, check)
         return
     repo.steps()  # read by most rules: made once, before the fork, and shared
+    _ = repo.slug  # several rules ask git for the origin remote: asked once, not per process
     deal_read, deal_write = os.pipe()
     os.write(deal_write, bytes(range(len(checks))))
     os.close(deal_write)

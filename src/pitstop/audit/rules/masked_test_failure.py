@@ -25,8 +25,6 @@ FIXERS = re.compile(
     r"|--merge-reports\b"  # rebuilds a report from runs that already passed or failed
     r"|black\s+(?!.*--check)\S|isort\s+(?!.*--check)\S"
 )
-# A job that commits or opens a pull request with what it changed: a bot that updates or fixes
-# code, where a check failing (there is something to commit) is the expected path.
 # `set +e` whose failures are collected and re-raised (`exit $STATUS`), or whose exit status
 # the script reads (`status=$?`, `if [ $? -ne 0 ]`): the failure is handled, not hidden.
 RERAISED = re.compile(r"\bexit\s+\$|\$\?")

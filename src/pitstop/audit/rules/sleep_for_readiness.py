@@ -12,6 +12,7 @@ from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import Command, commands, located_commands, words
 from pitstop.fix.patch import CannotFix
+from pitstop.workflow.model import Step
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -85,25 +86,25 @@ def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
     at = own.index(sleep)
     if at + 1 < len(own) and own[at + 1].in_loop:
         return False  # a poll follows: the sleep only gives it a head start
-    before = [c.text for c in own[:at] if not _idle(c.text)]
-    previous: str | bool | None = before[-1] if before else None
-    for step in reversed(steps[: place.step.index]):
-        if previous is not None:
-            break
-        if step.uses:
-            previous = "deploy" in step.uses.lower()
-        elif step.run and (ran := [c.text for c in commands(step.run) if not _idle(c.text)]):
-            previous = ran[-1]
-    after = [c.text for c in own[at + 1 :] if not _idle(c.text)]
-    following = after[0] if after else None
-    for step in steps[place.step.index + 1 :]:
-        if following is not None:
-            break
-        if step.run and (ran := [c.text for c in commands(step.run) if not _idle(c.text)]):
-            following = ran[0]
+    earlier = [act for s in steps[: place.step.index] for act in _acts(s, actions=True)]
+    earlier += [c.text for c in own[:at] if not _idle(c.text)]
+    later: list[str | bool] = [c.text for c in own[at + 1 :] if not _idle(c.text)]
+    later += [act for s in steps[place.step.index + 1 :] for act in _acts(s, actions=False)]
+    previous = earlier[-1] if earlier else None
+    following = later[0] if later else None
     started = previous is True or (isinstance(previous, str) and bool(STARTS.search(previous)))
-    checked = following is not None and bool(CHECKS.search(following) or TESTS.search(following))
+    checked = isinstance(following, str) and bool(
+        CHECKS.search(following) or TESTS.search(following)
+    )
     return started or checked
+
+
+def _acts(step: Step, actions: bool) -> list[str | bool]:
+    """What a step does, in order: its commands that are not idle, or for an action (when
+    ``actions``) whether it is named for deploying."""
+    if step.uses:
+        return ["deploy" in step.uses.lower()] if actions else []
+    return [c.text for c in commands(step.run or "") if not _idle(c.text)]
 
 
 IDLE = frozenset(
