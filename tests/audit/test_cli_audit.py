@@ -263,6 +263,7 @@ def test_a_docs_link_into_another_repositorys_workflows_is_not_ours(tmp_path: Pa
         "Images: [release-runners.yaml](https://github.com/api/releases/blob/main/"
         ".github/workflows/release-runners.yaml).\n"
         "Ours: [gone.yml](https://github.com/acme/api/blob/main/.github/workflows/gone.yml).\n"
+        "Raw: https://raw.githubusercontent.com/other/tool/main/.github/workflows/build.yml\n"
     )
     root = repo(tmp_path, "on: push\njobs: {}\n", **{"README.md": readme})
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)

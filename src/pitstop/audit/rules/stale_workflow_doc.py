@@ -36,9 +36,14 @@ def check(repo: Repo, out: Check) -> None:
             if _sample_follows(text, found.end()):
                 continue  # "you could use this .github/workflows/x.yml:" and the sample
             link = LINK.search(text[max(0, found.start() - 200) : found.start()])
-            if link is not None and COMMIT.fullmatch(link.group("ref") or ""):
+            owner, ref = (
+                (link.group("slug") or link.group("raw"), link.group("ref") or link.group("rawref"))
+                if link
+                else ("", "")
+            )
+            if COMMIT.fullmatch(ref or ""):
                 continue  # a link pinned to a commit: it still opens what it named
-            if link is not None and slug and link.group("slug").lower() != slug.lower():
+            if owner and slug and owner.lower() != slug.lower():
                 continue  # a badge or link of another repository's workflow
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):

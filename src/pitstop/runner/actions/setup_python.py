@@ -163,12 +163,15 @@ def _seed_folder(home: str, interpreter: str, version: str, mode: str) -> str:
 
 
 def _prune_seeds(folder: str) -> None:
-    """Older weeks' seeds of the same interpreter; a job copying from one keeps its files."""
-    stem, current = os.path.basename(folder).rsplit("-", 1)
+    """Seeds of the same interpreter two weeks old or more; last week's stays, as a run that
+    started before the week turned may still be copying from it."""
+    stem = os.path.basename(folder).rsplit("-", 1)[0]
+    year, week, _ = (datetime.date.today() - datetime.timedelta(weeks=1)).isocalendar()
+    keep = {os.path.basename(folder), f"{stem}-{year}w{week:02d}"}
     older = re.compile(re.escape(stem) + r"-\d{4}w\d{2}")
     parent = os.path.dirname(folder)
     for name in os.listdir(parent):
-        if older.fullmatch(name) and not name.endswith(current):
+        if older.fullmatch(name) and name not in keep:
             shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
 
 
