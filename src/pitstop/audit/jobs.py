@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -148,22 +149,26 @@ EPHEMERAL_COMMANDS = re.compile(
 )
 
 
-def ephemeral_target(job: Job) -> bool:
+def ephemeral_target(job: Job, repo: Repo | None = None) -> bool:
     """A job that deploys into something it creates and removes itself (a kind cluster, a
-    stack it destroys at the end): a test of the deploy, not a rollout."""
+    stack it destroys at the end): a test of the deploy, not a rollout. The repository's
+    scripts and make targets a step runs are read too (ingress-nginx's `make dev-env` makes a
+    kind cluster in build/dev-env.sh)."""
     return any(
-        (s.uses and EPHEMERAL_ACTIONS.match(s.uses)) or (s.run and says(EPHEMERAL_COMMANDS, s.run))
+        (s.uses and EPHEMERAL_ACTIONS.match(s.uses))
+        or (s.run and says(EPHEMERAL_COMMANDS, step_text(s, repo)))
         for s in job.steps
     )
 
 
-def deploy_steps(job: Job, own: str | None = None) -> list[Step]:
+def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
     """The steps that roll out a service: a deploy command or action of the table, or in a job
     with an environment, an action named for deploying. Not the repository's own action
     (``own`` is its ``owner/name``): a deploy action's repository deploys sample apps to test
     the action (Azure/webapps-deploy's scheduled tests), not a service anyone runs."""
-    if ephemeral_target(job):
+    if ephemeral_target(job, repo):
         return []
+    own = repo.slug if repo is not None else None
     return [
         s
         for s in job.steps
@@ -179,24 +184,44 @@ def deploy_steps(job: Job, own: str | None = None) -> list[Step]:
     ]
 
 
-# A script of the repository a step runs: `bash ./examples/deploy-all.sh`, `./scripts/x.sh`.
-LOCAL_SCRIPT = re.compile(r"(?:^|[\s;&|(])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh)\b")
+# A script of the repository a step runs: `bash ./examples/deploy-all.sh`, `./scripts/x.sh`,
+# or a make recipe's `@build/dev-env.sh`.
+LOCAL_SCRIPT = re.compile(r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh)\b")
+
+
+# `make target` (or `make -C dir target`): the recipe of a target of the repository's Makefile.
+MAKE = re.compile(r"(?:^|[\s;&|(])make((?:\s+-C\s*[\w./-]+|\s+-[\w]+)*)\s+([\w.-]+)")
 
 
 def step_text(step: Step, repo: Repo | None = None) -> str:
     """What a step says it does: its name, script and action, and the text of the repository's
-    own shell scripts it runs, where a deploy's rollback or health check often lives (jaeger's
-    deploy-all.sh runs `helm upgrade --atomic`)."""
+    own shell scripts and make targets it runs, where a deploy's rollback or health check
+    often lives (jaeger's deploy-all.sh runs `helm upgrade --atomic`)."""
     text = f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"
     if repo is None or not step.run:
         return text
-    for found in LOCAL_SCRIPT.finditer(step.run):
-        if ".." in found.group(1).split("/"):
+    own = [found.group(1) for found in LOCAL_SCRIPT.finditer(step.run)]
+    for found in MAKE.finditer(step.run):
+        folder = re.search(r"-C\s*([\w./-]+)", found.group(1))
+        recipe = _recipe(repo, folder.group(1) if folder else ".", found.group(2))
+        text += "\n" + recipe
+        own += [f.group(1) for f in LOCAL_SCRIPT.finditer(recipe)]
+    for name in own:
+        if ".." in name.split("/"):
             continue  # inside the repository only
-        script = repo.read(found.group(1))
+        script = repo.read(name)
         if script:
             text += "\n" + script[:100_000]
     return text
+
+
+def _recipe(repo: Repo, folder: str, target: str) -> str:
+    """The recipe lines of ``target`` in ``folder``'s Makefile, or "" when there is none."""
+    if ".." in folder.split("/"):
+        return ""
+    makefile = repo.read(os.path.normpath(os.path.join(folder, "Makefile"))) or ""
+    found = re.search(rf"^{re.escape(target)}\s*:[^=\n]*\n((?:\t[^\n]*\n?)*)", makefile, re.M)
+    return found.group(1) if found else ""
 
 
 def _own_action(step: Step, own: str | None) -> bool:

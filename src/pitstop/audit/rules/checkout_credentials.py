@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.knowledge.images import has_git
 from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
@@ -20,12 +21,19 @@ PUSHES = re.compile(
     r"|create-pull-request|github-push-action|changesets/action|semantic-release|release-please",
     re.IGNORECASE,
 )
+# A step that installs git with the distribution's package manager.
+INSTALLS_GIT = re.compile(
+    r"\b(apt-get|apt|apk|dnf|yum|microdnf|zypper|pacman|tdnf)\b[^\n]*\s(install|add|in|-S\w*)\b"
+    r"[^\n]*\sgit(\s|$)"
+)
 
 
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
         uses = (place.step.uses or "").lower()
         if not uses.startswith("actions/checkout@"):
+            continue
+        if _fetched_without_git(place):
             continue
         out.checked += 1
         given = place.step.node.get("with")
@@ -47,6 +55,20 @@ def check(repo: Repo, out: Check) -> None:
             ),
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} checkouts drop their credentials"
+
+
+def _fetched_without_git(place: StepPlace) -> bool:
+    """The job runs in a container image without git (``images.toml``) and no step before the
+    checkout installs it: checkout then downloads through the REST API and writes no
+    ``.git/config``, so no token is kept."""
+    job = place.job
+    image = job.container if job is not None else None
+    if isinstance(image, dict):
+        image = image.get("image")
+    if not isinstance(image, str) or "${{" in image or has_git(image) is not False:
+        return False
+    earlier = (s.run or "" for s in place.siblings if s.index < place.step.index)
+    return not any(INSTALLS_GIT.search(script) for script in earlier)
 
 
 def _later_steps_push(place: StepPlace) -> bool:
@@ -72,7 +94,10 @@ RULE = Rule(
     severity="medium",
     summary="actions/checkout persists the token in .git/config.",
     docs=Docs(
-        what="Flags `actions/checkout` steps without `persist-credentials: false`.",
+        what="Flags `actions/checkout` steps without `persist-credentials: false`. A job "
+        "running in a container image without git (`pitstop/knowledge/images.toml`: `ubuntu`, "
+        "`debian`, `alpine`, the `-slim` variants…) that installs none before the checkout is "
+        "left alone: checkout then downloads through the REST API and keeps no token.",
         why="By default checkout writes the job's GITHUB_TOKEN into `.git/config`, where every "
         "later step, every third-party action and any uploaded artifact of the workspace can "
         "read it.",

@@ -10,7 +10,7 @@ from pitstop.audit.rule import Check, Docs, Rule
 def check(repo: Repo, out: Check) -> None:
     live, off = live_jobs(repo)
     for workflow, job in live:
-        if job.uses or not deploy_steps(job, repo.slug):
+        if job.uses or not deploy_steps(job, repo):
             continue
         out.checked += 1
         if job.environment is None:

@@ -23,7 +23,7 @@ def check(repo: Repo, out: Check) -> None:
     for workflow, job in live:
         if job.uses:
             continue
-        steps = deploy_steps(job, repo.slug)
+        steps = deploy_steps(job, repo)
         if not steps:
             continue
         out.checked += 1

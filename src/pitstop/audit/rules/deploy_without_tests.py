@@ -46,7 +46,8 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         if workflow.triggers and set(workflow.triggers) <= NOT_CODE:
             continue  # a notifier with an environment for its webhook: nothing built ships
-        gated = "workflow_run" in workflow.triggers  # started by another workflow's completion
+        # started by another workflow's completion, or called only by jobs that wait for tests
+        gated = "workflow_run" in workflow.triggers or _callers_gated(repo, workflow)
         for job in workflow.jobs.values():
             if never_runs(job):
                 off += 1
@@ -69,6 +70,26 @@ def check(repo: Repo, out: Check) -> None:
             )
     note = f" ({off} job{'s' if off != 1 else ''} with if: false not audited)" if off else ""
     out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests{note}"
+
+
+def _callers_gated(repo: Repo, workflow: Workflow, seen: frozenset[str] = frozenset()) -> bool:
+    """A workflow that only ``workflow_call`` starts, called in this repository only by jobs
+    that need a job running the tests (or from workflows gated themselves): its deploys run
+    after the tests of whoever calls it."""
+    if set(workflow.triggers) != {"workflow_call"} or workflow.path in seen:
+        return False
+    callers = [
+        (w, j)
+        for w in repo.workflows
+        for j in w.jobs.values()
+        if j.uses and repo.called(j.uses) is workflow
+    ]
+    return bool(callers) and all(
+        "workflow_run" in w.triggers
+        or any(runs_tests(w.jobs[n], repo) for n in w.with_needs(j.needs) - {j.id})
+        or _callers_gated(repo, w, seen | {workflow.path})
+        for w, j in callers
+    )
 
 
 def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContext) -> None:

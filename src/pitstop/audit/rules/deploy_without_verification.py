@@ -22,7 +22,7 @@ def check(repo: Repo, out: Check) -> None:
     for workflow, job in live:
         if job.uses:
             continue
-        for step in deploy_steps(job, repo.slug):
+        for step in deploy_steps(job, repo):
             out.checked += 1
             if _verified(workflow, job, step, repo):
                 continue

@@ -73,10 +73,16 @@ def check(repo: Repo, out: Check) -> None:
             names = ", ".join(j.id for j in unscoped[:3]) + ("…" if len(unscoped) > 3 else "")
             needs = jobs_needs(repo, workflow, covered)
             known = f"; {needs.unknown}, whose needs pitstop does not know" if needs.unknown else ""
+            called = all(j.uses for j in unscoped)
+            gets = (
+                "hands the called workflows the repository's default token, often write to "
+                "everything: what they narrow it to is theirs to change, so cap it here"
+                if called
+                else "the token gets the repository's default, often write to everything"
+            )
             out.flag(
                 key_span(workflow.doc, root, "jobs"),
-                f"no `permissions:` for the workflow or for {names}: the token gets the "
-                f"repository's default, often write to everything{known}",
+                f"no `permissions:` for the workflow or for {names}: {gets}{known}",
                 fix=_grant_fix(
                     "added permissions for the workflow",
                     workflow.doc,

@@ -1,0 +1,25 @@
+"""What a container image ships, from ``images.toml``: whether ``git`` is on its PATH (which
+decides how actions/checkout fetches the repository), or None when the table does not know."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pitstop.knowledge.tables import table
+
+_PREFIX = re.compile(r"^(docker\.io/)?(library/)?")
+
+
+@cache
+def _entries() -> tuple[tuple[re.Pattern[str], bool], ...]:
+    return tuple((re.compile(e["pattern"]), bool(e["git"])) for e in table("images.toml")["image"])
+
+
+def has_git(image: str) -> bool | None:
+    """Whether ``image`` has git, by the first entry of the table that matches it."""
+    name = _PREFIX.sub("", image.strip().lower())
+    for pattern, git in _entries():
+        if pattern.match(name):
+            return git
+    return None

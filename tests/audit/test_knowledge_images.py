@@ -1,0 +1,62 @@
+"""The container-images table (``pitstop/knowledge/images.toml``), entry by entry: each is well
+formed and sourced, decides its own examples, and checkout-credentials follows it: a checkout in
+an image without git keeps no token (actions/checkout README, REST API fallback), one in an
+image with git does."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pitstop.audit import audit
+from pitstop.audit.config import AuditConfig
+from pitstop.audit.repo import Repo
+from pitstop.knowledge.images import has_git
+from pitstop.knowledge.tables import table
+
+ENTRIES = table("images.toml")["image"]
+
+
+def flagged(tmp_path: Path, image: str) -> bool:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "w.yml").write_text(
+        textwrap.dedent(
+            f"""\
+            on: push
+            jobs:
+              job:
+                runs-on: ubuntu-latest
+                container: {image}
+                steps:
+                  - uses: actions/checkout@v4
+            """
+        )
+    )
+    result = audit(Repo.load(str(tmp_path)), AuditConfig(), ["checkout-credentials"])
+    return bool(result.findings)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["pattern"][:40] for e in ENTRIES])
+def test_entry_is_well_formed_and_sourced(entry: dict[str, object]) -> None:
+    re.compile(str(entry["pattern"]))
+    assert isinstance(entry["git"], bool)
+    assert str(entry["source"]).startswith("https://")
+    assert entry["examples"]
+
+
+@pytest.mark.parametrize(
+    "image,git",
+    [(image, e["git"]) for e in ENTRIES for image in e["examples"]],
+)
+def test_examples_are_decided_by_their_entry(tmp_path: Path, image: str, git: bool) -> None:
+    assert has_git(image) is git
+    assert flagged(tmp_path, image) is git
+
+
+def test_unknown_images_are_flagged_as_if_they_had_git(tmp_path: Path) -> None:
+    assert has_git("ghcr.io/acme/builder:1") is None
+    assert flagged(tmp_path, "ghcr.io/acme/builder:1")
