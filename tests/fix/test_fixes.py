@@ -41,6 +41,27 @@ CASES = [
         {},
         id="timeout-four-space-indent",
     ),
+    # -- cache-poisoning -----------------------------------------------------------------------
+    pytest.param(
+        "cache-poisoning",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "      - run: twine upload dist/*\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-go@v5\n"
+        "        with:\n          cache: false\n      - run: twine upload dist/*\n",
+        False,
+        {},
+        id="cache-off-new-with",
+    ),
+    pytest.param(
+        "cache-poisoning",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: astral-sh/setup-uv@v6\n"
+        "        with:\n          enable-cache: true  # speed\n      - run: uv publish\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: astral-sh/setup-uv@v6\n"
+        "        with:\n          enable-cache: false  # speed\n      - run: uv publish\n",
+        False,
+        {},
+        id="cache-off-existing-input",
+    ),
     # -- checkout-credentials ------------------------------------------------------------------
     pytest.param(
         "checkout-credentials",
@@ -504,14 +525,14 @@ def test_the_test_workflow_becomes_reusable_when_the_deploy_is_elsewhere(tmp_pat
     assert ci_after == ci.replace("  pull_request:\n", "  pull_request:\n  workflow_call:\n")
 
 
-def test_a_push_after_checkout_makes_the_credentials_fix_unsafe(tmp_path: Path) -> None:
+def test_a_push_after_checkout_keeps_the_credentials(tmp_path: Path) -> None:
     before = (
         HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
         "      - run: git commit -am bump && git push\n"
     )
-    fixed, result = fixed_text(tmp_path, before, ("checkout-credentials",), unsafe=False)
+    fixed, result = fixed_text(tmp_path, before, ("checkout-credentials",), unsafe=True)
     assert fixed == before
-    assert result.unsafe_left()
+    assert not result.unsafe_left()
 
 
 def test_a_credential_in_a_composite_action_is_left_with_the_reason(tmp_path: Path) -> None:

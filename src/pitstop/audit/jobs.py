@@ -56,6 +56,53 @@ def is_deploy(job: Job) -> bool:
     )
 
 
+# A branch a release is cut from: `release`, `release/1.2`, `release-v2.0.0`, `v1.x`.
+RELEASE_BRANCH = re.compile(r"^(release|releases|rel)([-/_.*].*)?$|^v\d", re.IGNORECASE)
+
+
+def release_only(workflow: Workflow) -> bool:
+    """A workflow that runs for releases only: on `release` events, pushes of tags, or pushes
+    to release branches (a manual or called run besides those changes nothing)."""
+    code = [t for t in workflow.triggers.values() if t.event not in ("workflow_dispatch",)]
+    if not code:
+        return False
+    for trigger in code:
+        if trigger.event == "release":
+            continue
+        if trigger.event != "push":
+            return False
+        if trigger.tags is not None and trigger.branches is None:
+            continue
+        if trigger.branches is not None and all(RELEASE_BRANCH.match(b) for b in trigger.branches):
+            continue
+        return False
+    return True
+
+
+def builds_release(workflow: Workflow, job: Job) -> bool:
+    """A job whose output ships: it deploys or publishes itself, it runs in a release-only
+    workflow, or it uploads an artifact that a shipping job of the workflow waits for and
+    downloads."""
+    if _ships(job) or release_only(workflow):
+        return True
+    uploads = any((s.uses or "").lower().startswith("actions/upload-artifact@") for s in job.steps)
+    return uploads and any(
+        job.id in workflow.with_needs(other.needs)
+        and _ships(other)
+        and any(
+            (s.uses or "").lower().startswith("actions/download-artifact@") for s in other.steps
+        )
+        for other in workflow.jobs.values()
+        if other.id != job.id
+    )
+
+
+def _ships(job: Job) -> bool:
+    """A step of the table ships (an `environment:` and a step that says "publish" are not
+    enough here), and not into a cluster the job makes for itself."""
+    return any(shipping(s) is not None for s in job.steps) and not ephemeral_target(job)
+
+
 # A bot's job: it commits what a check found, or opens a pull request with the repair, so a
 # failing check there is the input, not a failure to hide.
 BOT = re.compile(

@@ -42,17 +42,13 @@ def check(repo: Repo, out: Check) -> None:
             continue
         target = persist if persist is not None else place.step.node.get("uses")
         assert target is not None
-        pushes = _later_steps_push(place)
+        if _later_steps_push(place):
+            continue  # a later step pushes (or fetches) with the kept credentials: they are needed
         out.flag(
             span(place.doc, target),
             "actions/checkout keeps the job's token in .git/config for every later step; set "
             "`persist-credentials: false` unless a step pushes",
-            fix=Fix(
-                "set persist-credentials: false"
-                + (" (a later step seems to use git's credentials)" if pushes else ""),
-                "unsafe" if pushes else "safe",
-                partial(_drop_credentials, place),
-            ),
+            fix=Fix("set persist-credentials: false", "safe", partial(_drop_credentials, place)),
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} checkouts drop their credentials"
 
@@ -94,7 +90,9 @@ RULE = Rule(
     severity="medium",
     summary="actions/checkout persists the token in .git/config.",
     docs=Docs(
-        what="Flags `actions/checkout` steps without `persist-credentials: false`. A job "
+        what="Flags `actions/checkout` steps without `persist-credentials: false`, unless a "
+        "later step of the job pushes, pulls or fetches with git (or runs an action that "
+        "commits back): those need the kept credentials. A job "
         "running in a container image without git (`pitstop/knowledge/images.toml`: `ubuntu`, "
         "`debian`, `alpine`, the `-slim` variants…) that installs none before the checkout is "
         "left alone: checkout then downloads through the REST API and keeps no token.",

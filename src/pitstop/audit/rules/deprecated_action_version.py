@@ -46,7 +46,7 @@ def check(repo: Repo, out: Check) -> None:
         if current is None:
             continue
         out.checked += 1
-        major = _major(place.doc, value, ref)
+        major = ref_major(place.doc, value, ref)
         if major is None or major >= current.major:
             continue
         message = (
@@ -97,7 +97,7 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} actions run on a supported Node.js"
 
 
-def _major(doc: YamlDocument, node: Node, ref: str) -> int | None:
+def ref_major(doc: YamlDocument, node: Node, ref: str) -> int | None:
     """The major a ref names: ``v3``, ``v3.5.1``, or a SHA with the version as its comment."""
     found = TAG.match(ref)
     if found:

@@ -24,7 +24,8 @@ NAME = re.compile(
 NOT_A_VALUE = re.compile(
     r"([_-]FILES?|[_-]PATH|[_-]URL|[_-]URI|[_-]ENDPOINT|[_-]LENGTH|[_-]ID|[_-]NAME|[_-]USER"
     r"|[_-]STRATEGY|[_-]MODE|[_-]TYPE|[_-]POLICY|[_-]FORMAT|[_-]VERSION|[_-]TITLE|[_-]SUMMARY"
-    r"|[_-]LABEL|[_-]MESSAGE|[_-]DESCRIPTION|[_-]TEXT|[_-]HEADER)$",
+    r"|[_-]LABEL|[_-]MESSAGE|[_-]DESCRIPTION|[_-]TEXT|[_-]HEADER|[_-]LIFETIME|[_-]TTL"
+    r"|[_-]EXPIRY|[_-]EXPIRES|[_-]DURATION|[_-]TIMEOUT|[_-]SCOPES?)$",
     re.I,
 )
 URL_PASSWORD = re.compile(r"[a-z][a-z0-9+.-]*://[^\s:/@]*:(?P<password>[^\s@/]+)@", re.I)
@@ -49,12 +50,15 @@ SAYS_FAKE = re.compile(
 )
 REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
 # Not a secret's value: an identifier (`urn:pulumi:token-type:…`), a mapping of a name to a
-# file (`MYSECRET=./test/secret.txt`), a sentence ("As provided by GitHub Actions").
+# file (`MYSECRET=./test/secret.txt`) or, line by line, of names to a vault's paths (k6's
+# `repo_secrets: client-id=azure-trusted-signing:client-id`), a sentence ("As provided by
+# GitHub Actions"), a duration (`access_token_lifetime: 14400s`).
 # JSON given as a value (codeql-action's registry list of public URLs): a secret only where a
 # key says so and holds a literal.
 JSON_SECRET = re.compile(r'"[\w-]*(password|token|secret|key)"\s*:\s*"(?!\$\{\{)[^"]+"', re.I)
 NOT_SECRET_TEXT = re.compile(
     r"\Aurn:|\A[A-Za-z_][A-Za-z0-9_]*=(\.{0,2}/|~/)\S*\Z|\A[A-Za-z][a-z]*( [A-Za-z][a-z,.]*){2,}\Z"
+    r"|\A(\s*[\w-]+=[\w./-]+:[\w./-]+\s*)+\Z|\A\d+(ms|s|m|h|d)\Z"
 )
 SWITCH_KEY = re.compile(r"(ALLOW_EMPTY|RANDOM_ROOT|EMPTY)_PASSWORD|PASSWORD_(REQUIRED|AUTH)", re.I)
 LOCAL_HOST = re.compile(r"@(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0)(:\d+)?(/|\Z)", re.I)

@@ -15,7 +15,7 @@ from pitstop.workflow.model import Step
 CHECKERS = re.compile(
     r"(?<!\.)\b(ruff(\s+check)?|flake8|pylint|mypy|pyright|eslint|tsc|black\s+--check"
     r"|prettier\s+(--check|-c)|isort\s+--check|stylelint|golangci-lint|shellcheck"
-    r"|pre-commit\s+run|(npm|pnpm|yarn)\s+(run\s+)?(lint|typecheck|type-check))\b(?![./])"
+    r"|pre-commit\s+run|(npm|pnpm|yarn)\s+(run\s+)?(lint|typecheck|type-check))\b(?![./-])"
 )
 
 

@@ -13,7 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import is_deploy
+from pitstop.audit.jobs import builds_release
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import commands
@@ -99,7 +99,7 @@ def _left_alone(place: StepPlace) -> bool:
     earlier = place.siblings[: place.step.index]
     if not any((s.uses or "").lower().startswith("actions/checkout@") for s in earlier):
         return True
-    return is_deploy(place.job)
+    return place.workflow is not None and builds_release(place.workflow, place.job)
 
 
 def _add_cache(place: StepPlace, kind: str, context: FixContext) -> None:

@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import never_runs
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scripts import Command, located_commands, words
@@ -16,6 +17,7 @@ from pitstop.fix.patch import CannotFix
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
+QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 FAIL_FLAGS = frozenset({"--fail", "--fail-with-body", "--fail-early"})
 CHECKED_BY_HAND = frozenset({"-w", "--write-out"})
 NO_REQUEST = frozenset({"--version", "-V", "--help", "-h", "--manual", "-M"})  # no HTTP at all
@@ -40,12 +42,13 @@ def _consumed(place: StepPlace, command: Command, said: Sequence[str]) -> bool:
     joined = script.replace("\\\n", "  ")
     end = joined.find("\n", command.offset)
     rest = joined[command.offset : end if end >= 0 else len(joined)]
-    if re.search(r"(?<!\|)\|(?!\|)", rest):
+    code = QUOTED.sub(lambda m: " " * len(m.group()), rest)  # `--json '{"a": "<b>"}'` is data
+    if re.search(r"(?<!\|)\|(?!\|)", code):
         return True
-    if re.search(r"\|\|\s*(true|:|echo)\b", rest):
+    if re.search(r"\|\|\s*(true|:|echo)\b", code):
         return True  # best effort on purpose: the failure would be swallowed anyway
-    redirected = re.search(r"(?<![0-9&])>>?\s*([^\s;&|]+)", rest)
-    saved = redirected.group(1) if redirected else _saved_as(said)
+    redirected = re.search(r"(?<![0-9&])>>?\s*([^\s;&|]+)", code)
+    saved = redirected.group(1) if redirected else _saved_as(said, command.text)
     if not saved:
         return False
     after = script[command.offset + len(rest) :]
@@ -66,9 +69,12 @@ def _proxy_check(said: Sequence[str]) -> bool:
     return proxied and any(w.startswith("https://") for w in said)
 
 
-def _saved_as(said: Sequence[str]) -> str | None:
-    """The file curl writes, by ``-o``/``--output`` or, with ``-O``, by the URL's last part."""
-    url = next((w for w in said[1:] if "://" in w), "")
+def _saved_as(said: Sequence[str], text: str) -> str | None:
+    """The file curl writes, by ``-o``/``--output`` or, with ``-O``, by the URL's last part
+    (the last word with a scheme: kind's `…/release/$(curl …)/bin/linux/amd64/kubectl`; or,
+    when an expression hides the scheme, what follows the command's last slash)."""
+    urls = [w for w in said[1:] if "://" in w]
+    url = urls[-1] if urls else (text.rstrip().rsplit("/", 1)[-1] if "/" in text else "")
     for index, word in enumerate(said[1:], start=1):
         following = said[index + 1] if index + 1 < len(said) else ""
         if word in ("-o", "--output"):
@@ -86,6 +92,8 @@ def _saved_as(said: Sequence[str]) -> str | None:
 
 def check(repo: Repo, out: Check) -> None:
     for place in repo.steps():
+        if place.job is not None and never_runs(place.job):
+            continue  # a job switched off with `if: false`
         for command, where in located_commands(place):
             said = words(command.text)
             if not said or said[0] != "curl" or set(said[1:]) & NO_REQUEST:

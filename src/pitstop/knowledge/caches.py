@@ -1,0 +1,117 @@
+"""Which steps restore the GitHub Actions cache, from ``caches.toml``: the actions that cache,
+always or by an input, and the input that turns it off."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pitstop.knowledge.tables import table
+
+FALSE = frozenset({"false", "no", "off", "0", ""})
+TRUE = frozenset({"true", "yes", "on", "1"})
+
+
+@dataclass(frozen=True)
+class Caching:
+    name: str
+    source: str
+    always: bool = False
+    opt_in: str = ""
+    toggle: str = ""
+    default_since: int = 0
+    ignore: str = ""
+    release_off_since: int = 0
+    auto: tuple[tuple[int, str], ...] = ()  # (since major, package managers) for the default
+
+
+@dataclass(frozen=True)
+class Restores:
+    """Why a step restores a cache, and the input and value that would stop it (none when
+    only removing the step would)."""
+
+    why: str
+    off: tuple[str, object] | None
+
+
+@cache
+def actions() -> dict[str, Caching]:
+    return {
+        row["name"].lower(): Caching(
+            row["name"],
+            row["source"],
+            bool(row.get("always", False)),
+            row.get("opt_in", ""),
+            row.get("toggle", ""),
+            int(row.get("default_since", 0)),
+            row.get("ignore", ""),
+            int(row.get("release_off_since", 0)),
+            tuple((int(a["since"]), a["package_manager"]) for a in row.get("auto", [])),
+        )
+        for row in table("caches.toml")["action"]
+    }
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value).strip().strip("'\"").lower()
+
+
+def _opaque(value: object) -> bool:
+    return "${{" in str(value)
+
+
+def restores(
+    uses: str,
+    inputs: Mapping[str, Any],
+    major: int | None,
+    release_only: bool,
+    package_manager: str | None = None,
+) -> Restores | None:
+    """Whether a step ``uses: <uses>`` with these inputs restores a cache. ``major`` is the
+    action's major when the ref names it (None: unknown, read as the oldest behaviour the
+    table gives a default for); ``release_only``: the workflow runs on release events only;
+    ``package_manager``: the one the repository's package.json declares, if any."""
+    name = uses.partition("@")[0].lower()
+    entry = actions().get(name)
+    if entry is None:
+        return None
+    if entry.ignore and entry.ignore in inputs:
+        value = inputs[entry.ignore]
+        if not _opaque(value) and _text(value) in TRUE:
+            return None
+    if entry.always:
+        off = (entry.ignore, True) if entry.ignore else None
+        return Restores(f"{entry.name} restores a cache", off)
+    if entry.opt_in and entry.opt_in in inputs:
+        value = inputs[entry.opt_in]
+        if _opaque(value) or _text(value) not in FALSE:
+            shown = value if not isinstance(value, bool) else _text(value)
+            return Restores(f"`{entry.opt_in}: {shown}` turns its cache on", None)
+    if entry.toggle:
+        if entry.toggle in inputs and _text(inputs[entry.toggle]) != "auto":  # auto: the default
+            value = inputs[entry.toggle]
+            if _opaque(value) or _text(value) not in FALSE:
+                shown = value if not isinstance(value, bool) else _text(value)
+                return Restores(
+                    f"`{entry.toggle}: {shown}` turns its cache on", (entry.toggle, False)
+                )
+            return None
+        defaults_on = major is None or major >= entry.default_since
+        if entry.default_since and major is None:
+            defaults_on = False  # an unknown major: the older, opt-in behaviour
+        if entry.release_off_since and release_only and (major or 0) >= entry.release_off_since:
+            defaults_on = False
+        rules = [(since, managers) for since, managers in entry.auto if (major or 0) >= since]
+        if defaults_on and rules:
+            managers = max(rules)[1]
+            defaults_on = package_manager is not None and bool(
+                re.fullmatch(managers, package_manager)
+            )
+        if defaults_on:
+            return Restores(f"{entry.name} caches by default", (entry.toggle, False))
+    return None
