@@ -125,6 +125,7 @@ COMMAND_SCRIPTS = {
     ),
     r"\bdocker\s+push\s+ghcr\.io|\bghcr\.io\b": "docker push ghcr.io/org/app:1",
     r"\bcosign\s+(sign|attest)\b": "cosign sign --yes ghcr.io/org/app@sha256:abc",
+    r"\b(uv|pdm|hatch)\s+publish\b": "uv build && uv publish",
 }
 
 

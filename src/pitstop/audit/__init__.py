@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from pitstop.audit.config import AuditConfig
-from pitstop.audit.findings import Finding
+from pitstop.audit.findings import Finding, Fix
 from pitstop.audit.ignores import ignore_comments, is_ignored
 from pitstop.audit.parallel import run_checks
 from pitstop.audit.registry import all_rules
@@ -36,6 +36,20 @@ class AuditResult:
         return [*self.checks, *self.linters]
 
 
+def _in_source(finding: Finding) -> Finding:
+    """A finding in a generated file keeps its fix's title, but ``fix`` leaves the file alone:
+    the change belongs in what writes it."""
+    if finding.fix is None:
+        return finding
+
+    def refuse(context: object) -> None:
+        from pitstop.fix.patch import CannotFix
+
+        raise CannotFix("the file is generated (its header says so): change what writes it")
+
+    return replace(finding, fix=Fix(finding.fix.title, finding.fix.safety, refuse))
+
+
 def audit(
     repo: Repo,
     config: AuditConfig,
@@ -59,6 +73,11 @@ def audit(
         if not (rule.id in config.disable and not only)
     ]
     run_checks(repo, checks, workers)
+    if repo.generated:
+        for check in checks:
+            check.findings = [
+                _in_source(f) if f.span.path in repo.generated else f for f in check.findings
+            ]
     ignored: list[Finding] = []
     for check in checks:
         check.findings = ignores.split(check.findings, ignored)

@@ -16,14 +16,15 @@ if TYPE_CHECKING:
 
 # A test runner as a command word: not a file or folder named for one (`.vitest/index.html`,
 # `pytest.ini`, `jest.config.js`), which a `.` before or a `.` or `/` after gives away; and
-# not tox or nox running a lint, docs or typing session (`nox -s lint`).
+# not tox or nox running a lint, docs or typing session (`nox -s lint`), nor a target named
+# for something else (polars' `make check-fixme` greps for FIXMEs).
 TESTS = re.compile(
     r"(?<!\.)\b(pytest|(tox|nox)(?![^\n;&|]*\s(-[es]|--sessions?)[\s=]+"
     r"(lint|docs?|typing|mypy|format|pre-commit|check|type-?check)\b)"
     r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
     r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
     r"|(npm|pnpm|yarn)\s+(run\s+)?test"
-    r"|make\s+(test|check)|ctest|phpunit|rspec)\b(?![./])",
+    r"|make\s+(test|check)|ctest|phpunit|rspec)\b(?![./-])",
     re.IGNORECASE,
 )
 
@@ -51,9 +52,26 @@ def is_deploy(job: Job) -> bool:
     deploys."""
     if any(shipping(s) is not None for s in job.steps):
         return True
-    return job.environment is not None and any(
-        _deploy_action(s) or (s.run is not None and says(SAYS_DEPLOY, s.run)) for s in job.steps
-    )
+    if job.environment is None or commits_back(job.steps):
+        return False  # a job that proposes a change (a version bump's pull request) ships none
+    return any(_deploy_action(s) or (s.run is not None and _runs_deploy(s.run)) for s in job.steps)
+
+
+@lru_cache(maxsize=16384)
+def _runs_deploy(script: str) -> bool:
+    """A command of the script is named for deploying: its program or subcommand
+    (`./scripts/deploy.sh`, `make deploy`, `npm run release`), not a message ("Release
+    approved") nor an option (`cargo build --release`) nor a folder (`target/release/deno`)."""
+    from pitstop.audit.scripts import commands, words
+
+    for command in commands(script):
+        said = [w for w in words(command.text) if not re.match(r"[A-Za-z_]\w*=", w)]
+        if not said or said[0] in ("echo", "printf", ":", "true", "sleep"):
+            continue
+        named = [w.rsplit("/", 1)[-1] for w in said[:4] if not w.startswith("-")]
+        if any(SAYS_DEPLOY.search(w) for w in named):
+            return True
+    return False
 
 
 # A branch a release is cut from: `release`, `release/1.2`, `release-v2.0.0`, `v1.x`.
@@ -192,7 +210,11 @@ EPHEMERAL_ACTIONS = re.compile(
 )
 EPHEMERAL_COMMANDS = re.compile(
     r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b"
-    r"|\bct\s+install\b|\b(terraform|tofu)\s+destroy\b",
+    r"|\bct\s+install\b|\b(terraform|tofu)\s+destroy\b"
+    # a namespace named for the pull request or the run (microservices-demo's `pr${PR_NUMBER}`
+    # on its CI cluster): a preview that a cleanup workflow deletes
+    r"|\bNAMESPACE\s*=\s*[\"']?[\w-]*\$\{?\{?\s*(PR_NUMBER|PR|GITHUB_RUN_ID|GITHUB_SHA"
+    r"|github\.(run_id|sha|event\.number|event\.pull_request\.number))",
 )
 
 
@@ -262,13 +284,26 @@ def step_text(step: Step, repo: Repo | None = None) -> str:
     return text
 
 
-def _recipe(repo: Repo, folder: str, target: str) -> str:
-    """The recipe lines of ``target`` in ``folder``'s Makefile, or "" when there is none."""
+def _recipe(repo: Repo, folder: str, target: str, depth: int = 2) -> str:
+    """The recipe lines of ``target`` in ``folder``'s Makefile, and of the targets it depends
+    on (two levels: actionlint's `lint` runs `.linttimestamp`'s recipe), or ""."""
     if ".." in folder.split("/"):
         return ""
     makefile = repo.read(os.path.normpath(os.path.join(folder, "Makefile"))) or ""
-    found = re.search(rf"^{re.escape(target)}\s*:[^=\n]*\n((?:\t[^\n]*\n?)*)", makefile, re.M)
-    return found.group(1) if found else ""
+    found = re.search(
+        rf"^(?:[^\s:#=]+\s+)*{re.escape(target)}(?:\s+[^\s:#=]+)*\s*:(?!=)([^\n]*)\n"
+        r"((?:(?:\t|(?:ifn?eq|ifn?def|else|endif)\b)[^\n]*\n?)*)",
+        makefile,
+        re.M,
+    )
+    if not found:
+        return ""
+    text = found.group(1) + "\n" + found.group(2)  # prerequisites too: `docs/checks.md`
+    if depth > 0:
+        for prerequisite in found.group(1).split():
+            if "$" not in prerequisite and prerequisite != target:
+                text += _recipe(repo, folder, prerequisite, depth - 1)
+    return text
 
 
 def _own_action(step: Step, own: str | None) -> bool:

@@ -122,6 +122,14 @@ class Repo:
         return f"{found[0]}/{found[1]}" if found else None
 
     @cached_property
+    def generated(self) -> frozenset[str]:
+        """The paths of the workflows and actions whose header says a program writes them."""
+        from pitstop.audit.generated import is_generated
+
+        docs = [w.doc for w in self.workflows] + [a.doc for a in self.actions]
+        return frozenset(d.path for d in docs if is_generated(d.text))
+
+    @cached_property
     def invalid(self) -> frozenset[str]:
         """The paths of the files GitHub would refuse (``problems``): fixes leave them alone."""
         return frozenset(p.span.path for p in self.problems if p.span is not None)

@@ -93,6 +93,7 @@ def _script_ships(script: str) -> Ships | None:
     """What a script ships: each script is searched once, however many rules ask."""
     if not MAY_SHIP.search(script):
         return None  # none of the table's programs appears: most scripts stop here
+    script = script.replace("\\\n", " ")  # a command continued over lines reads as one line
     for pattern, ships in _commands():
         if pattern.search(script):
             return ships

@@ -88,7 +88,8 @@ def check(repo: Repo, out: Check) -> None:
 # checks with a target (docs.codecov.com, "Commit Status": coverage.status.project.target).
 SONAR_WAIT = re.compile(r"sonar\.qualitygate\.wait\s*=\s*true", re.IGNORECASE)
 CODECOV_FILES = re.compile(r"\A(\.github/|dev/|\.)?codecov\.ya?ml\Z")
-CODECOV_TARGET = re.compile(r"^\s*target\s*:\s*(auto|\d)", re.MULTILINE)
+CODECOV_TARGET = re.compile(r"^\s*target\s*:\s*[\"']?(auto|\d)", re.MULTILINE)
+CODECOV_UPLOAD = re.compile(r"codecov/codecov-action@|\bcodecov(cli)?\s+(upload|do-upload)\b")
 # A codecov.yml with no `status:` of its own gets the default project and patch checks, each
 # with target auto (docs.codecov.com, "Commit Status": "By default, Codecov posts...").
 CODECOV_STATUS = re.compile(r"^\s*status\s*:", re.MULTILINE)
@@ -109,6 +110,12 @@ def _service_gate(repo: Repo) -> str | None:
                 return f"Codecov's status target in {relative}"
             if not CODECOV_STATUS.search(text):
                 return f"Codecov's default status checks (target auto; {relative})"
+    if not any(CODECOV_FILES.match(r) for r in repo.files):
+        for workflow in repo.workflows:
+            if CODECOV_UPLOAD.search(workflow.doc.text):
+                # no codecov.yml at all: the uploads get Codecov's default statuses
+                where = repo.relative(workflow.path)
+                return f"Codecov's default status checks (target auto; no codecov.yml: {where})"
     return None
 
 

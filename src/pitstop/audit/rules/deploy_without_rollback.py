@@ -7,6 +7,7 @@ import re
 from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.rules.deploy_without_verification import verified
 from pitstop.workflow.model import Job, Workflow
 
 # A rollback command, or a deploy that can undo itself (atomic, canary, blue-green).
@@ -26,6 +27,9 @@ def check(repo: Repo, out: Check) -> None:
         steps = deploy_steps(job, repo)
         if not steps:
             continue
+        if not any(verified(workflow, job, step, repo) for step in steps):
+            continue  # nothing checks the release, so nothing can call for a rollback: that
+            # is deploy-without-verification's finding
         out.checked += 1
         if _rolls_back(workflow, job, repo):
             continue
@@ -56,7 +60,8 @@ RULE = Rule(
     severity="medium",
     summary="A deploy job has no rollback.",
     docs=Docs(
-        what="Flags deploy jobs with no way back: no rollback step or command (`helm "
+        what="Flags deploy jobs whose release is checked (a health check or smoke test "
+        "follows it) with no way back when the check fails: no rollback step or command (`helm "
         "rollback`, `kubectl rollout undo`, a script's `--rollback`), no atomic, blue-green or "
         "canary deploy, and no job that needs the deploy and runs `if: failure()`.",
         why="When the health check after a deploy fails, the pipeline goes red and the broken "

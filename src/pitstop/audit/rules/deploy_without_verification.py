@@ -24,7 +24,7 @@ def check(repo: Repo, out: Check) -> None:
             continue
         for step in deploy_steps(job, repo):
             out.checked += 1
-            if _verified(workflow, job, step, repo):
+            if verified(workflow, job, step, repo):
                 continue
             out.flag(
                 span(workflow.doc, step.node.get("run") or step.node.get("uses") or step.node),
@@ -34,7 +34,7 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} deploys are followed by a check{off}"
 
 
-def _verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
+def verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
     """A health check or smoke test in the deploy step itself, a later step, or a job after."""
     texts = [step_text(s, repo) for s in job.steps if s.index >= deploy.index]
     texts += [

@@ -54,6 +54,9 @@ def check(repo: Repo, out: Check) -> None:
         out.checked += 1
         if any(w is workflow for w in on_push):
             for job in tests:
+                same = [key for key, _ in _test_commands(repo, job)]
+                if same and all(key in tested_on_push for key in same):
+                    continue  # another job runs the same commands on push (codecov-action)
                 if _pull_request_only(str(job.if_ or ""), tuple(branches)):
                     out.flag(
                         span(workflow.doc, job.node.get("if") or job.key),
@@ -65,6 +68,8 @@ def check(repo: Repo, out: Check) -> None:
             continue  # neither: scheduled or manual workflows are not gates
         if "merge_group" in workflow.triggers:
             continue  # a merge queue tests each merge result before it lands on the branch
+        if "schedule" in workflow.triggers:
+            continue  # a schedule runs on the default branch: it tests what was merged
         if workflow.path in called_on_push:
             continue
         mine = [c for job in tests for c in _test_commands(repo, job)]
@@ -108,10 +113,16 @@ def _test_commands(
 SAME_OPTION = {"-e": "-s", "--session": "-s", "--sessions": "-s", "--": ""}
 
 
+# `npm run test --if-present` runs the same script as `npm test` (npm's docs, "npm test": an
+# alias of `npm run test`); likewise for pnpm and yarn.
+RUN_TEST = re.compile(r"\b(npm|pnpm|yarn)\s+run\s+test\b")
+
+
 def _key(command: str) -> tuple[str, ...]:
     """A command as its sorted words, option spellings made one (``nox -v -e X args`` and
     ``nox -v -s X -- args`` are the same run), so word order and spelling do not count."""
-    said = [SAME_OPTION.get(w, w) for w in words(command)]
+    command = RUN_TEST.sub(r"\1 test", command)
+    said = [SAME_OPTION.get(w, w) for w in words(command) if w != "--if-present"]
     return tuple(sorted(w for w in said if w))
 
 
@@ -194,7 +205,8 @@ RULE = Rule(
         "`merge_group` tests each merge result before it lands), when no workflow that "
         "runs on pushes to the default branch calls that workflow or runs the same test "
         "commands (the same words in any order: a push that runs `pytest` does not cover "
-        "`pytest --cov-fail-under=80`); and test "
+        "`pytest --cov-fail-under=80`; `npm run test --if-present` is `npm test`), and "
+        "workflows that also run on a schedule (which runs on the default branch); and test "
         "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
         "The default branch is origin's HEAD, else main or master; option `default-branch` "
         "sets it.",

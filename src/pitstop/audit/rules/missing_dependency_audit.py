@@ -27,6 +27,11 @@ SHARED_AUDITS = {
     # (github.com/actions/reusable-workflows, .github/workflows/basic-validation.yml)
     "actions/reusable-workflows/.github/workflows/basic-validation.yml",
 }
+# Dependabot's ecosystems for each (docs.github.com, "Dependabot options reference":
+# package-ecosystem): a dependabot.yml that names one has GitHub watch those dependencies
+# for advisories and propose the fixed versions.
+DEPENDABOT = {"Python": ("pip", "uv", "pipenv", "poetry"), "JavaScript": ("npm", "bun")}
+ECOSYSTEM = re.compile(r"^\s*-?\s*package-ecosystem\s*:\s*[\"']?([\w-]+)", re.MULTILINE)
 TOOLS = {
     "Python": {"pip-audit", "pip_audit", "safety", "pypa/gh-action-pip-audit"},
     "JavaScript": {"npm audit", "pnpm audit", "yarn audit"},
@@ -46,6 +51,8 @@ def check(repo: Repo, out: Check) -> None:
     ]  # a shared workflow that runs the dependency-review action (nuxt/.github's), or one known
     # to audit
     every = {name for name, _ in audits} - set().union(*TOOLS.values())  # any ecosystem
+    config = repo.read(".github/dependabot.yml") or repo.read(".github/dependabot.yaml") or ""
+    watched = set(ECOSYSTEM.findall(config))
     found = []
     for ecosystem, names in MANIFESTS.items():
         manifest = _manifest(repo, names)
@@ -53,6 +60,8 @@ def check(repo: Repo, out: Check) -> None:
             continue
         out.checked += 1
         tools = sorted({name for name, _ in audits if name in TOOLS[ecosystem]} | every)
+        if watched & set(DEPENDABOT[ecosystem]):
+            tools.append("Dependabot")
         if tools:
             found.append(f"{ecosystem} by {', '.join(tools)}")
             continue
@@ -88,7 +97,9 @@ RULE = Rule(
         "or pyproject.toml; package.json or a JavaScript lock file), flags the manifest when "
         "no workflow runs a dependency audit: pip-audit or safety, npm/pnpm/yarn audit, or a "
         "tool that covers both (osv-scanner, trivy, grype, snyk, the dependency-review action, "
-        "or a shared workflow named for it). Manifests in test data, vendored code and sample "
+        "or a shared workflow named for it), and `.github/dependabot.yml` names none of its "
+        "ecosystems (Dependabot then watches them for advisories). Manifests in test data, "
+        "vendored code and sample "
         "apps are not the repository's; the one nearest the root is named.",
         why="Most vulnerable code in a service is code it imports. A published CVE in a "
         "pinned dependency stays in production until a human happens to read the advisory; "

@@ -18,6 +18,9 @@ RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S|ALL)[\"']", re.DOTALL)
 RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
 
 
+SHARED_SAST = re.compile(r"codeql|semgrep|sast", re.IGNORECASE)
+
+
 def check(repo: Repo, out: Check) -> None:
     languages = sorted(
         {
@@ -32,6 +35,13 @@ def check(repo: Repo, out: Check) -> None:
         return
     out.checked += 1
     tools = sorted({name for _, name, kinds in scans(repo) if SAST in kinds})
+    tools += sorted(
+        {
+            job.uses.partition("@")[0]
+            for _, job in repo.jobs()
+            if job.uses and SHARED_SAST.search(job.uses.partition("@")[0].rsplit("/", 1)[-1])
+        }
+    )  # a shared workflow named for its scanner (actions/reusable-workflows' codeql-analysis)
     if _ruff_security(repo):
         tools.append("ruff (flake8-bandit rules)")
     if tools:
@@ -64,7 +74,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
         "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
-        "ruff with the flake8-bandit (`S`) rules selected. Sources under `.github/`, `hack/`, "
+        "ruff with the flake8-bandit (`S`) rules selected, or a shared workflow named for "
+        "CodeQL or semgrep. Sources under `.github/`, `hack/`, "
         "`docs/`, test data, vendored code and sample apps are the repository's tooling, not "
         "its product, and do not count.",
         why="SQL built with f-strings, `subprocess(shell=True)` on a request parameter, "

@@ -22,19 +22,22 @@ URL = re.compile(r"""(["']?)https?://[^\s"']+\1""")
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
 # What a sleep waits for: something started before it (in the background, a container, a
 # deploy) or checked after it (a request, a database or cache client, a health or smoke check).
+# Not `systemctl start`, which returns once the unit says it is ready (systemd.service(5),
+# Type=notify), and not `kill -0 $PID` after it, which asks whether a process crashed.
 STARTS = re.compile(
     r"&\s*$|\b(nohup|docker\s+(run|start|compose\s+up)|docker-compose\s+up|podman\s+run"
-    r"|systemctl\s+(start|restart)|service\s+\S+\s+(start|restart)"
+    r"|service\s+\S+\s+(start|restart)"
     r"|kubectl\s+(apply|create|rollout|set\s+image)|helm\s+(install|upgrade)|deploy\w*"
     r"|terraform\s+apply|flyctl\s+deploy|start\w*(\.sh)?)\b",
     re.IGNORECASE,
 )
 CHECKS = re.compile(
     r"\b(curl|wget|nc|pg_isready|psql|redis-cli|mysqladmin|mysql|grpcurl|http|kubectl\s+wait"
-    r"|kill\s+-0"
     r"|health\w*|smoke\w*|check\w*(\.sh)?)\b",
     re.IGNORECASE,
 )
+CRASHED = re.compile(r"\bkill\s+-0\b")
+SYSTEMD = re.compile(r"\bsystemctl\s+(start|restart)\b")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
@@ -92,6 +95,10 @@ def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
     later += [act for s in steps[place.step.index + 1 :] for act in _acts(s, actions=False)]
     previous = earlier[-1] if earlier else None
     following = later[0] if later else None
+    if at + 1 < len(own) and CRASHED.search(own[at + 1].text):
+        return False  # time to crash, then `kill -0`: a check that it did not, not a wait
+    if isinstance(previous, str) and SYSTEMD.search(previous):
+        return False  # systemctl start returned: the unit said it was ready
     started = previous is True or (isinstance(previous, str) and bool(STARTS.search(previous)))
     checked = isinstance(following, str) and bool(
         CHECKS.search(following) or TESTS.search(following)

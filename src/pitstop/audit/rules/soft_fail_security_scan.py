@@ -10,7 +10,7 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import commits_back
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scanners import SCAN_ACTIONS, scanner
+from pitstop.audit.scanners import DEPENDENCIES, SCAN_ACTIONS, kinds_of, scanner
 from pitstop.audit.softening import continue_on_error, run_step
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
 
@@ -50,7 +50,26 @@ def _reports_to_code_scanning(place: StepPlace) -> bool:
     return sarif and uploads
 
 
+def _review_gate(repo: Repo) -> bool:
+    """A dependency-review step that can fail: new vulnerable dependencies already stop pull
+    requests, so an advisory audit beside it (peaceiris's `npm audit || true` posted as a
+    warning) reports, it does not hide."""
+    return any(
+        (p.step.uses or "").lower().startswith("actions/dependency-review-action")
+        and str(p.step.continue_on_error).lower() != "true"
+        for p in repo.steps()
+    )
+
+
 def check(repo: Repo, out: Check) -> None:
+    reviewed = _review_gate(repo)
+
+    def scan(command: str) -> str | None:
+        name = scanner(command)
+        if reviewed and name and DEPENDENCIES in kinds_of(name):
+            return None  # advisory beside the blocking dependency review
+        return _scan(command)
+
     bots: dict[int, bool] = {}  # per job (its steps tuple), read once
     for place in repo.steps():
         steps = place.siblings
@@ -59,7 +78,7 @@ def check(repo: Repo, out: Check) -> None:
         if bots[id(steps)]:
             continue  # a job that repairs and proposes the repair
         if place.step.run:
-            run_step(place, out, _scan)
+            run_step(place, out, scan)
         elif place.step.uses and SCAN_ACTIONS.match(place.step.uses):
             out.checked += 1
             if _reports_to_code_scanning(place):

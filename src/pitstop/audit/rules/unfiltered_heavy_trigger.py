@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import is_deploy, runs_tests
+from pitstop.audit.jobs import is_deploy, runs_test_commands, runs_tests, step_text
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job, Trigger, Workflow
@@ -21,11 +21,11 @@ CHANGE_DETECTION = re.compile(
 
 def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
-        if not any(_heavy(job) for job in workflow.jobs.values()):
+        if not any(_heavy(job, repo) for job in workflow.jobs.values()):
             continue
         if any(is_deploy(job) for job in workflow.jobs.values()):
             continue  # it runs to ship what was pushed, docs and all
-        if _detects_changes(workflow) or _checks_docs(workflow):
+        if _detects_changes(workflow) or _checks_docs(workflow, repo):
             continue
         for event in EVENTS:
             trigger = workflow.triggers.get(event)
@@ -44,8 +44,22 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} test triggers filter paths"
 
 
-def _heavy(job: Job) -> bool:
-    return runs_tests(job) or bool(job.services)
+def _heavy(job: Job, repo: Repo, seen: frozenset[str] = frozenset()) -> bool:
+    """A job that runs a test command or starts services, or calls this repository's workflow
+    that does; a job only named for tests counts unless it runs a linter action
+    (cosign's `golangci-test-e2e` lints the e2e tests)."""
+    called = repo.called(job.uses) if job.uses else None
+    if called is not None:
+        inner = seen | {called.path}
+        return called.path not in seen and any(_heavy(j, repo, inner) for j in called.jobs.values())
+    if job.services or runs_test_commands(job):
+        return True
+    lints = any(LINTER.search((s.uses or "").partition("@")[0]) for s in job.steps)
+    return runs_tests(job, repo) and not lints
+
+
+# An action that lints (golangci/golangci-lint-action, super-linter, reviewdog's): not a suite.
+LINTER = re.compile(r"lint", re.IGNORECASE)
 
 
 def _detects_changes(workflow: Workflow) -> bool:
@@ -59,17 +73,26 @@ def _detects_changes(workflow: Workflow) -> bool:
 # off for the very changes it exists for (structlog's Sphinx doctests, a docs-lint target).
 DOCS_CHECKS = re.compile(
     r"sphinx|mkdocs|doctest|docs?[-_:]?(lint|check|build|test)|make\s+(docs|html|linkcheck)"
-    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|\bvale\s|lychee|linkcheck",
+    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|\bvale\s|lychee|linkcheck|\bdocs/[\w.-]+\.md\b",
     re.IGNORECASE,
 )
 
 
-def _checks_docs(workflow: Workflow) -> bool:
-    return any(
-        (s.run and DOCS_CHECKS.search(s.run)) or DOCS_CHECKS.search(s.uses or "")
-        for job in workflow.jobs.values()
-        for s in job.steps
-    )
+def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozenset()) -> bool:
+    """A step builds or checks the documentation: in its script, the repository scripts and
+    make targets it runs (actionlint's `make lint` checks docs/checks.md), or a workflow of
+    this repository a job calls (opentelemetry-python's misc.yml runs `tox -e docs`)."""
+    for job in workflow.jobs.values():
+        called = repo.called(job.uses) if job.uses else None
+        inner = seen | {called.path} if called is not None else seen
+        if called is not None and called.path not in seen and _checks_docs(called, repo, inner):
+            return True
+        for s in job.steps:
+            if DOCS_CHECKS.search(s.uses or "") or (
+                s.run and DOCS_CHECKS.search(step_text(s, repo))
+            ):
+                return True
+    return False
 
 
 def _tags_only(trigger: Trigger) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pitstop.audit.jobs import step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import IMAGES, scans
@@ -15,21 +16,33 @@ BUILD_PUSH_ACTION = re.compile(r"^docker/build-push-action@", re.IGNORECASE)
 
 def check(repo: Repo, out: Check) -> None:
     scanned = sorted({name for _, name, kinds in scans(repo) if IMAGES in kinds})
+    if not scanned and any(SCRIPT_SCAN.search(step_text(p.step, repo)) for p in repo.steps()):
+        scanned = ["a script of the repository"]  # argo-cd's `make snyk-report`
     builders = _ci_image_builders(repo)
+    used = _images_jobs_run_in(repo)
     for place in repo.steps():
         job = (place.workflow.path, place.job.id) if place.workflow and place.job else None
         if job in builders:
             continue  # it builds the image later jobs run in: CI's own build environment
         node = None
+        target = ""
         if place.step.run and PUSH.search(place.step.run):
             node = place.step.node.get("run")
+            target = place.step.run
         elif place.step.uses and BUILD_PUSH_ACTION.match(place.step.uses):
             given = place.step.node.get("with")
             push = given.get("push") if isinstance(given, MappingNode) else None
             if push is not None and str(push.to_python()).lower() not in ("false", ""):
                 node = place.step.node.get("uses")
+                tags = given.get("tags") if isinstance(given, MappingNode) else None
+                target = str(tags.to_python()) if tags is not None else ""
         if node is None:
             continue
+        target = _with_env(target, place.workflow.env if place.workflow else {})
+        if LOCAL_REGISTRY.search(target):
+            continue  # a registry container of the job itself: a test of the push
+        if any(name in target for name in used):
+            continue  # an image CI's own jobs run in (actions/checkout's test-ubuntu-git)
         out.checked += 1
         if scanned:
             continue
@@ -44,6 +57,36 @@ def check(repo: Repo, out: Check) -> None:
             if scanned
             else f"0 of {out.checked} pushed images scanned"
         )
+
+
+# A registry on the runner itself (`registry:2` as a service at localhost:5000).
+LOCAL_REGISTRY = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(:\d+)?/")
+# A repository script named for an image scanner (`./hack/snyk-report.sh`), or one running it.
+SCRIPT_SCAN = re.compile(r"\b(snyk|trivy|grype)\b[^\n]*\.sh\b|\b(snyk\s+container|trivy\s+image)\b")
+ENV = re.compile(r"\$\{\{\s*env\.(\w+)\s*\}\}")
+
+
+def _with_env(text: str, env: object) -> str:
+    """``${{ env.NAME }}`` replaced by the workflow's own value, where it sets one."""
+    values = env if isinstance(env, dict) else {}
+    return ENV.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
+
+
+def _images_jobs_run_in(repo: Repo) -> set[str]:
+    """The images (without registry host or tag) that jobs run in, their `container:`, by a
+    fixed name: `ghcr.io/actions/test-ubuntu-git:main.2024…` gives `actions/test-ubuntu-git`.
+    A service is left out: that is often the very image a release ships, under test."""
+    found = set()
+    for _, job in repo.jobs():
+        for image in [job.container]:
+            text = str(image.get("image", "") if isinstance(image, dict) else image or "")
+            if not text or "${{" in text:
+                continue
+            name = text.split("@")[0].rsplit(":", 1)[0] if "/" in text else ""
+            parts = name.split("/")
+            if len(parts) >= 2:
+                found.add("/".join(parts[-2:]))
+    return found
 
 
 # A job's container or service image taken from another job's output:
@@ -72,9 +115,11 @@ RULE = Rule(
     docs=Docs(
         what="Flags steps that push an image (`docker push`, `podman push`, `buildah push`, "
         "`ko publish`, docker/build-push-action with `push: true`) in a repository whose "
-        "workflows run no image scanner (trivy, grype, snyk, docker scout, or their actions). "
-        "A job whose image later jobs run in (`container: ${{ needs.<job>.outputs.image }}`) "
-        "builds CI's own environment, not a release, and is left alone.",
+        "workflows run no image scanner (trivy, grype, snyk, docker scout, their actions, or "
+        "a repository script a step runs that names one). A job whose image later jobs run "
+        "in (`container: ${{ needs.<job>.outputs.image }}`, or a job's `container:` by the "
+        "same name) builds CI's own environment, and a push to a registry on the runner "
+        "(`localhost:5000/…`) tests the push: both are left alone.",
         why="An image carries a whole operating system's packages next to the application. "
         "A base image from last year ships last year's OpenSSL; only a scan of the built "
         "image sees it.",
