@@ -23,13 +23,22 @@ if TYPE_CHECKING:
 EXIT_ZERO = re.compile(r"(--exit-zero|--exit-code[ =]0\b|--continue-on-error|--soft-fail)")
 
 
+NOT_A_GATE = frozenset({"schedule", "workflow_dispatch"})
+
+
 def continue_on_error(place: StepPlace, out: Check, subject: str) -> bool:
-    """Flag ``continue-on-error: true`` on the step or its job; whether it was there."""
+    """Flag ``continue-on-error: true`` on the step or its job; whether it was there. On a job
+    of a workflow that only a schedule or a person starts, it is an allowed failure (laravel's
+    nightly against a database's development build): the job still shows red in that run,
+    and no pull request or push waits on it."""
     for node in (place.step.node, place.job.node if place.job else None):
         if node is None:
             continue
         value = node.get("continue-on-error")
         if value is not None and str(value.to_python()).lower() == "true":
+            triggers = set(place.workflow.triggers) if place.workflow is not None else set()
+            if node is not place.step.node and triggers and triggers <= NOT_A_GATE:
+                return True
             out.flag(
                 span(place.doc, value),
                 f"{subject} runs with continue-on-error: it can never fail",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+import yaml
+
 from pitstop.audit.folders import NOT_OURS, SAMPLES, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -28,10 +30,13 @@ SHARED_AUDITS = {
     "actions/reusable-workflows/.github/workflows/basic-validation.yml",
 }
 # Dependabot's ecosystems for each (docs.github.com, "Dependabot options reference":
-# package-ecosystem): a dependabot.yml that names one has GitHub watch those dependencies
-# for advisories and propose the fixed versions.
+# package-ecosystem). An entry with `open-pull-requests-limit: 0` turns version updates off and
+# is there for security updates alone ("Dependabot options reference", open-pull-requests-limit:
+# 0 disables version updates; security updates keep their own limit): advisories are watched.
+# Version updates alone are not an audit: whether alerts are on is a setting no file shows.
 DEPENDABOT = {"Python": ("pip", "uv", "pipenv", "poetry"), "JavaScript": ("npm", "bun")}
-ECOSYSTEM = re.compile(r"^\s*-?\s*package-ecosystem\s*:\s*[\"']?([\w-]+)", re.MULTILINE)
+# A workflow that submits the dependency graph, whose alerts are the audit (aiohttp's).
+SUBMITS_GRAPH = re.compile(r"dependency-submission|dependency-graph", re.IGNORECASE)
 TOOLS = {
     "Python": {"pip-audit", "pip_audit", "safety", "pypa/gh-action-pip-audit"},
     "JavaScript": {"npm audit", "pnpm audit", "yarn audit"},
@@ -51,8 +56,9 @@ def check(repo: Repo, out: Check) -> None:
     ]  # a shared workflow that runs the dependency-review action (nuxt/.github's), or one known
     # to audit
     every = {name for name, _ in audits} - set().union(*TOOLS.values())  # any ecosystem
-    config = repo.read(".github/dependabot.yml") or repo.read(".github/dependabot.yaml") or ""
-    watched = set(ECOSYSTEM.findall(config))
+    watched = _security_updates(repo)
+    if any(SUBMITS_GRAPH.search(p.step.uses or "") for p in repo.steps()):
+        every.add("a dependency-graph submission (its alerts)")
     found = []
     for ecosystem, names in MANIFESTS.items():
         manifest = _manifest(repo, names)
@@ -61,7 +67,7 @@ def check(repo: Repo, out: Check) -> None:
         out.checked += 1
         tools = sorted({name for name, _ in audits if name in TOOLS[ecosystem]} | every)
         if watched & set(DEPENDABOT[ecosystem]):
-            tools.append("Dependabot")
+            tools.append("Dependabot security updates")
         if tools:
             found.append(f"{ecosystem} by {', '.join(tools)}")
             continue
@@ -73,6 +79,21 @@ def check(repo: Repo, out: Check) -> None:
         )
     if out.checked:
         out.figure = "dependencies audited: " + ("; ".join(found) if found else "none")
+
+
+def _security_updates(repo: Repo) -> set[str]:
+    """The ecosystems dependabot.yml keeps for security updates alone."""
+    text = repo.read(".github/dependabot.yml") or repo.read(".github/dependabot.yaml") or ""
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return set()
+    updates = config.get("updates") if isinstance(config, dict) else None
+    return {
+        str(entry.get("package-ecosystem"))
+        for entry in updates or []
+        if isinstance(entry, dict) and entry.get("open-pull-requests-limit") == 0
+    }
 
 
 def _manifest(repo: Repo, names: tuple[str, ...]) -> str | None:
@@ -97,9 +118,10 @@ RULE = Rule(
         "or pyproject.toml; package.json or a JavaScript lock file), flags the manifest when "
         "no workflow runs a dependency audit: pip-audit or safety, npm/pnpm/yarn audit, or a "
         "tool that covers both (osv-scanner, trivy, grype, snyk, the dependency-review action, "
-        "or a shared workflow named for it), and `.github/dependabot.yml` names none of its "
-        "ecosystems (Dependabot then watches them for advisories). Manifests in test data, "
-        "vendored code and sample "
+        "or a shared workflow named for it, a dependency-graph submission), and "
+        "`.github/dependabot.yml` keeps none of its ecosystems for security updates alone "
+        "(`open-pull-requests-limit: 0`; version updates alone are not an audit). Manifests in "
+        "test data, vendored code and sample "
         "apps are not the repository's; the one nearest the root is named.",
         why="Most vulnerable code in a service is code it imports. A published CVE in a "
         "pinned dependency stays in production until a human happens to read the advisory; "

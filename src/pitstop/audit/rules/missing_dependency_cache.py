@@ -92,13 +92,17 @@ def _installs_later(place: StepPlace, action: str) -> bool:
 
 def _left_alone(place: StepPlace) -> bool:
     """A job with nothing checked out (no file to key a cache on: setup fails asking for one),
-    or a job that ships: a release built from a cache another run could have written is the
-    cache-poisoning path, so publishing jobs install afresh."""
+    a job that switches pip's cache off (`PIP_NO_CACHE_DIR`: `pip cache dir` then fails, and
+    setup-python with it), or a job that ships: a release built from a cache another run
+    could have written is the cache-poisoning path, so publishing jobs install afresh."""
     if place.job is None:
         return False
     earlier = place.siblings[: place.step.index]
     if not any((s.uses or "").lower().startswith("actions/checkout@") for s in earlier):
         return True
+    envs = [place.job.env, place.workflow.env if place.workflow else {}, place.step.env]
+    if any(isinstance(e, dict) and "PIP_NO_CACHE_DIR" in e for e in envs):
+        return True  # pip's cache switched off on purpose (maturin's tests): setup would fail
     return place.workflow is not None and builds_release(place.workflow, place.job)
 
 

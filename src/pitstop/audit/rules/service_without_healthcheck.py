@@ -69,6 +69,9 @@ POLLS = re.compile(
     r"curl\b[^\n]*--retry\b|\b(until|while)\b[^\n]*\b(curl|wget|nc|pg_isready|redis-cli)\b"
     r"|\bwait-for(-it)?\b|\bwait-on\b|dockerize\s[^\n]*-wait\b"
     r"|\bfor\b[^\n]*\bseq\b[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*(/dev/tcp/|\bcurl\b|\bnc\b)"
+    # a loop whose body asks the service itself (gorm's `docker exec … gsql -c "select 1;"`)
+    r"|\b(while|until)\b[^\n]*\n(?:[^\n]*\n){0,3}[^\n]*\b(docker\s+exec|psql|mysqladmin"
+    r"|mongosh|redis-cli|pg_isready)\b"
 )
 
 

@@ -33,7 +33,7 @@ def check(repo: Repo, out: Check) -> None:
                 continue  # a sample in a code block: a workflow for the reader's repository
             if INSTRUCTION.search(_sentence_before(text, found.start())):
                 continue  # "create .github/workflows/x.yml in your repository": for the reader
-            if _sample_follows(text, found.end()):
+            if _sample_follows(text, found.end()) or _snippet(text, found.start()):
                 continue  # "you could use this .github/workflows/x.yml:" and the sample
             link = LINK.search(text[max(0, found.start() - 200) : found.start()])
             owner, ref = (
@@ -110,7 +110,14 @@ def _sample_follows(text: str, end: int) -> bool:
         return False
     first = following[0]
     indented = first.startswith(("    ", "\t")) and not first.lstrip().startswith(("-", "*", "|"))
-    return indented or FENCE.match(first) is not None
+    return indented or FENCE.match(first) is not None or _snippet(first, 0)
+
+
+def _snippet(text: str, at: int) -> bool:
+    """Whether the line at ``at`` imports a code sample from a file: VitePress's
+    `<<< ./static-deploy-github-pages.yaml#content [.github/workflows/deploy.yml]`."""
+    start = text.rfind("\n", 0, at) + 1
+    return text[start:].lstrip().startswith("<<<")
 
 
 def _folder_before(text: str, start: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pitstop.audit.jobs import step_text
-from pitstop.audit.repo import Repo, span
+from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import IMAGES, scans
 from pitstop.workflow.yaml import MappingNode
@@ -38,8 +38,17 @@ def check(repo: Repo, out: Check) -> None:
                 target = str(tags.to_python()) if tags is not None else ""
         if node is None:
             continue
-        target = _with_env(target, place.workflow.env if place.workflow else {})
-        if LOCAL_REGISTRY.search(target):
+        env = {
+            **(
+                place.workflow.env
+                if place.workflow and isinstance(place.workflow.env, dict)
+                else {}
+            ),
+            **(place.job.env if place.job and isinstance(place.job.env, dict) else {}),
+            **(place.step.env if isinstance(place.step.env, dict) else {}),
+        }
+        target = _with_env(target, env)
+        if LOCAL_REGISTRY.search(target) or (_runs_registry(place) and not REMOTE.search(target)):
             continue  # a registry container of the job itself: a test of the push
         if any(name in target for name in used):
             continue  # an image CI's own jobs run in (actions/checkout's test-ubuntu-git)
@@ -63,7 +72,22 @@ def check(repo: Repo, out: Check) -> None:
 LOCAL_REGISTRY = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(:\d+)?/")
 # A repository script named for an image scanner (`./hack/snyk-report.sh`), or one running it.
 SCRIPT_SCAN = re.compile(r"\b(snyk|trivy|grype)\b[^\n]*\.sh\b|\b(snyk\s+container|trivy\s+image)\b")
+# A registry's address in an image name: where a push leaves the runner.
+REMOTE = re.compile(
+    r"\b(ghcr\.io|docker\.io|quay\.io|gcr\.io|[\w-]+\.pkg\.dev|[\w.-]+\.azurecr\.io"
+    r"|[\w.-]+\.amazonaws\.com|registry\.gitlab\.com|public\.ecr\.aws)\b"
+)
 ENV = re.compile(r"\$\{\{\s*env\.(\w+)\s*\}\}")
+
+
+def _runs_registry(place: StepPlace) -> bool:
+    """The job runs a registry as a service (`registry:2`): docker/metadata-action pushes its
+    test image there, under tags another step computes."""
+    services = place.job.services.values() if place.job is not None else []
+    return any(
+        re.split(r"[:@]", (s.image or "").rsplit("/", 1)[-1])[0] in ("registry", "distribution")
+        for s in services
+    )
 
 
 def _with_env(text: str, env: object) -> str:
