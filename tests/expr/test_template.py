@@ -48,3 +48,26 @@ def test_empty_expression_is_an_error() -> None:
 
 def test_text_without_expressions_is_unchanged() -> None:
     assert render("plain $HOME {{ not }}", ev) == "plain $HOME {{ not }}"
+
+
+@pytest.mark.parametrize(
+    "condition,runs",
+    [
+        ("${{ false }}", False),  # the whole value: evaluated
+        ("false", False),  # no ${{ }}: the value is the expression
+        ("false\n", False),  # a `|` block without ${{ }}: still an expression
+        ("${{ false }}\n", True),  # a `|` block keeps its newline: format('{0}\n', false)
+        ("${{ false }} ", True),  # a quoted trailing space
+        (" ${{ false }}", True),
+        ("true && ${{ false }}", True),
+        ("${{ false }} && true", True),
+        ("${{ github.ref == 'x' }} lol", True),
+    ],
+)
+def test_an_if_with_text_beside_its_expression_is_always_true(condition: str, runs: bool) -> None:
+    """actions/languageservices, workflow-parser/src/templates/template-reader.ts (parseScalar):
+    literal text around a ``${{ }}`` is kept, so the condition becomes ``format(…)``, a string
+    that is never empty; zizmor's unsound-condition test data pins the same cases."""
+    from pitstop.expr import evaluate_condition
+
+    assert evaluate_condition(condition, CONTEXTS) is runs

@@ -62,6 +62,17 @@ CASES = [
         {},
         id="cache-off-existing-input",
     ),
+    # -- unsound-condition ---------------------------------------------------------------------
+    pytest.param(
+        "unsound-condition",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - if: |\n"
+        "          ${{ github.ref == 'refs/heads/main' }}\n        run: ./deploy.sh\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - if: |-\n"
+        "          ${{ github.ref == 'refs/heads/main' }}\n        run: ./deploy.sh\n",
+        True,
+        {},
+        id="condition-block-to-expression",
+    ),
     # -- checkout-credentials ------------------------------------------------------------------
     pytest.param(
         "checkout-credentials",

@@ -101,6 +101,8 @@ def builds_release(workflow: Workflow, job: Job) -> bool:
     """A job whose output ships: it deploys or publishes itself, it runs in a release-only
     workflow, or it uploads an artifact that a shipping job of the workflow waits for and
     downloads."""
+    if commits_back(job.steps):
+        return False  # it proposes a change (codeql-action's bundle update opens a pull request)
     if _ships(job) or release_only(workflow):
         return True
     uploads = any((s.uses or "").lower().startswith("actions/upload-artifact@") for s in job.steps)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pitstop.audit.repo import Repo
-from pitstop.knowledge.permissions import Needs, action_entry, script_needs
+from pitstop.knowledge.permissions import LEVELS, Needs, action_entry, raise_to, script_needs
 from pitstop.workflow.model import Action, Job, Step, Workflow
 
 
@@ -33,6 +33,14 @@ def _job(repo: Repo, workflow: Workflow, job: Job, seen: frozenset[str]) -> Need
             return needs
         for inner in called.jobs.values():
             needs.merge(_job(repo, called, inner, seen | {called.path}))
+            # what the called job asks for, the caller must grant, or GitHub refuses the run
+            # at its start (GitHub's docs, "Reusable workflows": permissions can only be kept
+            # or lowered); azure-dev's lint caller grants lint-go.yml's pull-requests: write
+            declared = inner.permissions if inner.permissions is not None else called.permissions
+            if isinstance(declared, dict):
+                asked = {str(k): str(v) for k, v in declared.items() if str(v) in LEVELS}
+                raise_to(needs.required, asked)
+                raise_to(needs.scopes, asked)
         return needs
     env = [*_values(workflow.env), *_values(job.env)]
     needs.merge(_steps(repo, job.steps, env, seen))

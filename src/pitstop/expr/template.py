@@ -105,11 +105,32 @@ def is_whole_expression(text: str) -> bool:
 
 
 def condition_text(text: str) -> str:
-    """The expression of an ``if:``: GitHub takes it with or without ``${{ }}`` around it."""
-    stripped = text.strip()
-    if is_whole_expression(stripped):
-        return stripped[len(OPEN) : -len(CLOSE)].strip()
-    return stripped
+    """The expression of an ``if:`` as GitHub reads it. Without ``${{ }}``, the value is the
+    expression; one ``${{ }}`` that is the whole value, its inside. ``${{ }}`` with any other
+    text beside it (a space in quotes, the newline a ``|`` block keeps, other words) makes
+    the value a string, ``format()`` of every part, which is never empty and so always true:
+    the literal parts are kept as they are (actions/languageservices,
+    workflow-parser/src/templates/template-reader.ts, parseScalar)."""
+    if OPEN not in text:
+        return text.strip()
+    parts = list(find_expressions(text))
+    if len(parts) == 1 and parts[0].start == 0 and parts[0].end == len(text):
+        return parts[0].text
+    pattern: list[str] = []
+    args: list[str] = []
+    at = 0
+    for part in parts:
+        pattern.append(_format_literal(text[at : part.start]))
+        pattern.append("{" + str(len(args)) + "}")
+        args.append(part.text)
+        at = part.end
+    pattern.append(_format_literal(text[at:]))
+    return f"format('{''.join(pattern)}', {', '.join(args)})"
+
+
+def _format_literal(text: str) -> str:
+    """Text as it stands in a ``format()`` pattern: quotes doubled, braces escaped."""
+    return text.replace("'", "''").replace("{", "{{").replace("}", "}}")
 
 
 def render(text: str, evaluate: Callable[[str], Value]) -> Value:

@@ -95,9 +95,15 @@ def _script_ships(script: str) -> Ships | None:
         return None  # none of the table's programs appears: most scripts stop here
     script = script.replace("\\\n", " ")  # a command continued over lines reads as one line
     for pattern, ships in _commands():
-        if pattern.search(script):
-            return ships
+        for found in pattern.finditer(script):
+            end = script.find("\n", found.end())
+            if not DRY_RUN.search(script[found.start() : end if end >= 0 else len(script)]):
+                return ships
     return None
+
+
+# A rehearsal ships nothing: `cargo publish --dry-run`, `npm publish --dry-run`.
+DRY_RUN = re.compile(r"\s--dry-run\b")
 
 
 def _text(value: object) -> str:

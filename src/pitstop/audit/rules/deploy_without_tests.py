@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -43,16 +45,20 @@ NOT_CODE = frozenset(
 
 def check(repo: Repo, out: Check) -> None:
     off = 0
+    queued = _merge_queue_tests(repo)
     for workflow in repo.workflows:
         if workflow.triggers and set(workflow.triggers) <= NOT_CODE:
             continue  # a notifier with an environment for its webhook: nothing built ships
-        # started by another workflow's completion, or called only by jobs that wait for tests
-        gated = "workflow_run" in workflow.triggers or _callers_gated(repo, workflow)
+        if set(workflow.triggers) == {"workflow_call"}:
+            continue  # its callers decide when it runs: a call that deploys is judged there
+        # started by another workflow's completion, or a push whose every commit a merge queue
+        # tested before it landed (mermaid's changesets release)
+        gated = "workflow_run" in workflow.triggers or (queued and _branch_pushes_only(workflow))
         for job in workflow.jobs.values():
             if never_runs(job):
                 off += 1
                 continue
-            if not is_deploy(job) or runs_tests(job, repo):
+            if not _deploys(repo, job) or runs_tests(job, repo) or _wheels_tested(repo, job):
                 continue
             out.checked += 1
             needed = workflow.with_needs(job.needs)
@@ -72,24 +78,49 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests{note}"
 
 
-def _callers_gated(repo: Repo, workflow: Workflow, seen: frozenset[str] = frozenset()) -> bool:
-    """A workflow that only ``workflow_call`` starts, called in this repository only by jobs
-    that need a job running the tests (or from workflows gated themselves): its deploys run
-    after the tests of whoever calls it."""
-    if set(workflow.triggers) != {"workflow_call"} or workflow.path in seen:
-        return False
-    callers = [
-        (w, j)
+def _deploys(repo: Repo, job: Job, seen: frozenset[str] = frozenset()) -> bool:
+    """The job ships: its own steps (not the repository's own action testing itself, as
+    Azure/webapps-deploy's scheduled deploys of sample apps do), or a workflow of this
+    repository it calls that does."""
+    called = repo.called(job.uses) if job.uses else None
+    if called is not None:
+        inner = seen | {called.path}
+        return called.path not in seen and any(
+            _deploys(repo, j, inner) for j in called.jobs.values()
+        )
+    own = (repo.slug or "").lower()
+    steps = [s for s in job.steps if not (s.uses or "").lower().startswith(("./", f"{own}@"))]
+    return is_deploy(replace(job, steps=tuple(steps)))
+
+
+def _merge_queue_tests(repo: Repo) -> bool:
+    """A workflow runs tests on `merge_group`: every commit lands tested on the branch."""
+    return any(
+        "merge_group" in w.triggers and any(runs_test_commands(j) for j in w.jobs.values())
         for w in repo.workflows
-        for j in w.jobs.values()
-        if j.uses and repo.called(j.uses) is workflow
-    ]
-    return bool(callers) and all(
-        "workflow_run" in w.triggers
-        or any(runs_tests(w.jobs[n], repo) for n in w.with_needs(j.needs) - {j.id})
-        or _callers_gated(repo, w, seen | {workflow.path})
-        for w, j in callers
     )
+
+
+def _branch_pushes_only(workflow: Workflow) -> bool:
+    push = workflow.triggers.get("push")
+    code = {e for e in workflow.triggers if e not in ("workflow_dispatch",)}
+    return push is not None and code == {"push"} and push.tags is None
+
+
+# cibuildwheel runs a test command on every wheel it builds when one is set (its docs,
+# "test-command"): in pyproject.toml's [tool.cibuildwheel] or CIBW_TEST_COMMAND.
+CIBW_TEST = re.compile(r"^\s*test-command\s*=", re.MULTILINE)
+
+
+def _wheels_tested(repo: Repo, job: Job) -> bool:
+    builds = [s for s in job.steps if "cibuildwheel" in f"{s.uses or ''} {s.run or ''}".lower()]
+    if not builds:
+        return False
+    envs = [job.env, *(s.env for s in builds)]
+    if any(isinstance(e, dict) and "CIBW_TEST_COMMAND" in e for e in envs):
+        return True
+    pyproject = repo.read("pyproject.toml") or ""
+    return "[tool.cibuildwheel" in pyproject and bool(CIBW_TEST.search(pyproject))
 
 
 def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContext) -> None:

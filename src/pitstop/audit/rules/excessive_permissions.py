@@ -69,7 +69,7 @@ def check(repo: Repo, out: Check) -> None:
         ]
         # what a workflow-wide `permissions:` would cover: every job without its own
         covered = [j for j in workflow.jobs.values() if j.permissions is None]
-        if top is None and unscoped:
+        if top is None and unscoped and not _bounded_by_callers(repo, workflow):
             names = ", ".join(j.id for j in unscoped[:3]) + ("…" if len(unscoped) > 3 else "")
             needs = jobs_needs(repo, workflow, covered)
             known = f"; {needs.unknown}, whose needs pitstop does not know" if needs.unknown else ""
@@ -111,6 +111,18 @@ def check(repo: Repo, out: Check) -> None:
             elif isinstance(node, MappingNode):
                 _scopes(repo, workflow, node, jobs, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} workflows grant least privilege"
+
+
+def _bounded_by_callers(repo: Repo, workflow: Workflow) -> bool:
+    """A workflow only ``workflow_call`` starts, whose every caller in this repository sets
+    the token's permissions: it gets what its caller grants, no more (tokio's
+    uring-kernel-version-test, called from a ci.yml with `contents: read`)."""
+    if set(workflow.triggers) != {"workflow_call"}:
+        return False
+    callers = [(w, j) for w, j in repo.jobs() if j.uses and repo.called(j.uses) is workflow]
+    return bool(callers) and all(
+        j.permissions is not None or w.permissions is not None for w, j in callers
+    )
 
 
 def _add(doc: YamlDocument, root: MappingNode, grants: dict[str, str], context: FixContext) -> None:

@@ -100,8 +100,13 @@ def _manifest(repo: Repo, names: tuple[str, ...]) -> str | None:
     by_name: dict[str, str] = {}
     for relative in sorted(repo.files, key=lambda f: (f.count("/"), f)):  # the root's first
         name = posixpath.basename(relative)
-        if name in by_name or under(relative, NOT_OURS | SAMPLES):
-            continue  # test data (__tests__/data/poetry.lock), vendored code, sample apps
+        if (
+            name in by_name
+            or under(relative, NOT_OURS | SAMPLES)
+            or relative.startswith(".github/")
+        ):
+            continue  # test data (__tests__/data/poetry.lock), vendored code, sample apps, CI's
+            # own helper scripts (codeql-action's .github/workflows/…/Pipfile.lock)
         if name == "pyproject.toml" and not DECLARES.search(repo.read(relative) or ""):
             continue  # tool settings only
         by_name[name] = relative

@@ -64,6 +64,9 @@ def check(repo: Repo, out: Check) -> None:
         cache = given.get("cache") if isinstance(given, MappingNode) else None
         if cache is not None and str(cache.to_python()).strip():
             continue
+        automatic = given.get("package-manager-cache") if isinstance(given, MappingNode) else None
+        if automatic is not None and str(automatic.to_python()).lower() == "false":
+            continue  # setup-node's own cache turned off on purpose (vite's publish)
         if any(CACHE_ACTION.match(s.uses or "") for s in place.siblings):
             continue  # cached by hand with actions/cache
         out.flag(

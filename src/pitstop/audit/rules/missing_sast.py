@@ -13,11 +13,14 @@ from pitstop.audit.scanners import SAST, scans
 SOURCE = {".py": "Python", ".js": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript"}
 # Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
 # scripts (Kubernetes projects' `hack/`), documentation.
-TOOLING = frozenset({".github", "hack", "docs", "doc"})
+TOOLING = frozenset({".github", "hack", "docs", "doc", "ci"})
 RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S|ALL)[\"']", re.DOTALL)
 RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
 
 
+PRE_COMMIT = re.compile(
+    r"\bpre-commit\s+run\b|pre-commit/action|\bprek\s+run\b|\btox\b[^\n]*\blint\b"
+)
 SHARED_SAST = re.compile(r"codeql|semgrep|sast", re.IGNORECASE)
 
 
@@ -42,6 +45,8 @@ def check(repo: Repo, out: Check) -> None:
             if job.uses and SHARED_SAST.search(job.uses.partition("@")[0].rsplit("/", 1)[-1])
         }
     )  # a shared workflow named for its scanner (actions/reusable-workflows' codeql-analysis)
+    if any(f.startswith(".github/codeql/") for f in repo.files):
+        tools.append("CodeQL (configured in .github/codeql)")  # default setup reads no workflow
     if _ruff_security(repo):
         tools.append("ruff (flake8-bandit rules)")
     if tools:
@@ -56,7 +61,11 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def _ruff_security(repo: Repo) -> bool:
-    runs = any(RUFF_RUNS.search(f"{p.step.run or ''} {p.step.uses or ''}") for p in repo.steps())
+    texts = [f"{p.step.run or ''} {p.step.uses or ''}" for p in repo.steps()]
+    runs = any(RUFF_RUNS.search(t) for t in texts) or (
+        any(PRE_COMMIT.search(t) for t in texts)
+        and "ruff" in (repo.read(".pre-commit-config.yaml") or "")
+    )  # scrapy runs ruff through pre-commit
     if not runs:
         return False
     for name in ("pyproject.toml", "ruff.toml", ".ruff.toml"):

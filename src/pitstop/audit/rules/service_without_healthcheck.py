@@ -49,6 +49,9 @@ def check(repo: Repo, out: Check) -> None:
             command = health_command(service)
             if command is None and (_other_waited_for(job, service_id) or _polled(job)):
                 continue  # an image with no known check, waited for another way
+            if command is None and not service.ports and job.container is None:
+                continue  # no port reaches it from the runner: no step can race it (a
+                # docker:dind nothing talks to, in sentry-python's generated tests)
             out.flag(
                 span(workflow.doc, node),
                 f"service '{service_id}' ({service.image}) has no --health-cmd: the first step "

@@ -14,7 +14,7 @@ EVENTS = ("push", "pull_request")
 # Jobs that decide for themselves what changed.
 CHANGE_DETECTION = re.compile(
     r"dorny/paths-filter|tj-actions/changed-files|git\s+diff\s+[^\n]*--name-only"
-    r"|changed-files|paths-filter",
+    r"|changed-files|paths-filter|skip-duplicate-actions",
     re.IGNORECASE,
 )
 
@@ -52,12 +52,15 @@ def _heavy(job: Job, repo: Repo, seen: frozenset[str] = frozenset()) -> bool:
     if called is not None:
         inner = seen | {called.path}
         return called.path not in seen and any(_heavy(j, repo, inner) for j in called.jobs.values())
+    if LABEL_GATE.search(str(job.if_ or "")):
+        return False  # it runs when a maintainer labels the pull request (okhttp's containers)
     if job.services or runs_test_commands(job):
         return True
     lints = any(LINTER.search((s.uses or "").partition("@")[0]) for s in job.steps)
     return runs_tests(job, repo) and not lints
 
 
+LABEL_GATE = re.compile(r"pull_request\.labels\.\*\.name|github\.event\.label\.name")
 # An action that lints (golangci/golangci-lint-action, super-linter, reviewdog's): not a suite.
 LINTER = re.compile(r"lint", re.IGNORECASE)
 
@@ -87,12 +90,24 @@ def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozense
         inner = seen | {called.path} if called is not None else seen
         if called is not None and called.path not in seen and _checks_docs(called, repo, inner):
             return True
+        envs = [workflow.env, job.env]
+        if any(
+            isinstance(e, dict) and DOCS_ENV.search(str(e.get(k, "")))
+            for e in envs
+            for k in SESSION_VARS
+        ):
+            return True  # mypy's docs.yml picks the docs build with TOXENV: docs
         for s in job.steps:
             if DOCS_CHECKS.search(s.uses or "") or (
                 s.run and DOCS_CHECKS.search(step_text(s, repo))
             ):
                 return True
     return False
+
+
+# The variables tox and nox read the session to run from.
+SESSION_VARS = ("TOXENV", "NOXSESSION")
+DOCS_ENV = re.compile(r"\bdocs?\b", re.IGNORECASE)
 
 
 def _tags_only(trigger: Trigger) -> bool:

@@ -69,7 +69,9 @@ def check(repo: Repo, out: Check) -> None:
 
 
 # A registry on the runner itself (`registry:2` as a service at localhost:5000).
-LOCAL_REGISTRY = re.compile(r"(?<![\w.-])(localhost|127\.0\.0\.1)(:\d+)?/")
+LOCAL_REGISTRY = re.compile(
+    r"(?<![\w.-])(localhost|127\.0\.0\.1|[\w-]+\.local|kind-registry)(:\d+)?/"
+)  # and a kind cluster's (sigstore's scaffolding runs registry.local:5000)
 # A repository script named for an image scanner (`./hack/snyk-report.sh`), or one running it.
 SCRIPT_SCAN = re.compile(r"\b(snyk|trivy|grype)\b[^\n]*\.sh\b|\b(snyk\s+container|trivy\s+image)\b")
 # A registry's address in an image name: where a push leaves the runner.

@@ -1,0 +1,72 @@
+"""bot-condition: a privileged workflow trusts ``github.actor`` to tell a bot's run."""
+
+from __future__ import annotations
+
+from pitstop.audit.conditions import conditions, path, walk
+from pitstop.audit.repo import Repo, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.expr import ast
+
+# Events whose runs hold the base repository's secrets and a write token while the pull
+# request or the run that started them belongs to someone else.
+PRIVILEGED = frozenset({"pull_request_target", "workflow_run"})
+# Who started the run: for these events, whoever last acted on the pull request or run, not
+# who wrote it (GitHub's docs, "github context": actor, triggering_actor).
+ACTORS = frozenset({"github.actor", "github.triggering_actor", "github.actor_id"})
+
+
+def check(repo: Repo, out: Check) -> None:
+    for condition in conditions(repo):
+        workflow = condition.workflow
+        if workflow is None or not PRIVILEGED & set(workflow.triggers):
+            continue
+        out.checked += 1
+        tree = condition.tree()
+        for node in walk(tree):
+            if not isinstance(node, ast.Compare) or node.op not in ("==", "!="):
+                continue
+            sides = (node.left, node.right)
+            actor = next((path(s) for s in sides if path(s) in ACTORS), None)
+            value = next((s.value for s in sides if isinstance(s, ast.Literal)), None)
+            if actor is None or not _bot(actor, value):
+                continue
+            events = " and ".join(sorted(PRIVILEGED & set(workflow.triggers)))
+            out.flag(
+                span(condition.doc, condition.node),
+                f"the if: of {condition.owner} trusts {actor} to be {value!s} on {events}: it "
+                "names whoever last acted on the run, and anyone can make a bot act on their "
+                "pull request; check the pull request's author "
+                "(github.event.pull_request.user.login) instead",
+            )
+            break
+    out.figure = (
+        f"{out.checked - out.failed} of {out.checked} privileged conditions trust no bot actor"
+    )
+
+
+def _bot(actor: str, value: object) -> bool:
+    """A bot's login (`dependabot[bot]`) or, for actor_id, a number."""
+    if actor == "github.actor_id":
+        return isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit())
+    return isinstance(value, str) and value.lower().endswith("[bot]")
+
+
+RULE = Rule(
+    id="bot-condition",
+    category="security",
+    severity="high",
+    summary="A privileged workflow trusts github.actor to recognise a bot.",
+    docs=Docs(
+        what="Flags `if:` conditions in workflows run by `pull_request_target` or "
+        "`workflow_run` that compare `github.actor`, `github.triggering_actor` or "
+        "`github.actor_id` with a bot (`dependabot[bot]`, `renovate[bot]`, an account id).",
+        why="`github.actor` is whoever caused this run, not who wrote the pull request. An "
+        "attacker opens a pull request and then gets Dependabot to act on it (asking it to "
+        "rebase, say); the run's actor is now `dependabot[bot]`, and the step meant for "
+        "Dependabot's own updates (auto-merge, secrets) runs on the attacker's code.",
+        example="on: pull_request_target\njobs:\n  automerge:\n    if: github.actor == "
+        "'dependabot[bot]'",
+        instead="    if: github.event.pull_request.user.login == 'dependabot[bot]'",
+    ),
+    check=check,
+)
