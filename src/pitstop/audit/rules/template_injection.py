@@ -20,6 +20,7 @@ from pitstop.expr.errors import ExpressionError
 from pitstop.expr.parser import parse
 from pitstop.expr.template import Embedded, find_expressions
 from pitstop.fix.patch import CannotFix
+from pitstop.knowledge.sinks import sink
 from pitstop.workflow.yaml import MappingNode, ScalarNode
 
 if TYPE_CHECKING:
@@ -36,6 +37,13 @@ UNTRUSTED = re.compile(
     r"))",
     re.IGNORECASE,
 )
+# The event, or a part of it that holds an outsider's text, as an object.
+EVENT_OBJECT = re.compile(
+    r"github\.event(\.(issue|pull_request|comment|review|review_comment|discussion"
+    r"|head_commit|commits|workflow_run|pages))?",
+    re.IGNORECASE,
+)
+SERIALIZED = re.compile(r"toJSON\(\s*" + EVENT_OBJECT.pattern + r"\s*\)", re.IGNORECASE)
 SHELLS = ("bash", "sh")
 
 
@@ -54,7 +62,7 @@ def check(repo: Repo, out: Check) -> None:
             source = script[embedded.start : embedded.end]
             span = fragment_span(place.doc, node, source, after)
             after = max(after, span.end - node.start.offset)
-            untrusted = UNTRUSTED.search(embedded.text)
+            untrusted = UNTRUSTED.search(embedded.text) or SERIALIZED.search(embedded.text)
             if untrusted is None or not _reaches_result(embedded.text):
                 continue
             out.flag(
@@ -93,6 +101,10 @@ def _tainted(node: ast.Node | ast.Star) -> bool:
     if isinstance(node, ast.Call):
         if node.name.lower() in BOOLEAN_FUNCTIONS:
             return False
+        if node.name.lower() == "tojson" and any(
+            EVENT_OBJECT.fullmatch(_text(a)) for a in node.args
+        ):
+            return True  # the whole event, titles and bodies included, written into code
         return any(_tainted(a) for a in node.args)  # format, join, toJSON: their text
     if isinstance(node, ast.Logical):
         return any(_tainted(a) for a in node.args)  # the operand that decided
@@ -117,13 +129,17 @@ def _text(node: ast.Node | ast.Star) -> str:
 
 
 def _script(place: StepPlace) -> tuple[str | None, ScalarNode | None, str]:
-    """A step's script: its ``run:``, or the ``script`` input of actions/github-script."""
+    """A step's script: its ``run:``, or the input of an action that runs as code
+    (``knowledge/sinks.toml``: github-script's `script`, yq's `cmd`, azure/cli's
+    `inlineScript`…)."""
     node = place.step.node.get("run")
     where = "script"
-    if node is None and (place.step.uses or "").lower().startswith("actions/github-script@"):
+    found = sink(place.step.uses or "") if node is None else None
+    if found is not None:
         given = place.step.node.get("with")
-        node = given.get("script") if isinstance(given, MappingNode) else None
-        where = "github-script code"
+        node = given.get(found[0]) if isinstance(given, MappingNode) else None
+        name = (place.step.uses or "").partition("@")[0]
+        where = f"{found[1]} that {name} runs ({found[0]})"
     if isinstance(node, ScalarNode) and isinstance(node.value, str):
         return node.value, node, where
     return None, None, where
@@ -227,8 +243,11 @@ RULE = Rule(
     severity="high",
     summary="Untrusted input is expanded into a script with ${{ }}.",
     docs=Docs(
-        what="Flags `${{ }}` expressions in `run:` scripts and in actions/github-script code "
-        "that read text an outsider controls: issue, pull request, discussion and comment titles "
+        what="Flags `${{ }}` expressions in `run:` scripts, and in action inputs that run as "
+        "code (`pitstop/knowledge/sinks.toml`: github-script's `script`, yq's `cmd`, azure/cli's "
+        "`inlineScript`, pwsh-script, docker-run-action…), that read text an outsider controls "
+        "(or serialize the event that holds it, `toJSON(github.event)`): issue, pull request, "
+        "discussion and comment titles "
         "and bodies, commit messages and authors, `github.head_ref` and the pull request's head "
         "branch and label, and the same fields of `workflow_run`.",
         why="`${{ }}` is replaced before the shell sees the script, so the value becomes code. A "
