@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pitstop.audit.conditions import conditions, path, walk
+import re
+
+from pitstop.audit.conditions import Condition, conditions, path, walk
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.expr import ast
@@ -22,9 +24,11 @@ def check(repo: Repo, out: Check) -> None:
             continue
         out.checked += 1
         tree = condition.tree()
+        if tree is None or _guarded(tree) or _author_checked(condition):
+            continue
         for node in walk(tree):
-            if not isinstance(node, ast.Compare) or node.op not in ("==", "!="):
-                continue
+            if not isinstance(node, ast.Compare) or node.op != "==":
+                continue  # `!=` leaves a bot out: a spoofed bot only skips the step
             sides = (node.left, node.right)
             actor = next((path(s) for s in sides if path(s) in ACTORS), None)
             value = next((s.value for s in sides if isinstance(s, ast.Literal)), None)
@@ -44,6 +48,43 @@ def check(repo: Repo, out: Check) -> None:
     )
 
 
+AUTHOR = re.compile(r"github\.event\.pull_request\.user\.login|github\.event\.sender\.type")
+# dependabot/fetch-metadata fails the job unless Dependabot wrote the pull request (its README).
+VERIFIES_AUTHOR = re.compile(r"^dependabot/fetch-metadata@", re.IGNORECASE)
+
+
+def _guarded(tree: ast.Node) -> bool:
+    """The actor check is one side of an `||` (tauri's "or it comes from a fork": anyone
+    meets that already), or the condition names an event that is not privileged (`github.
+    event_name == 'issues'`): the bot check then guards nothing an attacker needs."""
+    for node in walk(tree):
+        if (
+            isinstance(node, ast.Logical)
+            and node.op == "||"
+            and not all(_names_actor(arg) for arg in node.args)
+        ):
+            return True  # another way in than the bot check
+        if isinstance(node, ast.Compare) and node.op == "==":
+            sides = (node.left, node.right)
+            named = next((s.value for s in sides if isinstance(s, ast.Literal)), None)
+            if any(path(s) == "github.event_name" for s in sides) and named not in PRIVILEGED:
+                return True
+    return False
+
+
+def _names_actor(node: ast.Node) -> bool:
+    return any(path(n) in ACTORS for n in walk(node))
+
+
+def _author_checked(condition: Condition) -> bool:
+    """The pull request's author is checked as well: in the same condition, or by a
+    dependabot/fetch-metadata step of the job."""
+    if AUTHOR.search(condition.expression):
+        return True
+    steps = condition.job.steps if condition.job is not None else ()
+    return any(VERIFIES_AUTHOR.match(s.uses or "") for s in steps)
+
+
 def _bot(actor: str, value: object) -> bool:
     """A bot's login (`dependabot[bot]`) or, for actor_id, a number."""
     if actor == "github.actor_id":
@@ -58,8 +99,11 @@ RULE = Rule(
     summary="A privileged workflow trusts github.actor to recognise a bot.",
     docs=Docs(
         what="Flags `if:` conditions in workflows run by `pull_request_target` or "
-        "`workflow_run` that compare `github.actor`, `github.triggering_actor` or "
-        "`github.actor_id` with a bot (`dependabot[bot]`, `renovate[bot]`, an account id).",
+        "`workflow_run` that trust `github.actor`, `github.triggering_actor` or "
+        "`github.actor_id` to equal a bot (`dependabot[bot]`, `renovate[bot]`, an account id). "
+        "Left alone: `!=` (leaving a bot out), a check that is one side of `||`, a condition "
+        "for an event that is not privileged, and jobs that check the pull request's author too "
+        "(`github.event.pull_request.user.login`, or a dependabot/fetch-metadata step).",
         why="`github.actor` is whoever caused this run, not who wrote the pull request. An "
         "attacker opens a pull request and then gets Dependabot to act on it (asking it to "
         "rebase, say); the run's actor is now `dependabot[bot]`, and the step meant for "

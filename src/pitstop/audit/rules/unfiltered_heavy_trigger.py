@@ -98,13 +98,14 @@ def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozense
         ):
             return True  # mypy's docs.yml picks the docs build with TOXENV: docs
         for s in job.steps:
-            if DOCS_CHECKS.search(s.uses or "") or (
-                s.run and DOCS_CHECKS.search(step_text(s, repo))
-            ):
+            if DOCS_CHECKS.search(s.uses or "") or (s.run and DOCS_CHECKS.search(s.run)):
                 return True
+            if s.run and RUNS_OWN.search(s.run) and DOCS_CHECKS.search(step_text(s, repo)):
+                return True  # in a make target or a script of the repository
     return False
 
 
+RUNS_OWN = re.compile(r"\bmake\b|\.sh\b")
 # The variables tox and nox read the session to run from.
 SESSION_VARS = ("TOXENV", "NOXSESSION")
 DOCS_ENV = re.compile(r"\bdocs?\b", re.IGNORECASE)

@@ -60,7 +60,11 @@ def _values(job: Job, value: Any) -> list[str]:
     key = found.group(1)
     values = list(matrix.get(key, [])) if isinstance(matrix.get(key), list) else []
     values += [row.get(key) for row in matrix.get("include", []) or [] if isinstance(row, dict)]
-    return [v for v in values if isinstance(v, str) and v.strip() and "${{" not in v]
+    images = [v.strip() for v in values if isinstance(v, str) and v.strip() and "${{" not in v]
+    versioned = {i.partition(":")[0] for i in images if not _floating(i)}
+    # an explicit `latest` beside versions of the same image (gorm's postgres: latest, 15, 14)
+    # tests the newest release on purpose; an image with no tag at all is still flagged
+    return [i for i in images if not (i.endswith(":latest") and i.partition(":")[0] in versioned)]
 
 
 def _floating(image: str) -> bool:
