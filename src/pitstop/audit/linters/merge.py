@@ -29,6 +29,12 @@ SAME: dict[str, frozenset[str]] = {
     "zizmor/insecure-commands": frozenset({"insecure-commands"}),
     "zizmor/hardcoded-container-credentials": frozenset({"hardcoded-credential"}),
     "zizmor/concurrency-limits": frozenset({"missing-concurrency"}),
+    "zizmor/cache-poisoning": frozenset({"cache-poisoning"}),
+    "zizmor/bot-conditions": frozenset({"bot-condition"}),
+    "zizmor/unsound-condition": frozenset({"unsound-condition"}),
+    "zizmor/unsound-contains": frozenset({"unsound-contains"}),
+    "zizmor/unpinned-images": frozenset({"unpinned-image"}),
+    "zizmor/github-env": frozenset({"github-env"}),
     "actionlint/credentials": frozenset({"hardcoded-credential"}),
     "actionlint/deprecated-commands": frozenset({"deprecated-command", "insecure-commands"}),
 }
