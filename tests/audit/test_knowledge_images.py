@@ -11,21 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from pitstop.audit import audit
-from pitstop.audit.config import AuditConfig
-from pitstop.audit.repo import Repo
 from pitstop.knowledge.images import has_git
 from pitstop.knowledge.tables import table
+from tests.audit.one_workflow import messages
 
 ENTRIES = table("images.toml")["image"]
 
 
 def flagged(tmp_path: Path, image: str) -> bool:
-    folder = tmp_path / ".github" / "workflows"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "w.yml").write_text(
-        textwrap.dedent(
-            f"""\
+    workflow = textwrap.dedent(
+        f"""\
             on: push
             jobs:
               job:
@@ -34,10 +29,8 @@ def flagged(tmp_path: Path, image: str) -> bool:
                 steps:
                   - uses: actions/checkout@v4
             """
-        )
     )
-    result = audit(Repo.load(str(tmp_path)), AuditConfig(), ["checkout-credentials"])
-    return bool(result.findings)
+    return bool(messages(tmp_path, workflow, "checkout-credentials"))
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["pattern"][:40] for e in ENTRIES])

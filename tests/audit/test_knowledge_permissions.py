@@ -15,6 +15,7 @@ from pitstop.audit import audit
 from pitstop.audit.config import AuditConfig
 from pitstop.audit.repo import Repo
 from pitstop.knowledge.permissions import LEVELS, SCOPES, actions, commands, script_needs
+from tests.audit.one_workflow import messages
 
 ENTRIES = sorted(actions().values(), key=lambda e: e.name.lower())
 EXAMPLES = [e for e in ENTRIES if e.example]
@@ -22,11 +23,7 @@ NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\Z")
 
 
 def findings(tmp_path: Path, workflow: str) -> list[str]:
-    folder = tmp_path / ".github" / "workflows"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "w.yml").write_text(workflow)
-    result = audit(Repo.load(str(tmp_path)), AuditConfig(), ["excessive-permissions"])
-    return [f.message for f in result.findings]
+    return messages(tmp_path, workflow, "excessive-permissions")
 
 
 def job(body: str) -> str:

@@ -9,20 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from pitstop.audit import audit
-from pitstop.audit.config import AuditConfig
-from pitstop.audit.repo import Repo
 from pitstop.knowledge.tables import table
+from tests.audit.one_workflow import messages
 
 ENTRIES = table("sinks.toml")["action"]
 
 
 def findings(tmp_path: Path, uses: str, name: str, value: str) -> list[str]:
-    folder = tmp_path / ".github" / "workflows"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "w.yml").write_text(
-        textwrap.dedent(
-            f"""\
+    workflow = textwrap.dedent(
+        f"""\
             on: pull_request_target
             jobs:
               a:
@@ -32,10 +27,8 @@ def findings(tmp_path: Path, uses: str, name: str, value: str) -> list[str]:
                     with:
                       {name}: "echo {value}"
             """
-        )
     )
-    result = audit(Repo.load(str(tmp_path)), AuditConfig(), ["template-injection"])
-    return [f.message for f in result.findings]
+    return messages(tmp_path, workflow, "template-injection")
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e["name"] for e in ENTRIES])

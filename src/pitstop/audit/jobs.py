@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pitstop.audit.scripts import commands, words
 from pitstop.knowledge.deploys import shipping
 from pitstop.workflow.model import Job, Step, Workflow
 
@@ -62,8 +63,6 @@ def _runs_deploy(script: str) -> bool:
     """A command of the script is named for deploying: its program or subcommand
     (`./scripts/deploy.sh`, `make deploy`, `npm run release`), not a message ("Release
     approved") nor an option (`cargo build --release`) nor a folder (`target/release/deno`)."""
-    from pitstop.audit.scripts import commands, words
-
     for command in commands(script):
         said = [w for w in words(command.text) if not re.match(r"[A-Za-z_]\w*=", w)]
         if not said or said[0] in ("echo", "printf", ":", "true", "sleep"):

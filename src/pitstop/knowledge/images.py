@@ -23,3 +23,9 @@ def has_git(image: str) -> bool | None:
         if pattern.match(name):
             return git
     return None
+
+
+def image_name(image: str | None) -> str:
+    """An image's own name, lower case, without registry, namespace, tag or digest:
+    `ghcr.io/acme/postgres:16@sha256:…` gives `postgres`."""
+    return re.split(r"[:@]", (image or "").rsplit("/", 1)[-1])[0].lower()

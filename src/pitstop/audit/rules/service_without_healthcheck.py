@@ -11,6 +11,7 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
 from pitstop.fix.render import Folded
+from pitstop.knowledge.images import image_name
 from pitstop.workflow.model import Job, Service
 from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
 
@@ -94,8 +95,7 @@ def _polled(job: Job) -> bool:
 
 def health_command(service: Service) -> str | None:
     """The readiness command for a well-known image, or None."""
-    name = re.split(r"[:@]", (service.image or "").rsplit("/", 1)[-1])[0].lower()
-    command = HEALTH.get(name)
+    command = HEALTH.get(image_name(service.image))
     if command is None:
         return None
     user = service.env.get("POSTGRES_USER")

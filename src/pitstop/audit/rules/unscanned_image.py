@@ -8,6 +8,7 @@ from pitstop.audit.jobs import step_text
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import IMAGES, scans
+from pitstop.knowledge.images import image_name
 from pitstop.workflow.yaml import MappingNode
 
 PUSH = re.compile(r"\b(docker|podman|buildah)\s+(image\s+)?push\b|\bko\s+(publish|build)\b")
@@ -86,10 +87,7 @@ def _runs_registry(place: StepPlace) -> bool:
     """The job runs a registry as a service (`registry:2`): docker/metadata-action pushes its
     test image there, under tags another step computes."""
     services = place.job.services.values() if place.job is not None else []
-    return any(
-        re.split(r"[:@]", (s.image or "").rsplit("/", 1)[-1])[0] in ("registry", "distribution")
-        for s in services
-    )
+    return any(image_name(s.image) in ("registry", "distribution") for s in services)
 
 
 def _with_env(text: str, env: object) -> str:
