@@ -239,11 +239,15 @@ class Repo:
         return found
 
     def read(self, relative: str) -> str | None:
-        """A text file's contents, or None when it is missing or not text; each file is read
-        once however many rules ask."""
+        """A text file's contents, or None when it is missing, not text, or outside the
+        repository; each file is read once however many rules ask."""
         if relative not in self._read:
+            root = os.path.abspath(self.root)
+            path = os.path.abspath(os.path.join(root, relative))
+            if os.path.commonpath([path, root]) != root:
+                return None  # `make -C /elsewhere`, `../x.sh`: only the repository is read
             try:
-                with open(os.path.join(self.root, relative), encoding="utf-8") as handle:
+                with open(path, encoding="utf-8") as handle:
                     self._read[relative] = handle.read()
             except (OSError, UnicodeDecodeError):
                 self._read[relative] = None
