@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.audit.cli import audit
 
@@ -273,3 +276,44 @@ def test_a_docs_link_into_another_repositorys_workflows_is_not_ours(tmp_path: Pa
     proc = audit(str(root), "--format", "json", "--rule", "stale-workflow-doc")
     found = [(f["path"], f["line"]) for f in json.loads(proc.stdout)["findings"]]
     assert [(Path(p).name, line) for p, line in found] == [("README.md", 2)]
+
+
+BROKEN_RULE = """
+import sys
+import pitstop.audit.rules.missing_timeout as rule
+
+def boom(repo, out):
+    raise KeyError("runs-on")
+
+object.__setattr__(rule.RULE, "check", boom)
+from pitstop.cli.main import main
+sys.argv = ["pitstop", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("command", ["audit", "fix"])
+def test_a_rule_that_fails_is_named_in_the_headline_never_a_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    """A bug in one rule (forced here: the only way to have one on purpose) must not end the
+    command in a traceback, nor pass for a clean audit: the others still report, stderr names
+    the rule and the error, the scorecard says the rule did not judge, and the exit is 2."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "w.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n"
+        "    steps: [{uses: actions/checkout@v4}]\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", BROKEN_RULE, command, str(tmp_path), "--fail-on", "none"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr
+    assert "rule missing-timeout failed" in done.stderr
+    assert "KeyError: 'runs-on'" in done.stderr
+    assert done.returncode == 2
+    if command == "audit":
+        assert "unpinned-action" in done.stdout  # the other rules reported
+        assert "missing-timeout not judged: the rule failed" in done.stdout

@@ -24,7 +24,8 @@ from pitstop.audit.rule import Check
 MIN_FILES = 100
 MAX_WORKERS = 4
 
-Result = tuple[int, str, int | None, list[Finding]]  # checked, figure, failed_units, findings
+# checked, figure, failed_units, unjudged, failure, findings
+Result = tuple[int, str, int | None, str, str, list[Finding]]
 
 
 def workers_for(repo: Repo) -> int:
@@ -43,7 +44,7 @@ def run_checks(repo: Repo, checks: Sequence[Check], workers: int) -> None:
     quick rules takes more of them."""
     if workers <= 1 or len(checks) < 2 or len(checks) > 255:
         for check in checks:
-            check.rule.check(repo, check)
+            run_one(repo, check)
         return
     repo.steps()  # read by most rules: made once, before the fork, and shared
     _ = repo.slug  # several rules ask git for the origin remote: asked once, not per process
@@ -55,15 +56,26 @@ def run_checks(repo: Repo, checks: Sequence[Check], workers: int) -> None:
     os.close(deal_read)
     for child in children:
         results = _collect(child)
-        for index, (checked, figure, failed_units, findings) in (results or {}).items():
+        for index, result in (results or {}).items():
             check = checks[index]
-            check.checked, check.figure, check.failed_units = checked, figure, failed_units
-            check.findings = findings
+            check.checked, check.figure, check.failed_units = result[:3]
+            check.unjudged, check.failure, check.findings = result[3:]
             done.add(index)
     for index, check in enumerate(checks):
         if index not in done:  # a child failed before it sent its results: they run here
             check.checked, check.figure, check.failed_units, check.findings = 0, "", None, []
-            check.rule.check(repo, check)
+            run_one(repo, check)
+
+
+def run_one(repo: Repo, check: Check) -> None:
+    """Run one rule. A rule that fails on this repository (a bug of pitstop's) reports nothing,
+    and says why where the scorecard shows what was not judged; the others still run."""
+    try:
+        check.rule.check(repo, check)
+    except Exception as error:
+        check.checked, check.figure, check.failed_units, check.findings = 0, "", None, []
+        check.failure = f"{type(error).__name__}: {error}"
+        check.unjudged = f"the rule failed ({check.failure}); a pitstop bug, please report it"
 
 
 def _deal(repo: Repo, checks: Sequence[Check], deal: int) -> list[int]:
@@ -71,7 +83,7 @@ def _deal(repo: Repo, checks: Sequence[Check], deal: int) -> list[int]:
     ran = []
     while drawn := os.read(deal, 1):
         check = checks[drawn[0]]
-        check.rule.check(repo, check)
+        run_one(repo, check)
         ran.append(drawn[0])
     return ran
 
@@ -93,7 +105,14 @@ def _fork(repo: Repo, checks: Sequence[Check], deal: int) -> tuple[int, int] | N
         for index in _deal(repo, checks, deal):
             check = checks[index]
             findings = [_portable(f) for f in check.findings]
-            results[index] = (check.checked, check.figure, check.failed_units, findings)
+            results[index] = (
+                check.checked,
+                check.figure,
+                check.failed_units,
+                check.unjudged,
+                check.failure,
+                findings,
+            )
         data = pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
         with os.fdopen(write, "wb") as out:
             out.write(data)

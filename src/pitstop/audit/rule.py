@@ -40,6 +40,8 @@ class Check:
     checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     figure: str = ""
+    unjudged: str = ""  # why the rule could not judge the repository: the scorecard says it
+    failure: str = ""  # the error that stopped the rule, when it failed (a bug of pitstop's)
 
     def flag(
         self,

@@ -59,6 +59,8 @@ class Scored(Protocol):
     def findings(self) -> list[Finding]: ...
     @property
     def figure(self) -> str: ...
+    @property
+    def unjudged(self) -> str: ...
 
 
 FULL_WEIGHT_AT = 10  # things checked from which a rule weighs its whole severity
@@ -82,7 +84,9 @@ def score(checks: Sequence[Scored], config: AuditConfig) -> Scorecard:
             value = round(10 * sum(w * p for w, p in weighed) / total, 1)
         findings = [f for c in mine for f in c.findings]
         worst = max((f.severity for f in findings), key=severity_rank, default=None)
-        figures = tuple(c.figure for c in mine if c.figure and c.checked)
+        figures = tuple(c.figure for c in mine if c.figure and c.checked) + tuple(
+            f"{c.id} not judged: {c.unjudged}" for c in mine if c.unjudged
+        )
         rows.append(Row(category, value, config.target(category), len(findings), worst, figures))
     scored = [r.score for r in rows if r.score is not None]
     overall = round(sum(scored) / len(scored), 1) if scored else None

@@ -162,9 +162,16 @@ def command(
             "or actions (rule invalid-workflow, not run here); their findings may be incomplete",
             err=True,
         )
+    failed_rules = [c for c in result.checks if c.failure]
+    for check in failed_rules:
+        click.echo(
+            f"pitstop: rule {check.id} failed and reported nothing ({check.failure}); "
+            "the audit is incomplete: a pitstop bug, please report it",
+            err=True,
+        )
     threshold = severity_rank(fail_on or config.fail_on or "high")
     failing = any(severity_rank(f.severity) >= threshold for f in result.findings)
-    raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
+    raise SystemExit(EXIT_FAILED if failing else EXIT_USAGE if failed_rules else EXIT_OK)
 
 
 FORMATS = ("text", "json", "sarif", "markdown", "github")

@@ -64,7 +64,14 @@ def command(
     click.echo(render_summary(result, root, dry_run=False, unsafe=unsafe, colour=colour))
     for path, reason in skipped:
         click.echo(f"pitstop: {path}: {reason}", err=True)
+    failed_rules = [c for c in result.remaining.checks if c.failure] if result.remaining else []
+    for check in failed_rules:
+        click.echo(
+            f"pitstop: rule {check.id} failed and fixed nothing ({check.failure}): a pitstop "
+            "bug, please report it",
+            err=True,
+        )
     threshold = severity_rank(fail_on or config.fail_on or "high")
     remaining = result.remaining.findings if result.remaining else []
     failing = skipped or any(severity_rank(f.severity) >= threshold for f in remaining)
-    raise SystemExit(EXIT_FAILED if failing else EXIT_OK)
+    raise SystemExit(EXIT_FAILED if failing else EXIT_USAGE if failed_rules else EXIT_OK)

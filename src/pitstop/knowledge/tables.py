@@ -19,3 +19,12 @@ def table(name: str) -> dict[str, Any]:
     text = resources.files("pitstop.knowledge").joinpath(name).read_text(encoding="utf-8")
     found: dict[str, Any] = tomllib.loads(text)
     return found
+
+
+def parse_toml(text: str) -> dict[str, Any] | None:
+    """A TOML document of the repository's own (pyproject.toml), or None when it is invalid."""
+    try:
+        found: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return found

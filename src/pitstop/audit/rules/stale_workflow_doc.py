@@ -29,6 +29,8 @@ def check(repo: Repo, out: Check) -> None:
         named: set[tuple[int, str]] = set()
         for found in MENTION.finditer(text):
             name = found.group(1)
+            if PLACEHOLDER.search(name):
+                continue  # `test_x.yml`: "test_0.yml, test_1.yml…", a pattern, not one file
             if any(start <= found.start() < end for start, end in fences):
                 continue  # a sample in a code block: a workflow for the reader's repository
             if INSTRUCTION.search(_sentence_before(text, found.start())):
@@ -65,6 +67,8 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} workflow mentions in docs exist"
 
 
+# A workflow name standing for several: its last part a letter or x's (`test_x.yml`, `job-N.yml`).
+PLACEHOLDER = re.compile(r"(?:^|[_-])(?:x+|n|X+|N)\.ya?ml$")
 INSTRUCTION = re.compile(r"\b(create|add|put|make|save|your|copy)\b", re.IGNORECASE)
 FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
