@@ -84,9 +84,9 @@ def check(repo: Repo, out: Check) -> None:
 GLOBAL = re.compile(r"\s(-g|--global|--user)\b")
 
 
-# Python packages that run the build or the tests rather than being the project's dependencies:
-# `pip install nox` then lets nox install the rest into its own environments (pip's vendoring
-# job), so a cache keyed on requirements.txt would hold a handful of tool wheels.
+# Python packages that build or publish and install nothing else through pip: `pip install
+# --upgrade pip build` downloads a few wheels that no lock file keys. Not nox, tox or pre-commit:
+# the environments they make install through pip, whose cache `cache: pip` keeps.
 TOOLS = frozenset(
     {
         "pip",
@@ -94,15 +94,12 @@ TOOLS = frozenset(
         "wheel",
         "build",
         "twine",
-        "nox",
-        "tox",
-        "pre-commit",
         "uv",
         "pipx",
+        "virtualenv",
         "poetry",
         "hatch",
         "pdm",
-        "virtualenv",
         "cibuildwheel",
         "maturin",
         "towncrier",
@@ -191,7 +188,7 @@ RULE = Rule(
         "`actions/cache`, jobs with no checkout (nothing to key a cache on), jobs that deploy "
         "or publish (a release should not be built from a cache another run wrote), and "
         "installs that are not the project's dependencies (`npm install -g`, `pip install "
-        "--user`, `pip install nox` and other build and test runners) or that uv caches "
+        "--user`, `pip install build twine` and other build tools alone) or that uv caches "
         "itself (`uv pip install`), and a `cache:` written empty on purpose.",
         why="Without a cache every run downloads every wheel and tarball again: minutes per "
         "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "

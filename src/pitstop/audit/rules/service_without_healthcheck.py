@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
@@ -53,7 +54,7 @@ def check(repo: Repo, out: Check) -> None:
             if command is None and not service.ports and job.container is None:
                 continue  # no port reaches it from the runner: no step can race it (a
                 # docker:dind nothing talks to, in sentry-python's generated tests)
-            if command is None and _used_after_setup(job, service_id, service):
+            if command is None and _used_after_setup(workflow.env, job, service_id, service):
                 continue  # docker's registry:2, first pushed to after QEMU and Buildx set up
             out.flag(
                 span(workflow.doc, node),
@@ -91,7 +92,9 @@ def _other_waited_for(job: Job, service_id: str) -> bool:
     )
 
 
-def _used_after_setup(job: Job, service_id: str, service: Service) -> bool:
+def _used_after_setup(
+    env: Mapping[str, Any] | str, job: Job, service_id: str, service: Service
+) -> bool:
     """Whether the first step that names the service (its host name or a port of it) comes
     after an action other than checkout: setting up a toolchain or Buildx takes seconds, which
     an image with no readiness command to wait on needs to listen. A database is not judged
@@ -102,6 +105,8 @@ def _used_after_setup(job: Job, service_id: str, service: Service) -> bool:
     names = re.compile(
         r"\b(" + "|".join(re.escape(n) for n in sorted({service_id, *ports})) + r")\b"
     )
+    if names.search(f"{env} {job.env} {job.container}"):
+        return False  # every step reaches it (actions/checkout's https_proxy to squid)
     for step in job.steps:
         text = f"{step.run or ''} {step.with_} {step.env}"
         if names.search(text):
