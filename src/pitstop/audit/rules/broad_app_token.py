@@ -1,0 +1,89 @@
+"""broad-app-token: a GitHub App token that reaches more than the job needs: every repository
+of the account, every permission of the app, or an hour past the job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pitstop.audit.repo import Repo, key_span, span
+from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.knowledge.app_tokens import organization_only, token_action
+from pitstop.workflow.yaml import MappingNode
+
+FALSE = frozenset({"false", "no", "off", "0", ""})  # @actions/core getBooleanInput's false
+
+
+def check(repo: Repo, out: Check) -> None:
+    for place in repo.steps():
+        action = token_action(place.step.uses or "")
+        if action is None:
+            continue
+        out.checked += 1
+        given = place.step.node.get("with")
+        if not isinstance(given, MappingNode):
+            given = None
+        inputs: dict[str, Any] = place.step.with_ if isinstance(place.step.with_, dict) else {}
+        permissions = [
+            k.removeprefix(action.permission_prefix)
+            for k in inputs
+            if k.startswith(action.permission_prefix)
+        ]
+        revoke = inputs.get(action.revoke_off)
+        if given is not None and revoke is not None and str(revoke).strip().lower() not in FALSE:
+            computed = "${{" in str(revoke)
+            revoke = str(revoke).lower() if isinstance(revoke, bool) else revoke
+            out.flag(
+                key_span(place.doc, given, action.revoke_off),
+                f"{action.revoke_off}: {revoke} keeps the app token valid for up to an hour "
+                "after the job, for whatever reads it from a later step, job or log"
+                + (" (when the expression is true)" if computed else ""),
+                confidence="medium" if computed else "high",
+            )
+        org_only = bool(permissions) and all(organization_only(p) for p in permissions)
+        if (
+            given is not None
+            and action.owner in inputs
+            and action.repositories not in inputs
+            and not org_only
+        ):
+            out.flag(
+                key_span(place.doc, given, action.owner),
+                f"{action.owner}: without {action.repositories}: the token reaches every "
+                f"repository the app is installed on in {inputs[action.owner]}, not just those "
+                "the job works on",
+            )
+        if not permissions:
+            node = place.step.node.get("uses") or place.step.node
+            out.flag(
+                span(place.doc, node),
+                f"no {action.permission_prefix}* input: the token holds every permission the "
+                "app was granted; ask for those the job uses (permission-contents: write…)",
+                severity="medium",
+            )
+    out.figure = f"{out.checked - out.failed} of {out.checked} app tokens are narrowly scoped"
+
+
+RULE = Rule(
+    id="broad-app-token",
+    category="security",
+    severity="high",
+    summary="A GitHub App token reaches more repositories, permissions or time than needed.",
+    docs=Docs(
+        what="Flags steps of the actions in `knowledge/app_tokens.toml` "
+        "(actions/create-github-app-token) that mint a token for every repository of an "
+        "account (`owner:` without `repositories:`, unless only organization permissions such "
+        "as `permission-members` are asked for), with every permission the app holds (no "
+        "`permission-*` input; medium), or that outlives the job (`skip-token-revoke` true, or "
+        "an expression: medium confidence).",
+        why="An app token is usually broader than GITHUB_TOKEN: one app serves many "
+        "repositories with write access. A token that any step of the job can read and that "
+        "reaches every repository and permission turns one compromised dependency or one "
+        "injected script into a write into all of them, for an hour.",
+        example="- uses: actions/create-github-app-token@v2\n  with:\n    client-id: ${{ "
+        "vars.APP_ID }}\n    private-key: ${{ secrets.APP_KEY }}\n    owner: acme",
+        instead="- uses: actions/create-github-app-token@v2\n  with:\n    client-id: ${{ "
+        "vars.APP_ID }}\n    private-key: ${{ secrets.APP_KEY }}\n    owner: acme\n"
+        "    repositories: website\n    permission-contents: write",
+    ),
+    check=check,
+)
