@@ -32,6 +32,7 @@ SAME: dict[str, frozenset[str]] = {
     "zizmor/cache-poisoning": frozenset({"cache-poisoning"}),
     "zizmor/bot-conditions": frozenset({"bot-condition"}),
     "zizmor/github-app": frozenset({"broad-app-token"}),
+    "zizmor/typosquat-uses": frozenset({"typosquat-action"}),
     "zizmor/unsound-condition": frozenset({"unsound-condition"}),
     "zizmor/unsound-contains": frozenset({"unsound-contains"}),
     "zizmor/unpinned-images": frozenset({"unpinned-image"}),
