@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pitstop.audit.locate import fragment_span
-from pitstop.audit.repo import Repo
+from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
 
 
@@ -60,7 +60,7 @@ def check(repo: Repo, out: Check) -> None:
             for place in repo.steps()
             if place.step.run
             for found in [ecosystem.measures.search(place.step.run)]
-            if found is not None
+            if found is not None and not _feeds_own_action(place)
         ]
         if not measured:
             continue
@@ -81,6 +81,13 @@ def check(repo: Repo, out: Check) -> None:
         out.figure = "coverage threshold: " + "; ".join(thresholds)
     elif out.checked:
         out.figure = f"no coverage threshold for {out.checked} coverage measurements"
+
+
+def _feeds_own_action(place: StepPlace) -> bool:
+    """Coverage measured as input for the repository's own action, which a later step runs
+    (`uses: ./`): codecov-action's and coveralls' self-tests upload a demo app's coverage to
+    test the upload, not to hold the product to a threshold."""
+    return any((s.uses or "").rstrip("/") in (".", "./") for s in place.later())
 
 
 # Gates outside the test runner that fail the build on coverage: SonarQube's quality gate when

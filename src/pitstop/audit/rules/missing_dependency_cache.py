@@ -23,7 +23,8 @@ from pitstop.workflow.yaml import MappingNode
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
-# The action, then (file the cache is keyed on, cache: value), first match wins.
+# The action, then (file the cache is keyed on, cache: value): the first whose package manager
+# a later step installs with wins (`pip install` picks pip even beside an unrelated Pipfile.lock).
 KEYS = {
     "actions/setup-python": (
         ("poetry.lock", "poetry"),
@@ -58,8 +59,11 @@ def check(repo: Repo, out: Check) -> None:
         action = (place.step.uses or "").partition("@")[0].lower()
         if action not in KEYS:
             continue
-        kind = next((value for file, value in KEYS[action] if file in names), None)
-        if kind is None or _left_alone(place) or not _installs_later(place, action, bare):
+        if _left_alone(place):
+            continue
+        managers = _installs_later(place, action, bare)
+        kind = next((v for file, v in KEYS[action] if file in names and v in managers), None)
+        if kind is None:
             continue
         out.checked += 1
         given = place.step.node.get("with")
@@ -109,18 +113,25 @@ PIP_INSTALL = re.compile(r"\bpip3?\s+install\s")
 REQUIREMENT = re.compile(r"[\[<>=!~;@ ]")
 
 
-def _installs_later(place: StepPlace, action: str, bare: bool) -> bool:
-    """Whether a later step installs the project's dependencies: not `uv pip install` (uv
-    keeps its own cache), not a global tool (`npm install -g`), not only tools (`pip install
-    --upgrade pip nox`)."""
-    return any(
-        INSTALLS[action].search(command.text)
-        and not GLOBAL.search(command.text)
-        and not _tools_only(command.text, bare)
+def _installs_later(place: StepPlace, action: str, bare: bool) -> set[str]:
+    """The package managers later steps install the project's dependencies with: not `uv pip
+    install` (uv keeps its own cache), not a global tool (`npm install -g`), not only build
+    tools (`pip install --upgrade pip build`)."""
+    return {
+        _manager(found.group(0))
         for s in place.later()
         if s.run and INSTALLS[action].search(s.run)
         for command in commands(s.run)
-    )
+        if (found := INSTALLS[action].search(command.text)) is not None
+        and not GLOBAL.search(command.text)
+        and not _tools_only(command.text, bare)
+    }
+
+
+def _manager(install: str) -> str:
+    """`python -m pip install` -> pip, `yarn` -> yarn: the `cache:` value that keeps it."""
+    said = install.split()
+    return "pip" if "pip" in said or said[0].startswith("pip3") else said[0]
 
 
 def _tools_only(command: str, bare: bool) -> bool:

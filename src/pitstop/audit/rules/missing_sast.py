@@ -15,7 +15,7 @@ SOURCE = {".py": "Python", ".js": "JavaScript", ".ts": "TypeScript", ".tsx": "Ty
 # Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
 # scripts (Kubernetes projects' `hack/`), documentation.
 TOOLING = frozenset({".github", "hack", "docs", "doc", "ci"})
-RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S|ALL)[\"']", re.DOTALL)
+RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S\d*|ALL)[\"']", re.DOTALL)
 RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
 
 
@@ -55,6 +55,10 @@ def check(repo: Repo, out: Check) -> None:
     )  # playwright's 1ES pipeline template runs Microsoft's SDL source analysis
     if _ruff_security(repo):
         tools.append("ruff (flake8-bandit rules)")
+    if _hatch_fmt_security(repo):
+        tools.append("hatch fmt (ruff with flake8-bandit rules)")
+    if _eslint_security(repo):
+        tools.append("eslint-plugin-security")
     if tools:
         out.figure = f"source analysed by {', '.join(tools)}"
         return
@@ -112,6 +116,40 @@ def _product_languages(repo: Repo) -> list[str]:
     return sorted(name for name, n in counts.items() if n > INCIDENTAL or n * 50 >= total)
 
 
+# `hatch fmt` runs ruff with Hatch's default rules, which select flake8-bandit's S rules, unless
+# the hatch-static-analysis environment points config-path elsewhere
+# (https://hatch.pypa.io/latest/config/internal/static-analysis/, "Default settings").
+HATCH_FMT = re.compile(r"\bhatch\s+fmt\b")
+HATCH_CONFIG = re.compile(r"config-path\s*=\s*[\"']([^\"']+)[\"']")
+# eslint-plugin-security's rules (https://github.com/eslint-community/eslint-plugin-security),
+# enabled in an ESLint configuration that a workflow runs.
+ESLINT_SECURITY = re.compile(r"eslint-plugin-security|plugin:security/|\bsecurity/detect-")
+ESLINT_RUNS = re.compile(r"\beslint\b|\blint\b")
+ESLINT_CONFIG = re.compile(r"(^|/)(eslint\.config\.[cm]?[jt]s|\.eslintrc(\.\w+)?)$")
+
+
+def _hatch_fmt_security(repo: Repo) -> bool:
+    if not any(HATCH_FMT.search(p.step.run or "") for p in repo.steps()):
+        return False
+    for name in ("hatch.toml", "pyproject.toml"):
+        found = HATCH_CONFIG.search(repo.read(name) or "")
+        if found:
+            return found.group(1) != "none" and bool(
+                RUFF_SECURITY.search(repo.read(found.group(1)) or "")
+            )
+    return True  # Hatch's defaults
+
+
+def _eslint_security(repo: Repo) -> bool:
+    if not any(ESLINT_RUNS.search(p.step.run or "") for p in repo.steps()):
+        return False
+    return any(
+        ESLINT_SECURITY.search(repo.read(f) or "")
+        for f in repo.files
+        if ESLINT_CONFIG.search(f) and not under(f, NOT_OURS | SAMPLES)
+    )
+
+
 def _ruff_security(repo: Repo) -> bool:
     texts = [f"{p.step.run or ''} {p.step.uses or ''}" for p in repo.steps()]
     runs = any(RUFF_RUNS.search(t) for t in texts) or (
@@ -135,7 +173,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
         "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
-        "ruff with the flake8-bandit (`S`) rules selected, a shared workflow named for "
+        "ruff with flake8-bandit (`S`) rules selected (or `hatch fmt`, whose defaults select "
+        "them), ESLint with eslint-plugin-security, a shared workflow named for "
         "CodeQL or semgrep, or one of these named in another CI system's configuration "
         "(`knowledge/ci_systems.toml`; also Microsoft's 1ES templates, which inject scans). "
         "Sources under `.github/`, `hack/`, `ci/`, `docs/`, test data, vendored code and "
