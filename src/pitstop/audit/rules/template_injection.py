@@ -7,7 +7,9 @@ bodies, commit messages, author names and emails, and branch names of pull reque
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -34,6 +36,9 @@ UNTRUSTED = re.compile(
     r"|(commits(\.\*|\[\d+\])?|head_commit)\.(message|author\.(email|name))"
     r"|pull_request\.head\.(ref|label|repo\.default_branch)"
     r"|workflow_run\.(head_branch|display_title|head_commit\.(message|author\.(email|name)))"
+    # an `edited` event's previous values: the title, body or discussion the author wrote
+    # (GitHub's webhook payloads, "changes" of issues, pull_request and discussion events)
+    r"|changes\.\w+"
     r"))",
     re.IGNORECASE,
 )
@@ -48,10 +53,7 @@ SHELLS = ("bash", "sh")
 
 
 def check(repo: Repo, out: Check) -> None:
-    for place in repo.steps():
-        script, node, where = _script(place)
-        if script is None or node is None:
-            continue
+    for place, script, node, where in _all_scripts(repo):
         out.checked += 1
         try:
             found = list(find_expressions(script))
@@ -63,7 +65,19 @@ def check(repo: Repo, out: Check) -> None:
             span = fragment_span(place.doc, node, source, after)
             after = max(after, span.end - node.start.offset)
             untrusted = UNTRUSTED.search(embedded.text) or SERIALIZED.search(embedded.text)
-            if untrusted is None or not _reaches_result(embedded.text):
+            if untrusted is None:
+                passed = _passed_input(repo, place, embedded.text)
+                if passed is not None and _reaches_result(embedded.text, INPUT):
+                    out.flag(
+                        span,
+                        f"'{passed[0]}' is expanded into the {where}: {passed[1]}, and what it "
+                        "holds runs here as code; pass it through env",
+                        confidence=passed[2],
+                        severity="high" if passed[2] == "high" else "medium",
+                        fix=_fix(place, script, embedded) if where == "script" else None,
+                    )
+                continue
+            if not _reaches_result(embedded.text):
                 continue
             out.flag(
                 span,
@@ -74,6 +88,70 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} scripts expand no untrusted input"
 
 
+INPUT = re.compile(r"\binputs\s*\.\s*([\w-]+)", re.IGNORECASE)
+
+
+def _passed_input(repo: Repo, place: StepPlace, expression: str) -> tuple[str, str, str] | None:
+    """When ``expression`` reads an input of a composite action or of a reusable workflow:
+    the input, who fills it and how sure that is an outsider's text. A caller in this
+    repository that passes an outsider's text makes it certain; with no caller here, the
+    action or workflow is for others to call (``_for_others``), with whatever they pass
+    (medium). Callers here
+    that pass only their own values, and inputs that are not strings, are safe."""
+    found = INPUT.search(expression)
+    if found is None:
+        return None
+    name = found.group(1)
+    if place.action is not None and place.action.using == "composite":
+        callers = [
+            s.with_
+            for p in repo.steps()
+            if p.step.uses and _resolves_to(repo, p, p.step.uses, place.action.path)
+            for s in [p.step]
+        ]
+        owner = "this action's input"
+    elif place.workflow is not None and "workflow_call" in place.workflow.triggers:
+        declared = place.workflow.triggers["workflow_call"].inputs.get(name) or {}
+        if str(declared.get("type", "string")) != "string":
+            return None  # a boolean or a number holds no code
+        callers = [
+            job.with_
+            for _, job in repo.jobs()
+            if job.uses and repo.called(job.uses) is place.workflow
+        ]
+        owner = "this workflow's input"
+    else:
+        return None
+    text = f"inputs.{name}"
+    if not callers and _for_others(repo, place):
+        return text, f"{owner}, filled by whoever calls it", "medium"
+    for given in callers:
+        value = given.get(name) if isinstance(given, dict) else None
+        untrusted = UNTRUSTED.search(str(value)) if value is not None else None
+        if untrusted is not None:
+            return text, f"{owner}, given {untrusted.group(0)} by a caller", "high"
+    return None
+
+
+def _for_others(repo: Repo, place: StepPlace) -> bool:
+    """An action or workflow that other repositories call: an action outside `.github/`
+    (`action.yml` at the root, `init/action.yml`), or a workflow that runs on nothing but
+    `workflow_call`. A `.github/actions/` action or a workflow that also runs on its own is
+    this repository's, called from places pitstop may not resolve (electron's checkout into
+    `src/electron`)."""
+    if place.action is not None:
+        return not repo.relative(place.action.path).startswith(".github/")
+    return place.workflow is not None and set(place.workflow.triggers) == {"workflow_call"}
+
+
+def _resolves_to(repo: Repo, place: StepPlace, uses: str, action_path: str) -> bool:
+    """Whether a step's ``uses: ./dir`` names the local action at ``action_path``."""
+    if not uses.startswith("./"):
+        return False
+    target = os.path.normpath(os.path.join(repo.root, uses.partition("@")[0][2:]))
+    return os.path.dirname(os.path.normpath(action_path)) == target
+
+
 ARITIES = arities(default_functions())
 # Functions whose result is a boolean, whatever text they are given.
 BOOLEAN_FUNCTIONS = frozenset(
@@ -81,7 +159,7 @@ BOOLEAN_FUNCTIONS = frozenset(
 )
 
 
-def _reaches_result(expression: str) -> bool:
+def _reaches_result(expression: str, taint: re.Pattern[str] = UNTRUSTED) -> bool:
     """Whether untrusted text can be part of what the expression evaluates to: not when it
     is only compared, or tested by ``startsWith``/``contains`` (``${{ startsWith(
     github.event.head_commit.message, 'wip') && 'skip' || 'build' }}`` expands to a literal).
@@ -90,10 +168,10 @@ def _reaches_result(expression: str) -> bool:
         tree = parse(expression, None, ARITIES)
     except ExpressionError:
         return True
-    return tree is not None and _tainted(tree)
+    return tree is not None and _tainted(tree, taint)
 
 
-def _tainted(node: ast.Node | ast.Star) -> bool:
+def _tainted(node: ast.Node | ast.Star, taint: re.Pattern[str]) -> bool:
     if isinstance(node, (ast.Literal, ast.Star)):
         return False
     if isinstance(node, (ast.Compare, ast.Not)):
@@ -105,12 +183,12 @@ def _tainted(node: ast.Node | ast.Star) -> bool:
             EVENT_OBJECT.fullmatch(_text(a)) for a in node.args
         ):
             return True  # the whole event, titles and bodies included, written into code
-        return any(_tainted(a) for a in node.args)  # format, join, toJSON: their text
+        return any(_tainted(a, taint) for a in node.args)  # format, join, toJSON: their text
     if isinstance(node, ast.Logical):
-        return any(_tainted(a) for a in node.args)  # the operand that decided
+        return any(_tainted(a, taint) for a in node.args)  # the operand that decided
     if isinstance(node, ast.Group):
-        return _tainted(node.inner)
-    return UNTRUSTED.search(_text(node)) is not None  # a context, a property of one
+        return _tainted(node.inner, taint)
+    return taint.search(_text(node)) is not None  # a context, a property of one
 
 
 def _text(node: ast.Node | ast.Star) -> str:
@@ -128,21 +206,27 @@ def _text(node: ast.Node | ast.Star) -> str:
     return ""
 
 
-def _script(place: StepPlace) -> tuple[str | None, ScalarNode | None, str]:
-    """A step's script: its ``run:``, or the input of an action that runs as code
+def _all_scripts(repo: Repo) -> Iterator[tuple[StepPlace, str, ScalarNode, str]]:
+    for place in repo.steps():
+        for script, node, where in _scripts(place):
+            yield place, script, node, where
+
+
+def _scripts(place: StepPlace) -> Iterator[tuple[str, ScalarNode, str]]:
+    """A step's scripts: its ``run:``, or each input of an action that runs as code
     (``knowledge/sinks.toml``: github-script's `script`, yq's `cmd`, azure/cli's
-    `inlineScript`…)."""
+    `inlineScript`, tibdex/backport's templates…)."""
     node = place.step.node.get("run")
-    where = "script"
-    found = sink(place.step.uses or "") if node is None else None
-    if found is not None:
-        given = place.step.node.get("with")
-        node = given.get(found[0]) if isinstance(given, MappingNode) else None
-        name = (place.step.uses or "").partition("@")[0]
-        where = f"{found[1]} that {name} runs ({found[0]})"
-    if isinstance(node, ScalarNode) and isinstance(node.value, str):
-        return node.value, node, where
-    return None, None, where
+    if node is not None:
+        if isinstance(node, ScalarNode) and isinstance(node.value, str):
+            yield node.value, node, "script"
+        return
+    given = place.step.node.get("with")
+    name = (place.step.uses or "").partition("@")[0]
+    for field, language in sink(place.step.uses or ""):
+        found = given.get(field) if isinstance(given, MappingNode) else None
+        if isinstance(found, ScalarNode) and isinstance(found.value, str):
+            yield found.value, found, f"{language} that {name} runs ({field})"
 
 
 def _fix(place: StepPlace, script: str, embedded: Embedded) -> Fix | None:
