@@ -20,6 +20,7 @@ from pitstop.expr import ExpressionError, evaluate, evaluate_condition
 from pitstop.expr.template import merge_inserts, render
 from pitstop.expr.values import to_string, truthy
 from pitstop.runner import contexts as ctx
+from pitstop.runner.home import own_home
 from pitstop.runner.log import JobLog
 from pitstop.runner.process import ProcessOutcome, end_group
 from pitstop.runner.results import (
@@ -87,6 +88,12 @@ class JobRun:
     @property
     def files_dir(self) -> str:
         return os.path.join(self.folder, "file_commands")
+
+    @property
+    def home_dir(self) -> str:
+        """The job's `$HOME`, empty when the job starts: `git config --global`, `pip install
+        --user`, `~/.npmrc` and every `~/.cache` a step writes stay in the job's folder."""
+        return os.path.join(self.folder, "home")
 
     @property
     def event_path(self) -> str:
@@ -182,6 +189,7 @@ class JobRun:
         base = ctx.host_environment()
         for name in GIT_REDIRECTS:
             base.pop(name, None)
+        own_home(base, self.home_dir)
         if self.slot is not None:
             base["GIT_CEILING_DIRECTORIES"] = self.folder  # git never walks up out of the job
             if "NPM_CONFIG_PREFIX" not in base:
@@ -379,7 +387,7 @@ class JobRun:
 
     async def run(self) -> JobResult:
         started = time.monotonic()
-        for folder in (self.folder, self.temp_dir, self.files_dir, self.workspace):
+        for folder in (self.folder, self.temp_dir, self.files_dir, self.workspace, self.home_dir):
             os.makedirs(folder, exist_ok=True)
         with open(self.event_path, "w", encoding="utf-8") as handle:
             json.dump((self.info or self.state.info).payload, handle, indent=2)

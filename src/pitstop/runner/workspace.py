@@ -196,9 +196,14 @@ class Slot:
         return os.path.join(self.folder, "tools")
 
     @property
+    def home(self) -> str:
+        """The job's `$HOME`: a runner's home is its own, never the user's."""
+        return os.path.join(self.folder, "home")
+
+    @property
     def emptied(self) -> tuple[str, ...]:
         """The folders a job starts with empty and leaves empty."""
-        return (self.workspace, self.temp, self.file_commands, self.tools)
+        return (self.workspace, self.temp, self.file_commands, self.tools, self.home)
 
     @property
     def parked(self) -> str:

@@ -16,6 +16,7 @@ import os
 import shutil
 from typing import TYPE_CHECKING
 
+from pitstop.runner.home import expand_home
 from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.runner.uses import ActionCall
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from pitstop.runner.step_context import StepContext
 
 
-def _matched_files(root: str, text: str) -> list[str]:
+def _matched_files(root: str, text: str, home: str) -> list[str]:
     include: list[str] = []
     exclude: list[str] = []
     for line in text.splitlines():
@@ -33,14 +34,14 @@ def _matched_files(root: str, text: str) -> list[str]:
         (exclude if line.startswith("!") else include).append(line.lstrip("!"))
     files: list[str] = []
     for pattern in include:
-        full = os.path.join(root, os.path.expanduser(pattern))
+        full = os.path.join(root, expand_home(pattern, home))
         for match in sorted(glob.glob(full, recursive=True)):
             if os.path.isdir(match):
                 for directory, _, names in os.walk(match):
                     files.extend(os.path.join(directory, n) for n in sorted(names))
             elif os.path.isfile(match):
                 files.append(match)
-    excluded = [os.path.join(root, os.path.expanduser(p)) for p in exclude]
+    excluded = [os.path.join(root, expand_home(p, home)) for p in exclude]
     kept = [
         f
         for f in dict.fromkeys(files)
@@ -66,7 +67,7 @@ async def run(job: StepContext, call: ActionCall) -> None:
 
 def upload(job: StepContext, call: ActionCall) -> None:
     name = call.input("name", "artifact")
-    files = _matched_files(job.workspace, call.input("path"))
+    files = _matched_files(job.workspace, call.input("path"), job.home_dir)
     if not files:
         mode = call.input("if-no-files-found", "warn")
         message = (
@@ -109,7 +110,9 @@ def upload(job: StepContext, call: ActionCall) -> None:
 def download(job: StepContext, call: ActionCall) -> None:
     root = store(job)
     name = call.input("name")
-    path = os.path.normpath(os.path.join(job.workspace, os.path.expanduser(call.input("path"))))
+    path = os.path.normpath(
+        os.path.join(job.workspace, expand_home(call.input("path"), job.home_dir))
+    )
     available = sorted(os.listdir(root)) if os.path.isdir(root) else []
     if name:
         if name not in available:

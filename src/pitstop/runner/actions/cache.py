@@ -17,6 +17,7 @@ import tarfile
 import time
 from typing import TYPE_CHECKING, Any
 
+from pitstop.runner.home import expand_home
 from pitstop.runner.results import FAILURE, SKIPPED, SUCCESS, StepResult
 from pitstop.runner.uses import ActionCall
 from pitstop.workflow.yaml import MappingNode
@@ -63,9 +64,35 @@ def _paths(job: StepContext, text: str) -> list[str]:
         line = line.strip()
         if not line or line.startswith("!"):
             continue
-        pattern = os.path.join(job.workspace, os.path.expanduser(line))
+        pattern = os.path.join(job.workspace, expand_home(line, job.home_dir))
         found.extend(sorted(glob.glob(pattern, recursive=True)))
     return found
+
+
+def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, folder: str) -> None:
+    """One entry into ``folder``, never outside it: Python's "data" filter refuses absolute
+    names, `..` and links that leave the folder (its own check where Python predates it)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extract(member, folder, filter="data")
+        return
+    target = os.path.abspath(os.path.join(folder, member.name))
+    if os.path.commonpath([target, os.path.abspath(folder)]) != os.path.abspath(folder):
+        raise tarfile.TarError(f"{member.name}: outside {folder}")
+    tar.extract(member, folder)
+
+
+HOME_PREFIX = "__home__/"  # an entry of the job's home: restored into the next job's home
+
+
+def _entry_name(job: StepContext, path: str) -> str | None:
+    """Where a path goes in the archive: relative to the workspace, or to the job's home;
+    None for a path outside both, which a job of pitstop's neither saves nor restores (it
+    would be the user's own files: the job's folders are all it touches)."""
+    for folder, prefix in ((job.workspace, ""), (job.home_dir, HOME_PREFIX)):
+        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(folder))
+        if relative != ".." and not relative.startswith(".." + os.sep):
+            return prefix + relative
+    return None
 
 
 def save(job: StepContext, key: str, paths_text: str) -> str:
@@ -82,12 +109,15 @@ def save(job: StepContext, key: str, paths_text: str) -> str:
     os.makedirs(folder, exist_ok=True)
     name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".tar.gz"
     archive = os.path.join(folder, name)
+    outside = [p for p in paths if _entry_name(job, p) is None]
+    for path in outside:
+        job.log.line(f"warning: {path} is outside the job's workspace and home: not saved")
+    paths = [p for p in paths if p not in outside]
+    if not paths:
+        return "Nothing saved: every path is outside the job's workspace and home"
     with tarfile.open(archive + ".tmp", "w:gz") as tar:
         for path in paths:
-            arcname = os.path.relpath(path, job.workspace)
-            if arcname.startswith(".."):
-                arcname = "__abs__" + os.path.abspath(path)
-            tar.add(path, arcname=arcname)
+            tar.add(path, arcname=_entry_name(job, path))
     os.replace(archive + ".tmp", archive)
     index = _load_index(folder)
     index[key] = {"file": name, "created": time.time(), "size": os.path.getsize(archive)}
@@ -102,12 +132,20 @@ def restore(job: StepContext, key: str, restore_keys: list[str]) -> str | None:
         return None
     archive = os.path.join(job.state.cache_dir, index[matched]["file"])
     with tarfile.open(archive, "r:gz") as tar:
+        skipped = 0
         for member in tar.getmembers():
-            if member.name.startswith("__abs__"):
-                member.name = member.name[len("__abs__") :]
-                tar.extract(member, "/")
+            if member.name.startswith(HOME_PREFIX):
+                member.name = member.name[len(HOME_PREFIX) :]
+                _extract(tar, member, job.home_dir)
+            elif member.name.startswith("__abs__"):
+                skipped += 1  # saved by an older pitstop, outside the job's folders
             else:
-                tar.extract(member, job.workspace)
+                _extract(tar, member, job.workspace)
+        if skipped:
+            job.log.line(
+                f"warning: {skipped} cached files lie outside the job's workspace and home: "
+                "not restored"
+            )
     return matched
 
 
