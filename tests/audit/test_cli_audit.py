@@ -317,3 +317,23 @@ def test_a_rule_that_fails_is_named_in_the_headline_never_a_traceback(
     if command == "audit":
         assert "unpinned-action" in done.stdout  # the other rules reported
         assert "missing-timeout not judged: the rule failed" in done.stdout
+
+
+def test_this_repositorys_own_workflow_needs_no_pin(tmp_path: Path) -> None:
+    """pulumi calls pulumi/pulumi/.github/workflows/ci.yml@master on purpose: whoever can move
+    its own master can already edit the caller. The same call from another repository is
+    flagged. The repository is known by its origin remote, as pitstop reads it."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "remote", "add", "origin", "https://github.com/acme/app.git"],
+        check=True,
+    )
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "w.yml").write_text(
+        "on: push\njobs:\n"
+        "  own:\n    uses: acme/app/.github/workflows/ci.yml@main\n"
+        "  other:\n    uses: octo/tools/.github/workflows/ci.yml@main\n"
+    )
+    done = audit(str(tmp_path), "--rule", "unpinned-action", "--format", "json")
+    found = [f["message"] for f in json.loads(done.stdout)["findings"]]
+    assert len(found) == 1 and found[0].startswith("'octo/tools/")

@@ -74,6 +74,10 @@ def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:
     ("uses", "given", "ships"),
     [
         ("softprops/action-gh-release@v2", {"files": "dist/*"}, True),
+        ("goreleaser/goreleaser-action@v6", {"args": "release --clean"}, True),
+        ("goreleaser/goreleaser-action@v6", {}, True),  # goreleaser's default command: release
+        ("goreleaser/goreleaser-action@v6", {"args": "check"}, False),  # goreleaser's own CI
+        ("goreleaser/goreleaser-action@v6", {"args": "release --snapshot --clean"}, False),
         ("softprops/action-gh-release@v2", {"draft": True}, False),
         ("ncipollo/release-action@v1", {"draft": "true"}, False),
         ("ncipollo/release-action@v1", {"draft": "${{ inputs.draft }}"}, True),

@@ -13,6 +13,10 @@ SAMPLES = frozenset(
     {"example", "examples", "sample", "samples", "demo", "demos", "smoke-test", "smoke-tests"}
 )
 NOT_OURS = TEST_DATA | VENDORED
+# Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
+# scripts (Kubernetes projects' `hack/`), and the documentation and its site generator
+# (spring-boot's `antora/`).
+TOOLING = frozenset({".github", "hack", "docs", "doc", "ci", "antora"})
 
 
 def under(relative: str, folders: frozenset[str]) -> bool:

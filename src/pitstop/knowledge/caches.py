@@ -73,9 +73,10 @@ def restores(
     package_manager: str | None = None,
 ) -> Restores | None:
     """Whether a step ``uses: <uses>`` with these inputs restores a cache. ``major`` is the
-    action's major when the ref names it (None: unknown, read as the oldest behaviour the
-    table gives a default for); ``release_only``: the workflow runs on release events only;
-    ``package_manager``: the one the repository's package.json declares, if any."""
+    action's major when the ref names it (None: unknown, read as a version that may cache by
+    default, except where the default depends on the package manager); ``release_only``: the
+    workflow runs on release events only; ``package_manager``: the one the repository's
+    package.json declares, if any."""
     name = uses.partition("@")[0].lower()
     entry = actions().get(name)
     if entry is None:
@@ -101,9 +102,17 @@ def restores(
                     f"`{entry.toggle}: {shown}` turns its cache on", (entry.toggle, False)
                 )
             return None
+        if entry.default_since and major is None and not entry.auto:
+            # a commit or branch that names no version: it may be one that caches by default
+            # (zizmor reads it so too); the fix that turns the cache off holds for any version
+            return Restores(
+                f"{entry.name} caches by default from v{entry.default_since}, and "
+                "its ref names no version",
+                (entry.toggle, False),
+            )
         defaults_on = major is None or major >= entry.default_since
         if entry.default_since and major is None:
-            defaults_on = False  # an unknown major: the older, opt-in behaviour
+            defaults_on = False  # setup-node's per-package-manager default: not guessed
         if entry.release_off_since and release_only and (major or 0) >= entry.release_off_since:
             defaults_on = False
         rules = [(since, managers) for since, managers in entry.auto if (major or 0) >= since]

@@ -22,7 +22,7 @@ NOT_ON_TAGS = re.compile(
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
-    from pitstop.workflow.model import Step
+    from pitstop.workflow.model import Step, Workflow
     from pitstop.workflow.yaml import YamlDocument
 
 
@@ -36,8 +36,12 @@ def check(repo: Repo, out: Check) -> None:
             "release",
             "workflow_dispatch",
         }
+        tagged = _runs_on_tags(workflow)
         for job in workflow.jobs.values():
-            if never_runs(job) or not builds_release(workflow, job):
+            if never_runs(job):
+                continue
+            releasing = builds_release(workflow, job)
+            if not releasing and not (tagged and any(_tag_gated(s) for s in job.steps)):
                 continue
             for step in job.steps:
                 uses = step.node.get("uses")
@@ -48,15 +52,23 @@ def check(repo: Repo, out: Check) -> None:
                 major = ref_major(workflow.doc, uses, ref)
                 if NOT_ON_TAGS.search(str(step.if_ or "")):
                     continue  # the step is skipped for the release's tag
+                if not releasing and not _tag_gated(step):
+                    continue
                 found = restores(step.uses, inputs, major, releases_only_on_event, manager)
                 out.checked += 1
                 if found is None:
                     continue
-                why = "runs for releases only" if only_releases else "ships what it builds"
+                why = (
+                    "runs for releases only"
+                    if only_releases
+                    else "ships what it builds"
+                    if releasing
+                    else "runs for tag pushes, which are releases"
+                )
                 out.flag(
                     span(workflow.doc, uses),
-                    f"job '{job.id}' {why}, and {found.why}: whatever another run wrote to the "
-                    "cache, a pull request's included, goes into the release",
+                    f"job '{job.id}' {why}, and {found.why}: whatever other runs on the default "
+                    "branch wrote to the cache goes into the release",
                     fix=Fix(
                         f"set {found.off[0]}: {str(found.off[1]).lower()}",
                         "safe",  # the same build, from a fresh download
@@ -68,6 +80,25 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} steps of release jobs restore no cache"
     )
+
+
+# A cache input turned on for tag refs only (maturin's `sccache: ${{ startsWith(github.ref,
+# 'refs/tags/') }}`): the cache is used exactly when a tag, a release, is built.
+TAG_GATED = re.compile(
+    r"(?<!!)\bstartsWith\(\s*github\.ref\s*,\s*'refs/tags/'\s*\)"
+    r"|github\.ref_type\s*==\s*'tag'",
+    re.IGNORECASE,
+)
+
+
+def _tag_gated(step: Step) -> bool:
+    inputs = step.with_ if isinstance(step.with_, dict) else {}
+    return any(isinstance(v, str) and TAG_GATED.search(v) for v in inputs.values())
+
+
+def _runs_on_tags(workflow: Workflow) -> bool:
+    push = workflow.triggers.get("push")
+    return "release" in workflow.triggers or (push is not None and push.tags is not None)
 
 
 def package_manager(text: str | None) -> str | None:

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 # What shows a later step uses the persisted credentials: git writes, or actions that push.
 PUSHES = re.compile(
     r"git\s+(push|pull|fetch|commit|tag|submodule)|gh\s+pr\b|git-auto-commit|add-and-commit"
-    r"|create-pull-request|github-push-action|changesets/action|semantic-release|release-please",
+    r"|create-pull-request|github-push-action|changesets/action|semantic-release|release-please"
+    # mkdocs gh-deploy pushes the built site to gh-pages with git, through ghp-import (mkdocs'
+    # docs, "Deploying your docs": GitHub Pages); so does the gh-pages npm package
+    r"|mkdocs\s+gh-deploy|ghp-import|\bgh-pages\s+-d\b",
     re.IGNORECASE,
 )
 # A step that installs git with the distribution's package manager.

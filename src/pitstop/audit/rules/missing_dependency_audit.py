@@ -8,7 +8,7 @@ import re
 
 import yaml
 
-from pitstop.audit.folders import NOT_OURS, SAMPLES, under
+from pitstop.audit.folders import NOT_OURS, SAMPLES, TOOLING, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import DEPENDENCIES, scans
@@ -100,13 +100,10 @@ def _manifest(repo: Repo, names: tuple[str, ...]) -> str | None:
     by_name: dict[str, str] = {}
     for relative in sorted(repo.files, key=lambda f: (f.count("/"), f)):  # the root's first
         name = posixpath.basename(relative)
-        if (
-            name in by_name
-            or under(relative, NOT_OURS | SAMPLES)
-            or relative.startswith(".github/")
-        ):
+        if name in by_name or under(relative, NOT_OURS | SAMPLES | TOOLING):
             continue  # test data (__tests__/data/poetry.lock), vendored code, sample apps, CI's
-            # own helper scripts (codeql-action's .github/workflows/…/Pipfile.lock)
+            # own helper scripts (codeql-action's .github/workflows/…/Pipfile.lock), the docs'
+            # site generator (spring-boot's antora/package-lock.json)
         if name == "pyproject.toml" and not DECLARES.search(repo.read(relative) or ""):
             continue  # tool settings only
         by_name[name] = relative
@@ -126,8 +123,8 @@ RULE = Rule(
         "or a shared workflow named for it, a dependency-graph submission), and "
         "`.github/dependabot.yml` keeps none of its ecosystems for security updates alone "
         "(`open-pull-requests-limit: 0`; version updates alone are not an audit). Manifests in "
-        "test data, vendored code and sample "
-        "apps are not the repository's; the one nearest the root is named.",
+        "test data, vendored code, sample apps and tooling folders (`.github`, `hack`, `ci`, "
+        "`docs`, `antora`) are not the product's; the one nearest the root is named.",
         why="Most vulnerable code in a service is code it imports. A published CVE in a "
         "pinned dependency stays in production until a human happens to read the advisory; "
         "an audit in CI says so on the next run.",

@@ -88,12 +88,17 @@ def check(repo: Repo, out: Check) -> None:
 GLOBAL = re.compile(r"\s(-g|--global|--user)\b")
 
 
-# Python packages that build or publish and install nothing else through pip: `pip install
-# --upgrade pip build` downloads a few wheels that no lock file keys. Not nox, tox or pre-commit:
-# the environments they make install through pip, whose cache `cache: pip` keeps.
+# Python packages that build, publish or run the checks rather than being the project's
+# dependencies: `pip install --upgrade pip nox` downloads a few wheels that no lock file keys.
+# nox, tox and pre-commit then install the rest into environments of their own; judges of
+# real repositories (pip's vendoring job, requests' pre-commit lint) held those not worth a
+# dependency cache, and sqlalchemy's twin jobs split them, so they count as tools.
 TOOLS = frozenset(
     {
         "pip",
+        "nox",
+        "tox",
+        "pre-commit",
         "setuptools",
         "wheel",
         "build",
@@ -199,7 +204,7 @@ RULE = Rule(
         "`actions/cache`, jobs with no checkout (nothing to key a cache on), jobs that deploy "
         "or publish (a release should not be built from a cache another run wrote), and "
         "installs that are not the project's dependencies (`npm install -g`, `pip install "
-        "--user`, `pip install build twine` and other build tools alone) or that uv caches "
+        "--user`, `pip install nox` and other build and check runners alone) or that uv caches "
         "itself (`uv pip install`), and a `cache:` written empty on purpose.",
         why="Without a cache every run downloads every wheel and tarball again: minutes per "
         "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "

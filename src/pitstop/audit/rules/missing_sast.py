@@ -6,15 +6,12 @@ import posixpath
 import re
 
 from pitstop.audit.elsewhere import other_ci
-from pitstop.audit.folders import NOT_OURS, SAMPLES, under
+from pitstop.audit.folders import NOT_OURS, SAMPLES, TOOLING, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import SAST, scans
 
 SOURCE = {".py": "Python", ".js": "JavaScript", ".ts": "TypeScript", ".tsx": "TypeScript"}
-# Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
-# scripts (Kubernetes projects' `hack/`), documentation.
-TOOLING = frozenset({".github", "hack", "docs", "doc", "ci"})
 RUFF_SECURITY = re.compile(r"select\s*=\s*\[[^\]]*[\"'](S\d*|ALL)[\"']", re.DOTALL)
 RUFF_RUNS = re.compile(r"\bruff\s+check\b|\bruff\b\s+[.\w/]|astral-sh/ruff-action")
 

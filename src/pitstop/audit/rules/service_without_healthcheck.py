@@ -49,8 +49,11 @@ def check(repo: Repo, out: Check) -> None:
             if key is not None and hasattr(key, "keys") and service_id in key.keys:
                 node = key.keys[service_id]
             command = health_command(service)
-            if command is None and (_other_waited_for(job, service_id) or _polled(job)):
-                continue  # an image with no known check, waited for another way
+            if (command is None or image_name(service.image) in IN_MEMORY) and (
+                _other_waited_for(job, service_id) or _polled(job)
+            ):
+                continue  # an image with no known check (or a store that starts at once),
+                # waited for another way
             if command is None and not service.ports and job.container is None:
                 continue  # no port reaches it from the runner: no step can race it (a
                 # docker:dind nothing talks to, in sentry-python's generated tests)
@@ -82,6 +85,12 @@ POLLS = re.compile(
 )
 
 
+# In-memory stores with no data directory to initialise: they listen before a database beside
+# them passes its health check (judged on netbox's and laravel's redis beside a checked
+# postgres or mysql), so another service's check holds the steps long enough.
+IN_MEMORY = frozenset({"redis", "valkey", "memcached", "redis-stack-server"})
+
+
 def _other_waited_for(job: Job, service_id: str) -> bool:
     """Another service of the job has a health check: the runner holds the steps until it is
     healthy, which gives this one as long to start."""
@@ -90,6 +99,13 @@ def _other_waited_for(job: Job, service_id: str) -> bool:
         for name, other in job.services.items()
         if name != service_id
     )
+
+
+# Variables through which every step of a job connects: a proxy (curl, pip, npm and git honour
+# them) or the Docker daemon.
+PROXY = re.compile(r"(https?|all|no)_proxy$|docker_host$", re.IGNORECASE)
+# Actions that only write the service's address into names (image tags), connecting to nothing.
+NAMES_ONLY = ("docker/metadata-action@",)
 
 
 def _used_after_setup(
@@ -105,10 +121,18 @@ def _used_after_setup(
     names = re.compile(
         r"\b(" + "|".join(re.escape(n) for n in sorted({service_id, *ports})) + r")\b"
     )
-    if names.search(f"{env} {job.env} {job.container}"):
+    shared = [env, job.env]
+    container = job.container.get("env") if isinstance(job.container, dict) else None
+    if any(
+        PROXY.match(str(name)) and names.search(str(value))
+        for given in [*shared, container]
+        if isinstance(given, dict)
+        for name, value in given.items()
+    ):
         return False  # every step reaches it (actions/checkout's https_proxy to squid)
     for step in job.steps:
-        text = f"{step.run or ''} {step.with_} {step.env}"
+        inputs = "" if (step.uses or "").lower().startswith(NAMES_ONLY) else str(step.with_)
+        text = f"{step.run or ''} {inputs} {step.env}"
         if names.search(text):
             break
         if step.uses and not step.uses.lower().startswith("actions/checkout@"):
@@ -164,7 +188,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags `services:` entries whose `options` have no `--health-cmd`. An image "
         "with no well-known readiness command is left alone when the job waits for it another "
-        "way: a step that polls (`curl --retry`, an `until` loop, wait-for-it), or another "
+        "way (as is Redis, Valkey or memcached, which start at once): a step that polls "
+        "(`curl --retry`, an `until` loop, wait-for-it), or another "
         "service with a health check, which holds the steps back as long, or an action "
         "other than checkout that runs before the first step naming the service (its host "
         "name or port): Docker's local `registry:2`, first pushed to after Buildx is set up.",

@@ -43,6 +43,9 @@ def check(repo: Repo, out: Check) -> None:
         repository = "/".join(name.split("/")[:2])
         if any(fnmatch.fnmatch(repository, p) or fnmatch.fnmatch(owner, p) for p in allowed):
             continue
+        if repo.slug and repository.lower() == repo.slug.lower():
+            continue  # this repository's own workflow or action (pulumi's ci.yml@master): who
+            # can move that ref can already change this file; a SHA would freeze it
         out.flag(
             span(doc, value),
             f"'{uses}' is pinned to '{ref or 'nothing'}', not a commit SHA: whoever moves that "
@@ -79,7 +82,9 @@ RULE = Rule(
     summary="An action or reusable workflow is used by tag or branch, not by commit SHA.",
     docs=Docs(
         what="Flags every remote `uses:` whose ref is not a full 40-character commit SHA, and "
-        "every `docker://` image without a `@sha256:` digest.",
+        "every `docker://` image without a `@sha256:` digest. A `uses:` of this repository's "
+        "own workflows or actions (its origin remote's owner/name) is left alone: whoever can "
+        "move its ref can already edit the file that calls it.",
         why="Tags and branches move. Whoever controls the action's repository (or steals its "
         "token, as in the tj-actions/changed-files compromise of March 2025) changes what your "
         "pipeline runs, with your secrets. A SHA cannot be moved.",

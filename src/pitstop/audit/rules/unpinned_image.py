@@ -11,6 +11,9 @@ from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.workflow.model import Job
 from pitstop.workflow.yaml import MappingNode, Node
 
+# An image named by an input or a variable, with no image written into the expression.
+CHOSEN = re.compile(r"\b(?:inputs|vars)\.[\w-]+")
+LITERAL_IMAGE = re.compile(r"'[^']*[:@][^']*'")
 MATRIX = re.compile(r"\A\$\{\{\s*matrix\.([\w-]+)\s*\}\}\Z")
 
 
@@ -18,6 +21,18 @@ def check(repo: Repo, out: Check) -> None:
     for workflow, job in repo.jobs():
         for what, node in _images(job):
             value = node.to_python()
+            chosen = CHOSEN.findall(value) if isinstance(value, str) else []
+            if chosen and not LITERAL_IMAGE.search(value):
+                out.checked += 1
+                out.flag(
+                    span(workflow.doc, node),
+                    f"{what} of job '{job.id}' is whatever {' or '.join(chosen)} names: "
+                    "whoever sets it decides what runs here, and nothing shows it is pinned "
+                    "by digest",
+                    confidence="low",
+                    severity="low",
+                )
+                continue
             for image in _values(job, value):
                 out.checked += 1
                 if not _floating(image):
@@ -61,10 +76,10 @@ def _values(job: Job, value: Any) -> list[str]:
     values = list(matrix.get(key, [])) if isinstance(matrix.get(key), list) else []
     values += [row.get(key) for row in matrix.get("include", []) or [] if isinstance(row, dict)]
     images = [v.strip() for v in values if isinstance(v, str) and v.strip() and "${{" not in v]
-    versioned = {i.partition(":")[0] for i in images if not _floating(i)}
-    # an explicit `latest` beside versions of the same image (gorm's postgres: latest, 15, 14)
-    # tests the newest release on purpose; an image with no tag at all is still flagged
-    return [i for i in images if not (i.endswith(":latest") and i.partition(":")[0] in versioned)]
+    # an explicit `latest` written into a matrix (gorm's `dbversion: ['mariadb:latest']`, its
+    # postgres: latest, 15, 14) tests the newest release on purpose; an image with no tag at all
+    # is still flagged
+    return [i for i in images if not i.endswith(":latest")]
 
 
 def _floating(image: str) -> bool:
@@ -84,8 +99,10 @@ RULE = Rule(
     docs=Docs(
         what="Flags a job's `container:` image and its services' images that have neither a "
         "tag nor a digest, or the `latest` tag, including each value a `${{ matrix.x }}` "
-        "image takes. An image chosen by another expression is left alone, and so is a "
-        "versioned tag (`postgres:16`), which names a release.",
+        "image takes, except an explicit `:latest` written into a matrix (a version matrix "
+        "testing the newest release on purpose). An image chosen by another expression is "
+        "left alone (one that only an input or a variable names is flagged low: nothing shows "
+        "it is pinned), and so is a versioned tag (`postgres:16`), which names a release.",
         why="`latest` is whatever the publisher pushed last: a run today and a rerun "
         "tomorrow test against different software, and a compromised publisher reaches your "
         "job with its next push.",
