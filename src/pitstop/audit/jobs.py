@@ -25,7 +25,10 @@ TESTS = re.compile(
     r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
     r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
     r"|(npm|pnpm|yarn)\s+(run\s+)?test"
-    r"|make\s+(test|check)|ctest|phpunit|rspec)\b(?![./-])",
+    r"|make\s+(test|check)|ctest|phpunit|rspec"
+    # chart-testing installs each chart into a cluster and runs its `helm test`s
+    # (helm/chart-testing README: "ct install ... and runs tests")
+    r"|ct\s+(install|lint-and-install))\b(?![./-])",
     re.IGNORECASE,
 )
 

@@ -43,6 +43,16 @@ NOT_CODE = frozenset(
 )
 
 
+# An environment named for testing: what is deployed there is being tested, not shipped.
+TEST_ENVIRONMENT = re.compile(r"\b(test|testing|e2e|ci)\b", re.IGNORECASE)
+
+
+def _environment_name(environment: object) -> str:
+    if isinstance(environment, dict):
+        return str(environment.get("name") or "")
+    return str(environment or "")
+
+
 def check(repo: Repo, out: Check) -> None:
     off = 0
     queued = _merge_queue_tests(repo)
@@ -60,6 +70,9 @@ def check(repo: Repo, out: Check) -> None:
                 continue
             if not _deploys(repo, job) or runs_tests(job, repo) or _wheels_tested(repo, job):
                 continue
+            if TEST_ENVIRONMENT.search(_environment_name(job.environment)):
+                continue  # a deploy into a test environment is itself the test (webapps-deploy's
+                # end-to-end check of the pull request's action, environment 'automation test')
             out.checked += 1
             needed = workflow.with_needs(job.needs)
             if gated or any(runs_tests(workflow.jobs[n], repo) for n in needed):
@@ -186,7 +199,9 @@ RULE = Rule(
     docs=Docs(
         what="Flags jobs that deploy or publish (an `environment:`, or a deploy, release or "
         "publish step) which neither run tests themselves nor `needs` a job that does, in a "
-        "workflow not started by `workflow_run`.",
+        "workflow not started by `workflow_run`. A deploy into an environment named for "
+        "testing (`test`, `e2e`, `ci`) is itself a test and is left alone; chart-testing's "
+        "`ct install` counts as tests.",
         why="A deploy workflow triggered by the same push as CI runs beside it, not after it. "
         "The broken commit reaches staging, or production, while its tests are still failing.",
         example="on: {push: {branches: [main]}}\njobs:\n  deploy:\n    environment: staging\n"
