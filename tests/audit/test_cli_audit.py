@@ -39,6 +39,7 @@ def test_the_example_shows_every_weakness_its_readme_lists() -> None:
         ("unchecked-curl", deploy, 37),  # 5. curl -s without --fail
         ("missing-timeout", ci, 53),  # 6. integration
         ("missing-timeout", security, 25),  # 6. static-analysis
+        ("service-without-healthcheck", ci, 58),  # 7. postgres
         ("service-without-healthcheck", ci, 69),  # 7. redis
         ("deploy-without-tests", deploy, 21),  # 8. deploy runs without CI
         ("checkout-credentials", ci, 28),  # 9. persist-credentials
