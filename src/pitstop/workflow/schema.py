@@ -80,6 +80,7 @@ class Mapping:
     required: tuple[str, ...] = ()
     other: Spec | None = None
     exclusive: tuple[tuple[str, str], ...] = ()  # pairs that may not stand together
+    missing: dict[str, str] = field(default_factory=dict)  # GitHub's words for a missing key
 
 
 def text(contexts: tuple[str, ...] | None = None, functions: tuple[str, ...] = ()) -> Spec:
@@ -335,6 +336,9 @@ ENVIRONMENT = Spec(
 CREDENTIALS_SPEC = mapping({"username": text(CREDENTIALS), "password": text(CREDENTIALS)})
 
 
+# GitHub's parser on a container or service mapping with no image (workflow-parser reader case
+# job-container-missing-image: "Container image cannot be empty", at the mapping).
+IMAGE_MISSING = {"image": "Container image cannot be empty"}
 _CONTAINER_KEYS = {
     "image": text(JOB_LEVEL),
     "credentials": CREDENTIALS_SPEC,
@@ -344,13 +348,15 @@ _CONTAINER_KEYS = {
     "options": text(JOB_LEVEL),
 }
 CONTAINER = Spec(
-    scalar=Scalar("string", JOB_LEVEL), mapping=Mapping(_CONTAINER_KEYS, required=("image",))
+    scalar=Scalar("string", JOB_LEVEL),
+    mapping=Mapping(_CONTAINER_KEYS, required=("image",), missing=IMAGE_MISSING),
 )
 # A service takes a container's keys, and may also override the image's command and entrypoint.
 SERVICE = Spec(
     mapping=Mapping(
         {**_CONTAINER_KEYS, "command": text(JOB_LEVEL), "entrypoint": text(JOB_LEVEL)},
         required=("image",),
+        missing=IMAGE_MISSING,
     )
 )
 

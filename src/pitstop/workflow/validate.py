@@ -82,7 +82,7 @@ class Checker:
                 self.check(value, field)
         for name in spec.required:
             if name not in node:
-                self.report(node, f"Required property is missing: {name}")
+                self.report(node, spec.missing.get(name, f"Required property is missing: {name}"))
         for first, second in spec.exclusive:
             if first in node and second in node:
                 self.report(node.keys[second], f"'{first}' and '{second}' cannot be used together")
@@ -289,7 +289,7 @@ def _check_id(checker: Checker, key: ScalarNode, what: str) -> None:
 
 def _check_jobs(checker: Checker, jobs: MappingNode) -> None:
     if not len(jobs):
-        checker.report(jobs, "The workflow must contain at least one job")
+        checker.report(jobs, "The workflow must contain at least one job with no dependencies.")
         return
     needs_of: dict[str, list[ScalarNode]] = {}
     for key, job in jobs.items():
