@@ -353,28 +353,28 @@ def _check_needs(checker: Checker, needs_of: dict[str, list[ScalarNode]]) -> Non
         for need in needs:
             if need.raw not in needs_of:
                 checker.report(need, f"Job '{job}' depends on unknown job '{need.raw}'.")
-    # Cycles: depth-first search, reporting the edge that closes each cycle once.
-    state: dict[str, int] = {}
 
-    def visit(job: str) -> None:
-        state[job] = 1
-        for need in needs_of.get(job, []):
-            target = need.raw
-            if target not in needs_of:
-                continue
-            if state.get(target) == 1:
+    # Cycles: every edge that lies on one, as GitHub's parser reports them (reader case
+    # errors-job-needs-cycle: both 'two' -> 'three' and 'three' -> 'two'): an edge is on a cycle
+    # when its target needs, directly or not, the job that needs it.
+    def reachable(start: str) -> set[str]:
+        found: set[str] = set()
+        todo = [start]
+        while todo:
+            for need in needs_of.get(todo.pop(), []):
+                if need.raw in needs_of and need.raw not in found:
+                    found.add(need.raw)
+                    todo.append(need.raw)
+        return found
+
+    for job, needs in needs_of.items():
+        for need in needs:
+            if need.raw in needs_of and job in reachable(need.raw) | {need.raw}:
                 checker.report(
                     need,
-                    f"Job '{job}' depends on job '{target}' which creates a cycle in the "
+                    f"Job '{job}' depends on job '{need.raw}' which creates a cycle in the "
                     "dependency graph.",
                 )
-            elif target not in state:
-                visit(target)
-        state[job] = 2
-
-    for job in needs_of:
-        if job not in state:
-            visit(job)
 
 
 def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None:
