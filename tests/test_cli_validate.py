@@ -116,7 +116,8 @@ def test_parallel_steps_are_valid(tmp_path: Path) -> None:
     )
     result = pitstop("validate", str(workflow))
     assert result.stdout.splitlines() == [
-        f"{workflow}:17:13: Every step must define a `uses` or `run` key"
+        f"{workflow}:17:13: There's not enough info to determine what you meant. Add one of "
+        "these properties: parallel, run, shell, uses, with, working-directory"
     ]
     assert result.returncode == 1
 

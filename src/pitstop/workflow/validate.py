@@ -377,6 +377,20 @@ def _check_needs(checker: Checker, needs_of: dict[str, list[ScalarNode]]) -> Non
                 )
 
 
+def _missing_kind(step: MappingNode, composite: bool) -> str:
+    """GitHub's words for a step with neither `uses` nor `run` (workflow-parser reader cases
+    errors-step-uses-missing and error): a key that belongs to one kind asks for that kind's
+    key; otherwise the keys that would tell the kinds apart."""
+    if "with" in step:
+        return "Required property is missing: uses"
+    if "shell" in step or "working-directory" in step:
+        return "Required property is missing: run"
+    keys = "run, shell, uses, with, working-directory"
+    return "There's not enough info to determine what you meant. Add one of these properties: " + (
+        keys if composite else f"parallel, {keys}"
+    )
+
+
 def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None:
     seen: dict[str, ScalarNode] = {}
     if not steps.items and not composite:
@@ -391,7 +405,7 @@ def _check_steps(checker: Checker, steps: SequenceNode, composite: bool) -> None
             _check_steps(checker, group, composite)
         if uses is None and run is None:
             if not any(k in step for k in schema.CONTROL_STEP_KEYS):
-                checker.report(step, "Every step must define a `uses` or `run` key")
+                checker.report(step, _missing_kind(step, composite))
         elif uses is not None and run is not None:
             checker.report(step.keys["run"], "A step cannot have both `uses` and `run`")
         elif uses is not None:
