@@ -15,8 +15,9 @@ SAMPLES = frozenset(
 NOT_OURS = TEST_DATA | VENDORED
 # Folders of the repository's tooling, not of its product: CI helper scripts, maintainer
 # scripts (Kubernetes projects' `hack/`), and the documentation and its site generator
-# (spring-boot's `antora/`).
-TOOLING = frozenset({".github", "hack", "docs", "doc", "ci", "antora"})
+# (spring-boot's `antora/`), and the lock file the Kotlin Gradle plugin keeps for its JavaScript
+# test tooling (okhttp's `kotlin-js-store/yarn.lock`).
+TOOLING = frozenset({".github", "hack", "docs", "doc", "ci", "antora", "kotlin-js-store"})
 
 
 def under(relative: str, folders: frozenset[str]) -> bool:

@@ -1,7 +1,11 @@
 """Inline ignores: ``# pitstop: ignore[rule-id] reason`` on the offending line, or on the line of
 a key that encloses it (the step's ``- name:``, the ``run:`` key, the job's key), silences that
 rule there. Several ids may be given, comma-separated; another linter's rules are named as the
-report names them (``zizmor/artipacked``)."""
+report names them (``zizmor/artipacked``).
+
+zizmor's own ``# zizmor: ignore[template-injection]`` is honoured too, for zizmor's rule and for
+pitstop's rules that report the same problem (the merge table of ``--with zizmor``): a
+maintainer who reviewed a finding once should not meet it again from pitstop."""
 
 from __future__ import annotations
 
@@ -11,19 +15,26 @@ from collections.abc import Iterator
 from pitstop.audit.findings import Finding
 from pitstop.workflow.yaml import MappingNode, Node, SequenceNode, YamlDocument
 
-_IGNORE = re.compile(r"#\s*pitstop:\s*ignore\[([A-Za-z0-9_,/\s-]+)\]")
+_IGNORE = re.compile(r"#\s*(pitstop|zizmor):\s*ignore\[([A-Za-z0-9_,/\s-]+)\]")
 
 
 def ignore_comments(text: str) -> dict[int, set[str]]:
     """Line number -> the rule ids an ignore comment on that line names."""
+    from pitstop.audit.linters.merge import SAME
+
     found: dict[int, set[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if "pitstop:" not in line:
+        if "pitstop:" not in line and "zizmor:" not in line:
             continue
         for match in _IGNORE.finditer(line):
-            found.setdefault(number, set()).update(
-                part.strip() for part in match.group(1).split(",") if part.strip()
-            )
+            names = [part.strip() for part in match.group(2).split(",") if part.strip()]
+            if match.group(1) == "zizmor":
+                names = [
+                    rule
+                    for name in names
+                    for rule in (f"zizmor/{name}", *SAME.get(f"zizmor/{name}", ()))
+                ]
+            found.setdefault(number, set()).update(names)
     return found
 
 

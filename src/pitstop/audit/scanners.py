@@ -31,7 +31,8 @@ COMMANDS: dict[str, frozenset[str]] = {
     "checkov": frozenset({SAST}),
     "zizmor": frozenset({SAST}),
 }
-PACKAGE_AUDITS = ("npm", "pnpm", "yarn")  # `npm audit`: dependencies
+# `npm audit`: dependencies; `pn` is pnpm's short name (pnpm's package.json, "bin": pn)
+PACKAGE_AUDITS = ("npm", "pnpm", "pn", "yarn")
 # An action (owner/repo[/path], lower case, prefix) -> what it scans.
 ACTIONS: dict[str, frozenset[str]] = {
     "aquasecurity/trivy-action": frozenset({DEPENDENCIES, SECRETS, IMAGES}),

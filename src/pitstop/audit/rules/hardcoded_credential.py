@@ -49,7 +49,8 @@ SAYS_FAKE = re.compile(
     re.IGNORECASE,
 )
 REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|\Ax{3,}\Z", re.I)
-# Not a secret's value: an identifier (`urn:pulumi:token-type:…`), a mapping of a name to a
+# Not a secret's value: a URL without a password in it, `KEY=ENV_NAME` mappings, `foo`, an
+# identifier (`urn:pulumi:token-type:…`), a mapping of a name to a
 # file (`MYSECRET=./test/secret.txt`) or, line by line, of names to a vault's paths (k6's
 # `repo_secrets: client-id=azure-trusted-signing:client-id`), a sentence ("As provided by
 # GitHub Actions"), a duration (`access_token_lifetime: 14400s`).
@@ -57,6 +58,13 @@ REFERENCE = re.compile(r"\A\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\Z|\A<[^>]*>\Z|\A\*+\Z|
 # key says so and holds a literal.
 JSON_SECRET = re.compile(r'"[\w-]*(password|token|secret|key)"\s*:\s*"(?!\$\{\{)[^"]+"', re.I)
 NOT_SECRET_TEXT = re.compile(
+    # a URL with no user part (auth's `id_token_audience: https://iam.googleapis.com/…`)
+    r"\A[a-z][a-z0-9+.-]*://[^\s@]+\Z|"
+    # `KEY=ENV_NAME` lines: a build secret taken from an environment variable by name
+    # (docker/build-push-action's `secret-envs`), or test values (`MYSECRET=foo`, `KEY=`)
+    r"\A(\s*[\w-]+=([A-Z][A-Z0-9_]*|foo|bar|baz)?\s*)+\Z|"
+    # the metasyntactic words of test fixtures
+    r"\A(foo|bar|baz|qux|foobar)\Z|"
     r"\Aurn:|\A[A-Za-z_][A-Za-z0-9_]*=(\.{0,2}/|~/)\S*\Z|\A[A-Za-z][a-z]*( [A-Za-z][a-z,.]*){2,}\Z"
     r"|\A(\s*[\w-]+=[\w./-]+:[\w./-]+\s*)+\Z|\A\d+(ms|s|m|h|d)\Z"
 )

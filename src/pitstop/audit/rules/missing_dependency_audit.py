@@ -107,7 +107,8 @@ def _manifest(repo: Repo, names: tuple[str, ...]) -> str | None:
         if name == "pyproject.toml" and not DECLARES.search(repo.read(relative) or ""):
             continue  # tool settings only
         by_name[name] = relative
-    return next((by_name[n] for n in names if n in by_name), None)
+    known = [by_name[n] for n in names if n in by_name]  # the names in their order of preference
+    return min(known, key=lambda f: f.count("/"), default=None)  # the nearest the root
 
 
 RULE = Rule(

@@ -145,6 +145,8 @@ def _tools_only(command: str, bare: bool) -> bool:
     found = PIP_INSTALL.search(command)
     if found is None:
         return False
+    if re.search(r"\s--no-deps\b", command):
+        return True  # the named packages alone, none of their dependencies (polars' `-e .`)
     named = [w for w in words(command[found.end() :]) if not w.startswith("-")]
     tools = TOOLS | ({".", "./"} if bare else set())
     return (

@@ -57,7 +57,8 @@ def check(repo: Repo, out: Check) -> None:
             if command is None and not service.ports and job.container is None:
                 continue  # no port reaches it from the runner: no step can race it (a
                 # docker:dind nothing talks to, in sentry-python's generated tests)
-            if command is None and _used_after_setup(workflow.env, job, service_id, service):
+            starts_at_once = command is None or image_name(service.image) in IN_MEMORY
+            if starts_at_once and _used_after_setup(workflow.env, job, service_id, service):
                 continue  # docker's registry:2, first pushed to after QEMU and Buildx set up
             out.flag(
                 span(workflow.doc, node),
