@@ -2,9 +2,7 @@
 
 Source: the announcements of actions/runner-images (ubuntu-20.04 retired 2025-04-15, #11101;
 windows-2019 2025-06-30; macos-13 2025-12-04; ubuntu-22.04 deprecated from 2026-09-17 and
-unsupported from 2027-04-17, #14254). An image that is deprecated but still runs is left alone
-in a matrix that also runs the current image of the same system: an action or a library
-testing that it still works there, until the image is retired."""
+unsupported from 2027-04-17, #14254)."""
 
 from __future__ import annotations
 
@@ -38,21 +36,13 @@ def check(repo: Repo, out: Check) -> None:
         if job.uses:
             continue
         out.checked += 1
-        nodes = list(_labels(job))
-        labels = {SIZES.sub("", str(n.to_python()).strip().lower()) for n in nodes}
-        for node in nodes:
+        for node in _labels(job):
             label = str(node.to_python()).strip().lower()
             image = IMAGES.get(SIZES.sub("", label))
             if image is None:
                 continue
             happened, instead = image
             retired = happened.startswith("was")
-            system = label.split("-")[0]
-            if not retired and any(
-                other.startswith(system + "-") and other not in IMAGES for other in labels
-            ):
-                continue  # a matrix that covers a still-supported image beside the current
-                # one on purpose (setup-python's own tests run on ubuntu-22.04 and -latest)
             out.flag(
                 span(workflow.doc, node),
                 f"job '{job.id}' runs on '{label}', which {happened}; use {instead}",
@@ -99,9 +89,7 @@ RULE = Rule(
     docs=Docs(
         what="Flags `runs-on` labels (also those reached through `${{ matrix.… }}`) naming "
         "GitHub-hosted images that are retired (high: the job never starts) or announced for "
-        "retirement (medium). One announced for retirement is left alone in a matrix that "
-        "also runs the current image of the same system (`[ubuntu-22.04, ubuntu-latest]`): "
-        "testing that something still works there is the point until the image is retired.",
+        "retirement (medium).",
         why="A retired label leaves the job queued until it fails, usually on the day someone "
         "needs a release. Before retirement GitHub runs brownouts: scheduled hours in which "
         "the image is refused, so a pipeline fails at random for weeks.",
