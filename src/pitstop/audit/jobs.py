@@ -258,7 +258,11 @@ def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
 
 # A script of the repository a step runs: `bash ./examples/deploy-all.sh`, `./scripts/x.sh`,
 # or a make recipe's `@build/dev-env.sh`.
-LOCAL_SCRIPT = re.compile(r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh)\b")
+# a shell script of the repository (`./ci/deploy.sh`), or one of the extension-less scripts of
+# a `scripts/` folder (encode's httpx and starlette: `scripts/build`, `scripts/test`)
+LOCAL_SCRIPT = re.compile(
+    r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh|scripts/[\w-]+)(?![\w./-])"
+)
 
 
 # `make target` (or `make -C dir target`): the recipe of a target of the repository's Makefile.

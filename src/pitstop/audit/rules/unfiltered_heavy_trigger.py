@@ -97,15 +97,18 @@ def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozense
             for k in SESSION_VARS
         ):
             return True  # mypy's docs.yml picks the docs build with TOXENV: docs
+        matrix = job.strategy.matrix if job.strategy is not None else None
         for s in job.steps:
             if DOCS_CHECKS.search(s.uses or "") or (s.run and DOCS_CHECKS.search(s.run)):
                 return True
+            if s.run and "matrix." in s.run and DOCS_CHECKS.search(str(matrix or "")):
+                return True  # pytest's `tox -e ${{ matrix.tox_env }}` with a doctesting row
             if s.run and RUNS_OWN.search(s.run) and DOCS_CHECKS.search(step_text(s, repo)):
                 return True  # in a make target or a script of the repository
     return False
 
 
-RUNS_OWN = re.compile(r"\bmake\b|\.sh\b")
+RUNS_OWN = re.compile(r"\bmake\b|\.sh\b|(^|\s)(\./)?scripts/[\w-]+")  # httpx: scripts/build
 # The variables tox and nox read the session to run from.
 SESSION_VARS = ("TOXENV", "NOXSESSION")
 DOCS_ENV = re.compile(r"\bdocs?\b", re.IGNORECASE)
