@@ -5,7 +5,7 @@
 Writes the corpus of bench/validate_workflows.py (the bundled example's workflows and generated
 ones, about 5 KB each) into a temporary repository, then times each tool as a user runs it: a
 command on the folder, JSON on standard output, from process start to exit. zizmor (the baseline,
-Rust, `pip install zizmor`) runs its offline audits; pitstop runs its 36 rules and the scorecard.
+Rust, `pip install zizmor`) runs its offline audits; pitstop runs all its rules and the scorecard.
 Rounds alternate the two. Prints the best and median wall time and the peak memory of each,
 the ratio of the best times, pitstop / zizmor (the goal is 1.0 or less), and of the peaks.
 ``--corpus DIR`` times both on a repository of your own instead (its ``.github/workflows``),
@@ -29,6 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from validate_workflows import corpus
+
+from pitstop.audit.registry import all_rules
 
 
 def zizmor_program() -> str:
@@ -107,7 +109,9 @@ def main() -> None:
             ours.append(took)
             our_peak = max(our_peak, peak)
         describe("zizmor --offline (baseline)", base, base_peak, len(json.loads(base_out)))
-        describe("pitstop audit (36 rules)", ours, our_peak, len(json.loads(our_out)["findings"]))
+        rules = len(all_rules())
+        found = len(json.loads(our_out)["findings"])
+        describe(f"pitstop audit ({rules} rules)", ours, our_peak, found)
     ratio = min(ours) / min(base)
     print(f"ratio pitstop / zizmor: {ratio:.2f}x (goal: 1.0x or less)")
     print(f"memory pitstop / zizmor: {our_peak / base_peak:.2f}x (peak resident set)")

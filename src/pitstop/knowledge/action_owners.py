@@ -18,6 +18,7 @@ def owners() -> dict[str, str]:
     return {row["name"].lower(): row["action"] for row in table("action_owners.toml")["owner"]}
 
 
+@cache
 def squatted(owner: str) -> str | None:
     """The listed account that ``owner`` imitates (one letter added, dropped, changed or two
     swapped; or the same name with look-alike digits), or None for a listed account or none

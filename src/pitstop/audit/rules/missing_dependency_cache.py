@@ -59,7 +59,7 @@ def check(repo: Repo, out: Check) -> None:
         action = (place.step.uses or "").partition("@")[0].lower()
         if action not in KEYS:
             continue
-        if _left_alone(place):
+        if not any(file in names for file, _ in KEYS[action]) or _left_alone(place):
             continue
         managers = _installs_later(place, action, bare)
         kind = next((v for file, v in KEYS[action] if file in names and v in managers), None)

@@ -98,10 +98,11 @@ def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozense
         ):
             return True  # mypy's docs.yml picks the docs build with TOXENV: docs
         matrix = job.strategy.matrix if job.strategy is not None else None
+        rows = DOCS_CHECKS.search(str(matrix)) if matrix else None
         for s in job.steps:
             if DOCS_CHECKS.search(s.uses or "") or (s.run and DOCS_CHECKS.search(s.run)):
                 return True
-            if s.run and "matrix." in s.run and DOCS_CHECKS.search(str(matrix or "")):
+            if rows and s.run and "matrix." in s.run:
                 return True  # pytest's `tox -e ${{ matrix.tox_env }}` with a doctesting row
             if s.run and RUNS_OWN.search(s.run) and DOCS_CHECKS.search(step_text(s, repo)):
                 return True  # in a make target or a script of the repository
