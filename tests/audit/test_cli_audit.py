@@ -100,8 +100,8 @@ def test_zizmors_inline_ignores_silence_pitstops_rule_for_the_same_problem(
     (tmp_path / "act" / "action.yml").write_text(
         "name: act\ninputs:\n  paths: {required: true}\nruns:\n  using: composite\n  steps:\n"
         "    - name: reviewed  # zizmor: ignore[template-injection]\n"
-        '      run: mypy ${{ inputs.paths }}\n      shell: bash\n'
-        '    - run: echo ${{ inputs.paths }}\n      shell: bash\n'
+        "      run: mypy ${{ inputs.paths }}\n      shell: bash\n"
+        "    - run: echo ${{ inputs.paths }}\n      shell: bash\n"
     )
     (tmp_path / ".github" / "workflows").mkdir(parents=True)
     (tmp_path / ".github" / "workflows" / "w.yml").write_text(

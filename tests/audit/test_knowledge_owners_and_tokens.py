@@ -82,3 +82,28 @@ def test_organization_permissions() -> None:
     assert organization_only("organization-secrets")
     assert not organization_only("contents")
     assert not organization_only("issues")
+
+
+def test_the_advice_names_what_the_tokens_users_need(tmp_path: Path) -> None:
+    """The permissions table says what `gh pr merge` needs; the finding asks for exactly that
+    (webpack's dependabot auto-merge), and falls back to a hint when a user is unknown."""
+    workflow = textwrap.dedent(
+        """\
+        on: pull_request
+        jobs:
+          merge:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/create-github-app-token@v2
+                id: app
+                with: {app-id: "${{ vars.ID }}", private-key: "${{ secrets.KEY }}"}
+              - run: gh pr merge --auto --squash "$PR"
+                env: {GH_TOKEN: "${{ steps.app.outputs.token }}"}
+        """
+    )
+    found = messages(tmp_path, workflow, "broad-app-token")
+    assert len(found) == 1
+    assert found[0].endswith(
+        "what the steps that use it need: permission-contents: write, "
+        "permission-pull-requests: write"
+    )

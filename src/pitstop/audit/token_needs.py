@@ -24,6 +24,11 @@ def jobs_needs(repo: Repo, workflow: Workflow, jobs: Iterable[Job]) -> Needs:
     return needs
 
 
+def steps_needs(repo: Repo, steps: Iterable[Step]) -> Needs:
+    """What these steps need from the token they are given (an app token's users, say)."""
+    return _steps(repo, steps, [], frozenset())
+
+
 def _job(repo: Repo, workflow: Workflow, job: Job, seen: frozenset[str]) -> Needs:
     needs = Needs()
     if job.uses:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pitstop.audit.repo import Repo, key_span, span
+from pitstop.audit.repo import Repo, StepPlace, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.audit.token_needs import steps_needs
 from pitstop.knowledge.app_tokens import organization_only, token_action
 from pitstop.workflow.yaml import MappingNode
 
@@ -57,10 +58,28 @@ def check(repo: Repo, out: Check) -> None:
             out.flag(
                 span(place.doc, node),
                 f"no {action.permission_prefix}* input: the token holds every permission the "
-                "app was granted; ask for those the job uses (permission-contents: write…)",
+                f"app was granted; ask for {_asked(repo, place, action.permission_prefix)}",
                 severity="medium",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} app tokens are narrowly scoped"
+
+
+def _asked(repo: Repo, place: StepPlace, prefix: str) -> str:
+    """The permission inputs the steps that use the token need, from the permissions table
+    (`permission-contents: write, permission-pull-requests: write`), or a general hint when
+    a user of the token is something the table does not know."""
+    step_id = place.step.id
+    users = [
+        s
+        for s in place.later()
+        if step_id and f"steps.{step_id}.outputs.token" in f"{s.run} {s.with_} {s.env}"
+    ]
+    needs = steps_needs(repo, users) if users else None
+    if needs is None or needs.unknown or not needs.required:
+        return "those the job's steps use (permission-contents: write…)"
+    return "what the steps that use it need: " + ", ".join(
+        f"{prefix}{scope}: {level}" for scope, level in sorted(needs.required.items())
+    )
 
 
 RULE = Rule(
