@@ -154,6 +154,25 @@ class Repo:
         target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
         return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
 
+    def local_calls(self) -> dict[str, list[dict[str, Any]]]:
+        """The `with:` of every call of this repository's own actions and workflows, by what
+        it calls: a composite action's folder or a reusable workflow's path (made once)."""
+
+        def compute() -> dict[str, list[dict[str, Any]]]:
+            found: dict[str, list[dict[str, Any]]] = {}
+            for place in self.steps():
+                uses = place.step.uses or ""
+                if uses.startswith("./"):
+                    folder = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
+                    found.setdefault(folder, []).append(place.step.with_)
+            for _, job in self.jobs():
+                called = self.called(job.uses) if job.uses else None
+                if called is not None:
+                    found.setdefault(os.path.normpath(called.path), []).append(job.with_)
+            return found
+
+        return self.memo("local-calls", compute)
+
     def steps(self) -> list[StepPlace]:
         """Every step of every job, then of every composite action (listed once)."""
         return self.memo("steps", lambda: list(self._steps()))

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from pitstop.knowledge.inputs import FALSE, TRUE
+from pitstop.knowledge.inputs import input_text as _text
 from pitstop.knowledge.tables import table
-
-FALSE = frozenset({"false", "no", "off", "0", ""})
-TRUE = frozenset({"true", "yes", "on", "1"})
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,6 @@ def actions() -> dict[str, Caching]:
         )
         for row in table("caches.toml")["action"]
     }
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value).strip().strip("'\"").lower()
 
 
 def _opaque(value: object) -> bool:

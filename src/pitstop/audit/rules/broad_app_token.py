@@ -9,9 +9,8 @@ from pitstop.audit.repo import Repo, StepPlace, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.token_needs import steps_needs
 from pitstop.knowledge.app_tokens import organization_only, token_action
+from pitstop.knowledge.inputs import FALSE, input_text
 from pitstop.workflow.yaml import MappingNode
-
-FALSE = frozenset({"false", "no", "off", "0", ""})  # @actions/core getBooleanInput's false
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -30,9 +29,9 @@ def check(repo: Repo, out: Check) -> None:
             if k.startswith(action.permission_prefix)
         ]
         revoke = inputs.get(action.revoke_off)
-        if given is not None and revoke is not None and str(revoke).strip().lower() not in FALSE:
+        if given is not None and revoke is not None and input_text(revoke) not in FALSE:
             computed = "${{" in str(revoke)
-            revoke = str(revoke).lower() if isinstance(revoke, bool) else revoke
+            revoke = input_text(revoke) if isinstance(revoke, bool) else revoke
             out.flag(
                 key_span(place.doc, given, action.revoke_off),
                 f"{action.revoke_off}: {revoke} keeps the app token valid for up to an hour "

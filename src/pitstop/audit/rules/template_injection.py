@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
 from pitstop.audit.locate import fragment_span
@@ -103,13 +103,13 @@ def _passed_input(repo: Repo, place: StepPlace, expression: str) -> tuple[str, s
         return None
     name = found.group(1)
     if place.action is not None and place.action.using == "composite":
-        callers = _callers(repo).get(os.path.dirname(os.path.normpath(place.action.path)), [])
+        callers = repo.local_calls().get(os.path.dirname(os.path.normpath(place.action.path)), [])
         owner = "this action's input"
     elif place.workflow is not None and "workflow_call" in place.workflow.triggers:
         declared = place.workflow.triggers["workflow_call"].inputs.get(name) or {}
         if str(declared.get("type", "string")) != "string":
             return None  # a boolean or a number holds no code
-        callers = _callers(repo).get(os.path.normpath(place.workflow.path), [])
+        callers = repo.local_calls().get(os.path.normpath(place.workflow.path), [])
         owner = "this workflow's input"
     else:
         return None
@@ -133,26 +133,6 @@ def _for_others(repo: Repo, place: StepPlace) -> bool:
     if place.action is not None:
         return not repo.relative(place.action.path).startswith(".github/")
     return place.workflow is not None and set(place.workflow.triggers) == {"workflow_call"}
-
-
-def _callers(repo: Repo) -> dict[str, list[dict[str, Any]]]:
-    """The `with:` of every local call, by what it calls: a composite action's folder or a
-    reusable workflow's path (computed once per repository)."""
-
-    def compute() -> dict[str, list[dict[str, Any]]]:
-        found: dict[str, list[dict[str, Any]]] = {}
-        for place in repo.steps():
-            uses = place.step.uses or ""
-            if uses.startswith("./"):
-                folder = os.path.normpath(os.path.join(repo.root, uses.partition("@")[0][2:]))
-                found.setdefault(folder, []).append(place.step.with_)
-        for _, job in repo.jobs():
-            called = repo.called(job.uses) if job.uses else None
-            if called is not None:
-                found.setdefault(os.path.normpath(called.path), []).append(job.with_)
-        return found
-
-    return repo.memo("local-callers", compute)
 
 
 ARITIES = arities(default_functions())

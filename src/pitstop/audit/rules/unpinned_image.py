@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,17 +19,13 @@ MATRIX = re.compile(r"\A\$\{\{\s*matrix\.([\w-]+)\s*\}\}\Z")
 
 
 def check(repo: Repo, out: Check) -> None:
-    called = {
-        id(target)
-        for _, caller in repo.jobs()
-        if caller.uses and (target := repo.called(caller.uses))
-    }
+    calls = repo.local_calls()
     for workflow, job in repo.jobs():
         for what, node in _images(job):
             value = node.to_python()
             chosen = CHOSEN.findall(value) if isinstance(value, str) else []
             if chosen and not LITERAL_IMAGE.search(value):
-                if id(workflow) in called:
+                if os.path.normpath(workflow.path) in calls:
                     continue  # its callers here name the image (electron's SHA-tagged builds)
                 out.checked += 1
                 out.flag(

@@ -109,15 +109,18 @@ def save(job: StepContext, key: str, paths_text: str) -> str:
     os.makedirs(folder, exist_ok=True)
     name = hashlib.sha256(key.encode()).hexdigest()[:24] + ".tar.gz"
     archive = os.path.join(folder, name)
-    outside = [p for p in paths if _entry_name(job, p) is None]
-    for path in outside:
-        job.log.line(f"warning: {path} is outside the job's workspace and home: not saved")
-    paths = [p for p in paths if p not in outside]
-    if not paths:
+    entries = []
+    for path in paths:
+        entry = _entry_name(job, path)
+        if entry is None:
+            job.log.line(f"warning: {path} is outside the job's workspace and home: not saved")
+        else:
+            entries.append((path, entry))
+    if not entries:
         return "Nothing saved: every path is outside the job's workspace and home"
     with tarfile.open(archive + ".tmp", "w:gz") as tar:
-        for path in paths:
-            tar.add(path, arcname=_entry_name(job, path))
+        for path, entry in entries:
+            tar.add(path, arcname=entry)
     os.replace(archive + ".tmp", archive)
     index = _load_index(folder)
     index[key] = {"file": name, "created": time.time(), "size": os.path.getsize(archive)}
