@@ -32,6 +32,7 @@ import sys
 import tempfile
 from typing import TYPE_CHECKING
 
+from pitstop.runner.actions.python_version_spec import from_file, is_range, requested, satisfies
 from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.runner.uses import ActionCall, JobNotRunLocally
 
@@ -85,29 +86,43 @@ def matches(wanted: str, version: str) -> bool:
 
 
 def find_python(wanted: str) -> tuple[str, str] | None:
+    """The first interpreter of ``candidates()`` of the version asked for; for a range
+    (``>=3.9 <4``), the newest inside it."""
     seen: set[str] = set()
-    for path in candidates():
+    inside: list[tuple[tuple[int, ...], int, str, str]] = []
+    for order, path in enumerate(candidates()):
         real = os.path.realpath(path)
         if real in seen:
             continue
         seen.add(real)
         version = _version_of(path)
-        if version and matches(wanted, version):
-            return path, version
+        if not version:
+            continue
+        if not is_range(wanted):
+            if matches(wanted, version):
+                return path, version
+        elif satisfies(wanted, version):
+            numbers = tuple(int(p) for p in version.split(".") if p.isdigit())
+            inside.append((numbers, -order, path, version))
+    if inside:
+        _, _, path, version = max(inside)
+        return path, version
     return None
 
 
 def _wanted_version(job: StepContext, call: ActionCall) -> str:
-    version = call.input("python-version")
-    if version:
-        return version.splitlines()[0]
-    file = call.input("python-version-file") or ".python-version"
-    path = os.path.join(job.workspace, file)
-    if os.path.isfile(path):
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().split()
-        return lines[0] if lines else ""
-    return ""
+    """The version the step's ``python`` is: the last of those asked for (see
+    ``python_version_spec``). Raises OSError or ValueError for a version file the action
+    would fail on too."""
+    versions = requested(call.input("python-version"))
+    if not versions:
+        named = call.input("python-version-file")
+        path = os.path.join(job.workspace, named or ".python-version")
+        if named and not os.path.isfile(path):
+            raise OSError(f"The specified python version file at: {named} doesn't exist.")
+        if os.path.isfile(path):
+            versions = from_file(path)
+    return versions[-1] if versions else ""
 
 
 DEPENDENCY_FILES = re.compile(
@@ -255,7 +270,12 @@ async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> 
 
 
 async def run(job: StepContext, call: ActionCall) -> None:
-    wanted = _wanted_version(job, call)
+    try:
+        wanted = _wanted_version(job, call)
+    except (OSError, ValueError) as error:
+        job.log.emit("error", str(error))
+        call.result.outcome = FAILURE
+        return
     found = await asyncio.to_thread(find_python, wanted)
     if found is None:
         raise JobNotRunLocally(
