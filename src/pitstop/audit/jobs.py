@@ -24,7 +24,8 @@ TESTS = re.compile(
     r"(lint|docs?|typing|mypy|format|pre-commit|check|type-?check)\b)"
     r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
     r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
-    r"|(npm|pnpm|yarn)\s+(run\s+)?test"
+    # `npm test`, and the package's test scripts: `pnpm run test-unit`, `yarn test:e2e`
+    r"|(npm|pnpm|yarn|bun)\s+(run\s+)?test([-:_][\w:-]*\w)?"
     r"|make\s+(test|check)|ctest|phpunit|rspec"
     # chart-testing installs each chart into a cluster and runs its `helm test`s
     # (helm/chart-testing README: "ct install ... and runs tests")
@@ -258,10 +259,12 @@ def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
 
 # A script of the repository a step runs: `bash ./examples/deploy-all.sh`, `./scripts/x.sh`,
 # or a make recipe's `@build/dev-env.sh`.
-# a shell script of the repository (`./ci/deploy.sh`), or one of the extension-less scripts of
-# a `scripts/` folder (encode's httpx and starlette: `scripts/build`, `scripts/test`)
+# a shell or Python script of the repository (`./ci/deploy.sh`, mitmproxy's
+# `./release/release.py`), or one of the extension-less scripts of a `scripts/` folder (encode's
+# httpx and starlette: `scripts/build`, `scripts/test`)
 LOCAL_SCRIPT = re.compile(
-    r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.sh|scripts/[\w-]+)(?![\w./-])"
+    r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.(?:sh|py)|scripts/[\w-]+)"
+    r"(?![\w./-])"
 )
 
 

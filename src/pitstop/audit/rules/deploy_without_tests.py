@@ -8,10 +8,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import is_deploy, never_runs, runs_test_commands, runs_tests
+from pitstop.audit.jobs import is_deploy, never_runs, runs_test_commands, runs_tests, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
+from pitstop.knowledge.ci_verdicts import reads_status, waits_for_checks
 from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.yaml import MappingNode, SequenceNode
 
@@ -77,6 +78,8 @@ def check(repo: Repo, out: Check) -> None:
             needed = workflow.with_needs(job.needs)
             if gated or any(runs_tests(workflow.jobs[n], repo) for n in needed):
                 continue
+            if _waits_for_verdict(repo, [job, *(workflow.jobs[n] for n in needed)]):
+                continue  # it checks the commit's CI itself before it ships
             out.flag(
                 span(workflow.doc, job.key),
                 f"job '{job.id}' deploys without needing a job that runs the tests: a red build "
@@ -104,6 +107,32 @@ def _deploys(repo: Repo, job: Job, seen: frozenset[str] = frozenset()) -> bool:
     own = (repo.slug or "").lower()
     steps = [s for s in job.steps if not (s.uses or "").lower().startswith(("./", f"{own}@"))]
     return is_deploy(replace(job, steps=tuple(steps)))
+
+
+def _waits_for_verdict(repo: Repo, jobs: list[Job]) -> bool:
+    """A step of these jobs waits for the commit's checks and stops unless they passed
+    (``knowledge/ci_verdicts.toml``): all of them, or a named one that is a job running tests;
+    or its script (with the repository's scripts it runs) reads the commit's combined status."""
+    for job in jobs:
+        for step in job.steps:
+            waits = waits_for_checks(step)
+            if waits == "all" or (waits is not None and _check_runs_tests(repo, waits)):
+                return True
+            if step.run and reads_status(step_text(step, repo)):
+                return True
+    return False
+
+
+def _check_runs_tests(repo: Repo, check: str) -> bool:
+    """The check named ``check`` (a job's name, or its id when it has none) runs tests, or
+    needs a job that does."""
+    for workflow in repo.workflows:
+        for job in workflow.jobs.values():
+            if check in (job.name, job.id) or (job.name or "").startswith(check + " ("):
+                needed = workflow.with_needs(job.needs)
+                if runs_tests(job, repo) or any(runs_tests(workflow.jobs[n], repo) for n in needed):
+                    return True
+    return False
 
 
 def _merge_queue_tests(repo: Repo) -> bool:
@@ -199,9 +228,11 @@ RULE = Rule(
     docs=Docs(
         what="Flags jobs that deploy or publish (an `environment:`, or a deploy, release or "
         "publish step) which neither run tests themselves nor `needs` a job that does, in a "
-        "workflow not started by `workflow_run`. A deploy into an environment named for "
-        "testing (`test`, `e2e`, `ci`) is itself a test and is left alone; chart-testing's "
-        "`ct install` counts as tests.",
+        "workflow not started by `workflow_run`. A job that waits for the commit's checks "
+        "first (`lewagon/wait-on-check-action` on a test job, a script that reads the "
+        "commit's combined status: `knowledge/ci_verdicts.toml`) is gated too. A deploy "
+        "into an environment named for testing (`test`, `e2e`, `ci`) is itself a test and is "
+        "left alone; chart-testing's `ct install` counts as tests.",
         why="A deploy workflow triggered by the same push as CI runs beside it, not after it. "
         "The broken commit reaches staging, or production, while its tests are still failing.",
         example="on: {push: {branches: [main]}}\njobs:\n  deploy:\n    environment: staging\n"
