@@ -6,12 +6,12 @@ from __future__ import annotations
 import heapq
 import os
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
 from pitstop.errors import PitstopError, Span
-from pitstop.workflow.model import Action, Job, Step, Workflow
+from pitstop.workflow.model import Action, Job, Step, Workflow, group_members
 from pitstop.workflow.repository import (
     LoadedFile,
     find_action_files,
@@ -108,7 +108,7 @@ class Repo:
             repo.paths.append(path)
             repo.problems.extend(loaded.problems)
             if loaded.workflow is not None:
-                repo.workflows.append(loaded.workflow)
+                repo.workflows.append(_group_members_read(loaded.workflow))
             if loaded.action is not None:
                 repo.actions.append(loaded.action)
         return repo
@@ -301,3 +301,13 @@ def event_node(workflow: Workflow, event: str) -> Node:
             if isinstance(item, ScalarNode) and item.value == event:
                 return item
     return on if on is not None else root
+
+
+def _group_members_read(workflow: Workflow) -> Workflow:
+    """The workflow as the rules read it: each job's ``parallel:`` groups replaced by the steps
+    they run (``model.group_members``), so a template injection or an unpinned action inside a
+    group is seen like any other step's."""
+    jobs = {key: replace(job, steps=group_members(job.steps)) for key, job in workflow.jobs.items()}
+    if all(jobs[key].steps is job.steps for key, job in workflow.jobs.items()):
+        return workflow
+    return replace(workflow, jobs=jobs)

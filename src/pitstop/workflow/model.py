@@ -7,7 +7,7 @@ lenient: they read what is there and leave reporting to :mod:`pitstop.workflow.v
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pitstop.workflow.schema import ACTIVITY_TYPES, DEFAULT_TYPES
@@ -327,6 +327,23 @@ def build_steps(node: Node | None) -> tuple[Step, ...]:
     """The steps of a job or a composite action, numbered from 0."""
     items = node.items if isinstance(node, SequenceNode) else []
     return tuple(_build_step(i, s) for i, s in enumerate(items) if isinstance(s, MappingNode))
+
+
+def group_members(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The steps, with each ``parallel:`` group (GitHub's parallel steps, June 2026: docs
+    "Workflow syntax", ``jobs.<job_id>.steps[*].parallel``) replaced by the steps it runs side
+    by side, each numbered as the group is, where they run. What reads steps for what they do
+    (the audit) reads these; the runner keeps the group, which it does not run."""
+    if not any(s.node.get("parallel") is not None for s in steps):
+        return steps
+    found: list[Step] = []
+    for step in steps:
+        group = step.node.get("parallel")
+        if isinstance(group, SequenceNode):
+            found.extend(replace(s, index=step.index) for s in build_steps(group))
+        else:
+            found.append(step)
+    return tuple(found)
 
 
 def _build_step(index: int, node: MappingNode) -> Step:
