@@ -645,3 +645,46 @@ def test_a_deploy_is_never_made_to_wait_for_a_workflow_that_only_looks_like_test
     )
     assert fixed == deploy
     assert "no job or workflow in the repository runs the tests" in result.refused[0].title
+
+
+def test_the_called_tests_get_what_they_ask_under_a_caller_with_no_permissions(
+    tmp_path: Path,
+) -> None:
+    """A called workflow's jobs get at most what the calling job has: under the caller's
+    `permissions: {}`, ci.yml's `contents: read` would make GitHub reject the workflow (docs,
+    "Reusing workflows": the GITHUB_TOKEN permissions passed from the caller can only be
+    downgraded by the called workflow). The call asks for them; a block list of needs gains
+    the call as one more item; a test workflow that must be given inputs is not called, and
+    one switched off (`if: false`) runs no tests."""
+    ci = (
+        "on: [push, pull_request]\npermissions:\n  contents: read\njobs:\n  test:\n"
+        "    runs-on: x\n    steps:\n      - run: hatch test\n"
+    )
+    builds = (
+        "on:\n  workflow_call:\n    inputs:\n      version: {required: true, type: string}\n"
+        "jobs:\n  test:\n    runs-on: x\n    steps:\n      - run: pytest\n"
+    )
+    off = (
+        "on: push\njobs:\n  test:\n    if: false\n    runs-on: x\n    steps:\n      - run: pytest\n"
+    )
+    deploy = (
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  build:\n    runs-on: x\n"
+        "    steps:\n      - run: make\n  publish:\n    needs:\n      - build\n    runs-on: x\n"
+        "    steps:\n      - run: twine upload dist/*\n"
+    )
+    fixed, result = fixed_text(
+        tmp_path,
+        deploy,
+        ("deploy-without-tests",),
+        True,
+        name=".github/workflows/release.yml",
+        others={
+            ".github/workflows/ci.yml": ci,
+            ".github/workflows/a-builds.yml": builds,
+            ".github/workflows/a-off.yml": off,
+        },
+    )
+    assert "uses: ./.github/workflows/ci.yml" in fixed
+    assert "permissions:\n      contents: read" in fixed or "permissions: {contents: read}" in fixed
+    assert "    needs:\n      - build\n      - tests\n" in fixed
+    assert not any(p.endswith(("a-builds.yml", "a-off.yml")) for p in result.texts)

@@ -27,6 +27,9 @@ TESTS = re.compile(
     # `npm test`, and the package's test scripts: `pnpm run test-unit`, `yarn test:e2e`
     r"|(npm|pnpm|yarn|bun)\s+(run\s+)?test([-:_][\w:-]*\w)?"
     r"|make\s+(test|check)|ctest|phpunit|rspec"
+    # Hatch's test command (hatch.pypa.io, CLI reference: `hatch test` runs pytest), or a script
+    # of its `test` environment (rq: `hatch run test:cov`); Task's `task test` (taskfile.dev)
+    r"|hatch\s+(run\s+)?test|task\s+test"
     # chart-testing installs each chart into a cluster and runs its `helm test`s
     # (helm/chart-testing README: "ct install ... and runs tests")
     r"|ct\s+(install|lint-and-install))\b(?![./-])",
@@ -197,10 +200,14 @@ def _runs_test_command(step: Step) -> bool:
     return False
 
 
-def runs_test_commands(job: Job) -> bool:
+def runs_test_commands(job: Job, repo: Repo | None = None) -> bool:
     """A job whose own steps run a test command: the evidence a fix needs before it makes a
-    deploy wait for the job's workflow (a job merely named "test-docs" is not enough)."""
-    return any(s.run and says(TESTS, s.run) for s in job.steps)
+    deploy wait for the job's workflow (a job merely named "test-docs" is not enough). Given
+    ``repo``, the repository's scripts a step runs are read too (uvicorn's `scripts/test` runs
+    pytest)."""
+    if repo is None:
+        return any(s.run and says(TESTS, s.run) for s in job.steps)
+    return any(s.run and says(TESTS, step_text(s, repo)) for s in job.steps)
 
 
 # A command that restores the previous release.

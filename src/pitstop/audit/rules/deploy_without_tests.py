@@ -65,6 +65,9 @@ def check(repo: Repo, out: Check) -> None:
         # started by another workflow's completion, or a push whose every commit a merge queue
         # tested before it landed (mermaid's changesets release)
         gated = "workflow_run" in workflow.triggers or (queued and _branch_pushes_only(workflow))
+        # or a human publishing a draft release that a job gated on the tests made (pulumi's
+        # on-release.yml: its drafts come from a job that needs CI)
+        gated = gated or (_on_release_only(workflow) and _drafts_made_after_tests(repo))
         for job in workflow.jobs.values():
             if never_runs(job):
                 off += 1
@@ -135,6 +138,60 @@ def _check_runs_tests(repo: Repo, check: str) -> bool:
     return False
 
 
+def _on_release_only(workflow: Workflow) -> bool:
+    code = {e for e in workflow.triggers if e != "workflow_dispatch"}
+    return code == {"release"}
+
+
+# Actions and a command that save a release as a draft (knowledge/deploys.toml's entries whose
+# `draft` input keeps them from publishing), read in a step's action or in the inputs it hands
+# to a wrapper (pulumi's ./.github/actions/retry runs ncipollo/release-action).
+DRAFTING_ACTIONS = re.compile(r"\b(ncipollo/release-action|softprops/action-gh-release)@")
+DRAFT_INPUT = re.compile(r"(^|\s)draft\s*:\s*(?!false\b)\S", re.IGNORECASE)
+DRAFT_COMMAND = re.compile(r"\bgh\s+release\s+create\b[^\n]*\s(-d|--draft)\b")
+
+
+def _drafts(job: Job) -> bool:
+    for step in job.steps:
+        if step.run and DRAFT_COMMAND.search(step.run):
+            return True
+        given = " ".join(f"{k}: {v}" for k, v in step.with_.items()) if step.with_ else ""
+        if not DRAFTING_ACTIONS.search(f"{step.uses or ''}@ {given}"):
+            continue
+        value = step.with_.get("draft")
+        if value is not None:
+            if str(value).strip().lower() not in ("false", ""):
+                return True
+        elif DRAFT_INPUT.search(given):  # in the text a wrapper action hands on
+            return True
+    return False
+
+
+def _drafts_made_after_tests(repo: Repo) -> bool:
+    """A job of the repository saves a release as a draft, and waits for the tests first: in
+    its own workflow, or in the workflows of this repository that call its workflow."""
+
+    def compute() -> bool:
+        for workflow in repo.workflows:
+            for job in workflow.jobs.values():
+                if not _drafts(job):
+                    continue
+                needed = workflow.with_needs(job.needs)
+                if any(runs_tests(workflow.jobs[n], repo) for n in needed):
+                    return True
+                for caller in repo.workflows:
+                    for call in caller.jobs.values():
+                        called = repo.called(call.uses) if call.uses else None
+                        if called is not None and called.path == workflow.path:
+                            before = caller.with_needs(call.needs)
+                            if any(runs_tests(caller.jobs[n], repo) for n in before):
+                                return True
+        return False
+
+    found: bool = repo.memo("drafts-made-after-tests", compute)
+    return found
+
+
 def _merge_queue_tests(repo: Repo) -> bool:
     """A workflow runs tests on `merge_group`: every commit lands tested on the branch."""
     return any(
@@ -170,10 +227,14 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     as a reusable workflow (adding ``workflow_call`` to its triggers) and need that."""
     patch = context.patch(workflow.doc)
     upstream = set(workflow.with_needs(job.needs))
-    testers = [
-        j.id
+    testers = [  # jobs that run test commands, not jobs merely named for tests
+        j.id  # (requests' manual `publish-test-pypi` would keep its tag-push publish from running)
         for j in workflow.jobs.values()
-        if j.id != job.id and runs_tests(j, repo) and job.id not in workflow.with_needs(j.needs)
+        if j.id != job.id
+        and not never_runs(j)
+        and not is_deploy(j)
+        and (runs_test_commands(j, repo) or (j.uses is not None and runs_tests(j, repo)))
+        and job.id not in workflow.with_needs(j.needs)
     ]
     if testers:
         _need(patch, job, [t for t in testers if t not in upstream])
@@ -182,10 +243,22 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
         w
         for w in repo.workflows
         if w is not workflow
-        and any(runs_test_commands(j) for j in w.jobs.values())
+        # a job switched off runs no tests (prefect's api-compatibility-tests: `if: false`)
+        and any(runs_test_commands(j, repo) and not never_runs(j) for j in w.jobs.values())
         and not any(is_deploy(j) for j in w.jobs.values())
     ]
-    sources.sort(key=lambda w: ("push" not in w.triggers, w.path))
+    # the repository's CI first: run on pushes and pull requests, with the most test jobs (uv's
+    # ci.yml, not its test-windows-trampolines.yml); a workflow that must be given inputs to be
+    # called cannot be called as it is (pulumi's ci-build-sdks.yml wants a ref and a version)
+    sources = [w for w in sources if not _required_inputs(w)]
+    sources.sort(
+        key=lambda w: (
+            "push" not in w.triggers,
+            "pull_request" not in w.triggers,
+            -sum(runs_test_commands(j, repo) for j in w.jobs.values()),
+            w.path,
+        )
+    )
     if not sources:
         raise CannotFix("no job or workflow in the repository runs the tests")
     source = sources[0]
@@ -203,7 +276,15 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
     while name in workflow.jobs:
         name += "-first"
     # inherit: the workflow is this repository's own, and has every secret when it runs alone
-    call = {"uses": "./" + repo.relative(source.path).replace("\\", "/"), "secrets": "inherit"}
+    call: dict[str, object] = {
+        "uses": "./" + repo.relative(source.path).replace("\\", "/"),
+        "secrets": "inherit",
+    }
+    asked = _permissions_asked(source)
+    if asked is not None and (workflow.permissions is not None or job.permissions is not None):
+        # a called workflow's jobs get at most what the calling job has: under the caller's
+        # `permissions: {}` their `contents: read` would make GitHub reject the workflow
+        call["permissions"] = asked
     jobs = workflow.doc.root.get("jobs") if isinstance(workflow.doc.root, MappingNode) else None
     if jobs is None:
         raise CannotFix("the workflow has no jobs mapping")
@@ -216,8 +297,49 @@ def _need(patch: Patch, job: Job, names: list[str]) -> None:
     if needs is None:
         value: object = names[0] if len(names) == 1 else names
         patch.insert_entry(job.node, "needs", value, after=("name",), before=("runs-on",))
+    elif isinstance(needs, SequenceNode) and needs.items:  # a block list: one more item
+        for name in names:
+            patch.append_item(needs, name)
     else:
         patch.replace_scalar(needs, list(job.needs) + names)
+
+
+def _required_inputs(workflow: Workflow) -> bool:
+    """The workflow is already callable and has an input a caller must give."""
+    call = workflow.triggers.get("workflow_call")
+    node = workflow.doc.root.get("on") if isinstance(workflow.doc.root, MappingNode) else None
+    spec = node.get("workflow_call") if isinstance(node, MappingNode) else None
+    inputs = spec.to_python().get("inputs") if isinstance(spec, MappingNode) else None
+    if call is None or not isinstance(inputs, dict):
+        return False
+    return any(
+        isinstance(i, dict) and i.get("required") is True and "default" not in i
+        for i in inputs.values()
+    )
+
+
+LEVELS = {"none": 0, "read": 1, "write": 2}
+
+
+def _permissions_asked(workflow: Workflow) -> dict[str, str] | str | None:
+    """The most any job of ``workflow`` asks for (its own `permissions:` or the workflow's),
+    scope by scope, or None when none of it says."""
+    asked = [job.permissions for job in workflow.jobs.values() if job.permissions is not None]
+    if workflow.permissions is not None:
+        asked.append(workflow.permissions)
+    if not asked:
+        return None
+    if "write-all" in asked:
+        return "write-all"
+    merged: dict[str, str] = {}
+    for given in asked:
+        if isinstance(given, dict):
+            for scope, level in given.items():
+                if LEVELS.get(str(level), 0) > LEVELS.get(merged.get(str(scope), "none"), 0):
+                    merged[str(scope)] = str(level)
+    if "read-all" in asked:  # every scope read, and some written: not one value; leave it out
+        return None if "write" in merged.values() else "read-all"
+    return merged
 
 
 RULE = Rule(
