@@ -135,3 +135,32 @@ def test_keys_gitHub_does_not_read_under_an_event_are_ignored(tmp_path: Path) ->
     )
     result = pitstop("validate", str(workflow))
     assert result.returncode == 0, result.stdout
+
+
+def test_a_call_of_the_repositorys_own_workflow_is_checked_against_it(tmp_path: Path) -> None:
+    """GitHub rejects a call that leaves out a required input or secret, or gives an input the
+    called workflow does not define, before anything runs (its reader cases
+    errors-reusable-workflow-job-inputs-required, -inputs-undefined, -secrets-required)."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "deploy.yml").write_text(
+        "on:\n  workflow_call:\n    inputs:\n      Environment: {required: true, type: string}\n"
+        "      region: {required: true, type: string, default: eu}\n"
+        "    secrets:\n      token: {required: true}\n"
+        "jobs:\n  go:\n    runs-on: x\n    steps:\n      - run: ./deploy.sh\n"
+    )
+    (workflows / "ci.yml").write_text(
+        "on: push\njobs:\n  ship:\n    uses: ./.github/workflows/deploy.yml\n"
+        "    with:\n      environmnt: prod\n"
+        "  inherits:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n"
+        "    with: {environment: prod}\n"
+    )
+    result = pitstop("validate", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        ".github/workflows/ci.yml:4:11: Input Environment is required, but not provided while "
+        "calling.",
+        ".github/workflows/ci.yml:4:11: Secret token is required, but not provided while calling.",
+        ".github/workflows/ci.yml:6:19: Invalid input, environmnt is not defined in the "
+        "referenced workflow.",
+    ]

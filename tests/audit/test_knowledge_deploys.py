@@ -36,6 +36,7 @@ USUAL = [
     ("docker push ghcr.io/org/app:1", "package"),
     ("aws s3 sync dist/ s3://releases/", "package"),
     ("npx semantic-release", "release"),
+    ("goreleaser release --clean", "release"),
     ("gh release create v1.0.0 dist/*", "release"),
     ("mkdocs gh-deploy --force", "pages"),
 ]
@@ -64,6 +65,10 @@ def test_the_usual_form_of_each_command_ships(script: str, kind: str) -> None:
         "pytest tests/test_publish.py",
         "ls deploy/",
         "gh release create v1.0.0 --draft --generate-notes",  # a draft, not published
+        # goreleaser's docs: --snapshot builds "without publishing any artifacts" (pulumi's
+        # pull-request build), as does --skip=publish
+        "goreleaser release --snapshot --clean",
+        "goreleaser release --clean --skip=publish,sign",
     ],
 )
 def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pitstop.errors import PitstopError, Span
+from pitstop.workflow.calls import Resolve, check_calls, local_resolver
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
 from pitstop.workflow.validate import validate_action, validate_workflow
 from pitstop.workflow.yaml import load_yaml, parse_yaml
@@ -93,8 +94,12 @@ def kind_of_file(path: str) -> str:
     return "action" if os.path.basename(path) in _ACTION_FILES else "workflow"
 
 
-def load_file(path: str, kind: str | None = None, text: str | None = None) -> LoadedFile:
-    """Read, validate and model one file; ``text`` stands in for its contents when given."""
+def load_file(
+    path: str, kind: str | None = None, text: str | None = None, resolve: Resolve | None = None
+) -> LoadedFile:
+    """Read, validate and model one file; ``text`` stands in for its contents when given. A
+    workflow's calls of reusable workflows are checked against the workflows ``resolve``
+    reads (by default the repository's own, beside ``path``)."""
     kind = kind or kind_of_file(path)
     loaded = LoadedFile(path, kind)
     try:
@@ -107,6 +112,12 @@ def load_file(path: str, kind: str | None = None, text: str | None = None) -> Lo
         loaded.action = build_action(doc)
     else:
         loaded.problems = validate_workflow(doc)
+        calls = check_calls(doc, resolve or local_resolver(path, load_yaml))
+        if calls:
+            loaded.problems = sorted(
+                loaded.problems + calls,
+                key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0),
+            )
         loaded.workflow = build_workflow(doc)
     return loaded
 
