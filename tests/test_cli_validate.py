@@ -164,3 +164,31 @@ def test_a_call_of_the_repositorys_own_workflow_is_checked_against_it(tmp_path: 
         ".github/workflows/ci.yml:6:19: Invalid input, environmnt is not defined in the "
         "referenced workflow.",
     ]
+
+
+def test_a_call_asking_more_permissions_than_the_caller_has_is_an_error(tmp_path: Path) -> None:
+    """A called workflow's jobs get at most the calling job's permissions; GitHub refuses the
+    run otherwise (reader case errors-reusable-workflow-permissions-not-allowed-job-level-from-
+    caller-workflow-level). With no permissions on the caller, the repository's default token
+    setting decides: no file says it, so nothing is reported."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "release.yml").write_text(
+        "on: workflow_call\njobs:\n  publish:\n    name: Publish\n    permissions:\n"
+        "      contents: write\n      id-token: write\n    runs-on: x\n"
+        "    steps:\n      - run: ./publish.sh\n"
+    )
+    (workflows / "ci.yml").write_text(
+        "on: push\npermissions:\n  contents: read\njobs:\n  ship:\n"
+        "    uses: ./.github/workflows/release.yml\n"
+    )
+    (workflows / "open.yml").write_text(
+        "on: push\njobs:\n  ship:\n    uses: ./.github/workflows/release.yml\n"
+    )
+    result = pitstop("validate", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout == (
+        ".github/workflows/ci.yml:5:3: Error calling workflow './.github/workflows/release.yml'. "
+        "The nested job 'Publish' is requesting 'contents: write, id-token: write', but is only "
+        "allowed 'contents: read, id-token: none'.\n"
+    )

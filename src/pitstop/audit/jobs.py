@@ -23,13 +23,19 @@ TESTS = re.compile(
     r"(?<!\.)\b(pytest|(tox|nox)(?![^\n;&|]*\s(-[es]|--sessions?)[\s=]+"
     r"(lint|docs?|typing|mypy|format|pre-commit|check|type-?check)\b)"
     r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
-    r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)|mvn\s+(test|verify)|gradle\w*\s+test"
+    r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)"
+    # Maven's phases from `test` on run the tests (maven.apache.org, "Introduction to the Build
+    # Lifecycle"), Gradle's `check` and `build` depend on `test` (docs.gradle.org, "The Java
+    # Plugin", lifecycle tasks); not when the line skips them
+    r"|((mvn|mvnw|gradle|gradlew)\s+((?!-x\b|--exclude-task\b)[-\w.:=]+\s+)*"
+    r"(:?[\w-]+:)*(test|verify|package|install|check|build))"
+    r"(?![^\n;&|]*(-DskipTests|-Dmaven\.test\.skip|-x\s+test|--exclude-task\s+test))"
     # `npm test`, and the package's test scripts: `pnpm run test-unit`, `yarn test:e2e`
     r"|(npm|pnpm|yarn|bun)\s+(run\s+)?test([-:_][\w:-]*\w)?"
     r"|make\s+(test|check)|ctest|phpunit|rspec"
     # Hatch's test command (hatch.pypa.io, CLI reference: `hatch test` runs pytest), or a script
     # of its `test` environment (rq: `hatch run test:cov`); Task's `task test` (taskfile.dev)
-    r"|hatch\s+(run\s+)?test|task\s+test"
+    r"|hatch\s+(run\s+)?test|(?<!-)task\s+test"
     # chart-testing installs each chart into a cluster and runs its `helm test`s
     # (helm/chart-testing README: "ct install ... and runs tests")
     r"|ct\s+(install|lint-and-install))\b(?![./-])",

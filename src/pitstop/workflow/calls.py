@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from pitstop.errors import PitstopError
+from pitstop.workflow.schema import PERMISSION_SCOPES
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, YamlDocument
 
 Resolve = Callable[[str], "YamlDocument | None"]
@@ -32,8 +33,9 @@ def check_calls(doc: YamlDocument, resolve: Resolve) -> list[PitstopError]:
     jobs = root.get("jobs") if isinstance(root, MappingNode) else None
     if not isinstance(jobs, MappingNode):
         return []
+    granted = root.get("permissions") if isinstance(root, MappingNode) else None
     problems: list[PitstopError] = []
-    for _, job in jobs.items():
+    for key, job in jobs.items():
         uses = job.get("uses") if isinstance(job, MappingNode) else None
         if not isinstance(job, MappingNode) or not isinstance(uses, ScalarNode):
             continue
@@ -47,6 +49,70 @@ def check_calls(doc: YamlDocument, resolve: Resolve) -> list[PitstopError]:
         problems.extend(
             _check_secrets(doc, job, uses, declared.get("secrets") if declared else None)
         )
+        allowed = _levels(job.get("permissions")) or _levels(granted)
+        if allowed is not None and called is not None:
+            problems.extend(_check_permissions(doc, key, uses.value, allowed, called))
+    return problems
+
+
+# The order GitHub lists scopes in its message (its reader cases'
+# errors-reusable-workflow-permissions-not-allowed-request-write-all-allowed-read-all), then the
+# scopes added since, in the schema's order.
+MESSAGE_ORDER = (
+    "actions", "checks", "contents", "deployments", "discussions", "issues", "packages",
+    "pages", "pull-requests", "repository-projects", "statuses", "security-events", "id-token",
+)  # fmt: skip
+SCOPES = MESSAGE_ORDER + tuple(s for s in PERMISSION_SCOPES if s not in MESSAGE_ORDER)
+LEVELS = ("none", "read", "write")
+
+
+def _levels(node: Node | None) -> dict[str, int] | None:
+    """Each scope's level (0 none, 1 read, 2 write) that ``permissions:`` grants, or None when
+    it is not given (the repository's default then applies, which a file does not say)."""
+    if node is None:
+        return None
+    value = node.to_python()
+    if value in ("read-all", "write-all"):
+        return dict.fromkeys(SCOPES, 1 if value == "read-all" else 2)
+    if isinstance(value, dict):
+        return {s: LEVELS.index(value[s]) if value.get(s) in LEVELS else 0 for s in SCOPES}
+    return None
+
+
+def _check_permissions(
+    doc: YamlDocument, key: ScalarNode, uses: str, allowed: dict[str, int], called: YamlDocument
+) -> list[PitstopError]:
+    """GitHub: a called workflow's jobs get at most what the calling job has (docs, "Reusing
+    workflows": permissions can only be kept or lowered down the chain)."""
+    root = called.root
+    jobs = root.get("jobs") if isinstance(root, MappingNode) else None
+    if not isinstance(root, MappingNode) or not isinstance(jobs, MappingNode):
+        return []
+    asked: list[tuple[str, dict[str, int]]] = []
+    for job_key, job in jobs.items():
+        own = _levels(job.get("permissions")) if isinstance(job, MappingNode) else None
+        if own is not None:
+            name = job.get("name") if isinstance(job, MappingNode) else None
+            label = name.value if isinstance(name, ScalarNode) else job_key.value
+            asked.append((f"The nested job '{label}'", own))
+    whole = _levels(root.get("permissions"))
+    if whole is not None and any(
+        isinstance(j, MappingNode) and j.get("permissions") is None for _, j in jobs.items()
+    ):
+        asked.append((f"The workflow '{uses}'", whole))
+    problems = []
+    for who, wants in asked:
+        over = [s for s in SCOPES if wants[s] > allowed[s]]
+        if over:
+            requesting = ", ".join(f"{s}: {LEVELS[wants[s]]}" for s in over)
+            only = ", ".join(f"{s}: {LEVELS[allowed[s]]}" for s in over)
+            problems.append(
+                PitstopError(
+                    f"Error calling workflow '{uses}'. {who} is requesting '{requesting}', but "
+                    f"is only allowed '{only}'.",
+                    doc.span(key),
+                )
+            )
     return problems
 
 
