@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
 from pitstop.errors import PitstopError
+from pitstop.workflow.repository import load_file
 from pitstop.workflow.yaml import MappingNode, parse_yaml
 
 
@@ -65,20 +67,27 @@ def test_duplicate_key_is_an_error_at_the_second_key() -> None:
     assert str(caught.value) == "ci.yml:4:5: 'x' is already defined"
 
 
-def test_anchors_aliases_and_merge_keys() -> None:
-    text = (
-        "a: &base\n  x: 1\n  y: 2\nb: *base\nc:\n  <<: *base\n  y: 3\nd:\n  <<: [*base, {z: 4}]\n"
-    )
+def test_anchors_and_aliases_but_no_merge_keys() -> None:
+    """GitHub supports anchors and aliases but not merge keys (docs, "Reusing workflow
+    configurations", YAML anchors and aliases; its reader follows the YAML 1.2 core schema,
+    which has none): `<<` is an ordinary key, whose value is the alias's mapping."""
+    text = "a: &base\n  x: 1\n  y: 2\nb: *base\nc:\n  <<: *base\n  y: 3\n"
     assert values(text) == {
         "a": {"x": 1, "y": 2},
         "b": {"x": 1, "y": 2},
-        "c": {"y": 3, "x": 1},
-        "d": {"x": 1, "y": 2, "z": 4},
+        "c": {"<<": {"x": 1, "y": 2}, "y": 3},
     }
 
 
-def test_quoted_merge_key_is_an_ordinary_key() -> None:
-    assert values("'<<': 1\n") == {"<<": 1}
+def test_a_merge_key_under_a_job_is_an_unexpected_key(tmp_path: Path) -> None:
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "on: push\njobs:\n  a: &job\n    runs-on: x\n    steps: [{run: make}]\n"
+        "  b:\n    <<: *job\n    runs-on: y\n"
+    )
+    messages = [p.message for p in load_file(str(path)).problems]
+    assert any(m.startswith("Unexpected value '<<'") for m in messages), messages
 
 
 def test_positions_are_one_based_with_offsets() -> None:
@@ -108,7 +117,6 @@ def test_positions_are_one_based_with_offsets() -> None:
         ("a: *nope\n", "1:4", "found undefined alias 'nope'"),
         ("a: 'x\n", "2:1", "found unexpected end of stream"),
         ("a: b: c\n", "1:5", "mapping values are not allowed"),
-        ("x: &m 1\ny:\n  <<: *m\n", "1:4", "a merge key ('<<') must name a mapping"),
     ],
 )
 def test_invalid_yaml_reports_file_line_col(text: str, where: str, message: str) -> None:
@@ -119,3 +127,43 @@ def test_invalid_yaml_reports_file_line_col(text: str, where: str, message: str)
 
 def test_empty_document_has_no_root() -> None:
     assert parse_yaml("# only a comment\n", "e.yml").root is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("a: !!int 5\n", 5),
+        ("a: !!str 5\n", "5"),
+        ("a: !!bool True\n", True),
+        ("a: !!float 1\n", 1.0),
+    ],
+)
+def test_explicit_tags_github_accepts(text: str, value: object) -> None:
+    """GitHub's YAML reader (actions/runner, YamlObjectReader.AllowLiteral): `!!str` is text,
+    `!!bool`/`!!int`/`!!float`/`!!null` need a plain scalar of their type (YAML 1.2 core)."""
+    assert values(text) == {"a": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!bool yes\n", "The value 'yes' on line 1 and column 4 is invalid for the type"),
+        ("a: !!int '5'\n", "The scalar style 'SingleQuoted' on line 1 and column 4 is not valid"),
+        ("a: !!timestamp 2001-12-14\n", "Unexpected tag 'tag:yaml.org,2002:timestamp'"),
+        ("a: !Ref x\n", "Unexpected tag '!Ref'"),
+    ],
+)
+def test_explicit_tags_github_refuses(text: str, message: str) -> None:
+    with pytest.raises(PitstopError) as caught:
+        parse_yaml(text, "t.yml")
+    assert caught.value.message.startswith(message)
+
+
+def test_githubs_size_and_depth_limits() -> None:
+    """actions/runner ParseOptions: MaxFileSize 1 MiB of characters, MaxDepth 50."""
+    with pytest.raises(PitstopError, match="The maximum file size of 10 characters"):
+        parse_yaml("a: 12345678\n", "t.yml", max_file_size=10)
+    deep = "a: " + "[" * 50 + "]" * 50 + "\n"  # 51 collections with the root mapping
+    with pytest.raises(PitstopError, match="Maximum object depth exceeded"):
+        parse_yaml(deep, "t.yml")
+    assert parse_yaml("a: " + "[" * 49 + "]" * 49 + "\n", "t.yml").root is not None

@@ -47,9 +47,8 @@ class Token:
         return self.offset + len(self.lexeme)
 
     def shown(self) -> str:
-        """The token as error messages show it: a string's value, otherwise its text."""
-        if self.kind is Tok.STRING:
-            return str(self.value)
+        """The token as error messages show it: its text as written, a string with its quotes
+        (GitHub: "Unexpected end of expression: ''b''", reader case errors-unclosed-tokens)."""
         return self.lexeme
 
 

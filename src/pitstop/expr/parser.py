@@ -189,6 +189,8 @@ class _Parser:
             if self.at_end():
                 raise self.error("Unexpected end of expression", self.previous())
             args.append(self.expression())
+            if self.at_end():  # `contains('a', 'b'`: GitHub names the last token read
+                raise self.error("Unexpected end of expression", self.previous())
             if self.peek().kind is not Tok.RPAREN and not self.match(Tok.COMMA):
                 raise self.unexpected()
         self.check_call(name, len(args))

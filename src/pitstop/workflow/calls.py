@@ -27,8 +27,12 @@ from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, Y
 Resolve = Callable[[str], "YamlDocument | None"]
 
 
-def check_calls(doc: YamlDocument, resolve: Resolve) -> list[PitstopError]:
-    """The problems of ``doc``'s calls of workflows ``resolve`` can read."""
+def check_calls(
+    doc: YamlDocument, resolve: Resolve, default: dict[str, str] | None = None
+) -> list[PitstopError]:
+    """The problems of ``doc``'s calls of workflows ``resolve`` can read. ``default``: the
+    repository's default token permissions, when known (GitHub's "restricted" setting is
+    ``{"contents": "read", "packages": "read"}``); a caller that sets none gets them."""
     root = doc.root
     jobs = root.get("jobs") if isinstance(root, MappingNode) else None
     if not isinstance(jobs, MappingNode):
@@ -49,7 +53,7 @@ def check_calls(doc: YamlDocument, resolve: Resolve) -> list[PitstopError]:
         problems.extend(
             _check_secrets(doc, job, uses, declared.get("secrets") if declared else None)
         )
-        allowed = _levels(job.get("permissions")) or _levels(granted)
+        allowed = _levels(job.get("permissions")) or _levels(granted) or _default(default)
         if allowed is not None and called is not None:
             problems.extend(_check_permissions(doc, key, uses.value, allowed, called))
     return problems
@@ -66,14 +70,24 @@ SCOPES = MESSAGE_ORDER + tuple(s for s in PERMISSION_SCOPES if s not in MESSAGE_
 LEVELS = ("none", "read", "write")
 
 
-def _levels(node: Node | None) -> dict[str, int] | None:
+def _default(default: dict[str, str] | None) -> dict[str, int] | None:
+    if default is None:
+        return None
+    return {s: LEVELS.index(default[s]) if default.get(s) in LEVELS else 0 for s in SCOPES}
+
+
+def _levels(node: Node | None, asked: bool = False) -> dict[str, int] | None:
     """Each scope's level (0 none, 1 read, 2 write) that ``permissions:`` grants, or None when
-    it is not given (the repository's default then applies, which a file does not say)."""
+    it is not given (the repository's default then applies, which a file does not say). What
+    a called job asks with `read-all`/`write-all` is the scopes GitHub's message lists for it
+    (the reader case above: 13, not the scopes added since); what a caller grants with them is
+    every scope, so a newer scope never makes a call an error here that GitHub accepts."""
     if node is None:
         return None
     value = node.to_python()
     if value in ("read-all", "write-all"):
-        return dict.fromkeys(SCOPES, 1 if value == "read-all" else 2)
+        level = 1 if value == "read-all" else 2
+        return {s: level if not asked or s in MESSAGE_ORDER else 0 for s in SCOPES}
     if isinstance(value, dict):
         return {s: LEVELS.index(value[s]) if value.get(s) in LEVELS else 0 for s in SCOPES}
     return None
@@ -90,12 +104,12 @@ def _check_permissions(
         return []
     asked: list[tuple[str, dict[str, int]]] = []
     for job_key, job in jobs.items():
-        own = _levels(job.get("permissions")) if isinstance(job, MappingNode) else None
+        own = _levels(job.get("permissions"), asked=True) if isinstance(job, MappingNode) else None
         if own is not None:
             name = job.get("name") if isinstance(job, MappingNode) else None
             label = name.value if isinstance(name, ScalarNode) else job_key.value
             asked.append((f"The nested job '{label}'", own))
-    whole = _levels(root.get("permissions"))
+    whole = _levels(root.get("permissions"), asked=True)
     if whole is not None and any(
         isinstance(j, MappingNode) and j.get("permissions") is None for _, j in jobs.items()
     ):

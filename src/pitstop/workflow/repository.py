@@ -95,7 +95,11 @@ def kind_of_file(path: str) -> str:
 
 
 def load_file(
-    path: str, kind: str | None = None, text: str | None = None, resolve: Resolve | None = None
+    path: str,
+    kind: str | None = None,
+    text: str | None = None,
+    resolve: Resolve | None = None,
+    default_permissions: dict[str, str] | None = None,
 ) -> LoadedFile:
     """Read, validate and model one file; ``text`` stands in for its contents when given. A
     workflow's calls of reusable workflows are checked against the workflows ``resolve``
@@ -112,14 +116,34 @@ def load_file(
         loaded.action = build_action(doc)
     else:
         loaded.problems = validate_workflow(doc)
-        calls = check_calls(doc, resolve or local_resolver(path, load_yaml))
+        resolver = resolve or local_resolver(path, load_yaml)
+        calls = check_calls(doc, resolver, default_permissions)
         if calls:
             loaded.problems = sorted(
                 loaded.problems + calls,
                 key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0),
             )
+        loaded.problems = [cut_as_github_does(p) for p in loaded.problems]
         loaded.workflow = build_workflow(doc)
     return loaded
+
+
+# GitHub cuts an error over 500 characters, its "<file> (Line: L, Col: C): " included, and
+# ends it with "[...]" (actions/runner, ParseOptions.MaxErrorMessageLength; reader case
+# errors-reusable-workflow-permissions-not-allowed-request-write-all-allowed-read-all).
+MAX_MESSAGE = 500
+
+
+def cut_as_github_does(problem: PitstopError) -> PitstopError:
+    span = problem.span
+    if span is None or len(problem.message) < MAX_MESSAGE // 2:
+        return problem
+    path = span.path.replace(os.sep, "/")
+    named = path[path.index(".github/") :] if ".github/" in path else os.path.basename(path)
+    prefix = f"{named} (Line: {span.line}, Col: {span.column}): "
+    if len(prefix) + len(problem.message) <= MAX_MESSAGE:
+        return problem
+    return PitstopError(problem.message[: MAX_MESSAGE - len(prefix)] + "[...]", span)
 
 
 def _files_in(folder: str) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pitstop.errors import PitstopError, Span
 from pitstop.expr import ExpressionError, arities, default_functions, parse
 from pitstop.expr.functions import BUILTINS
-from pitstop.expr.template import find_expressions, is_whole_expression
+from pitstop.expr.template import Embedded, find_expressions, is_whole_expression
 from pitstop.workflow import schema
 from pitstop.workflow.cron import cron_error
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, YamlDocument
@@ -123,7 +123,18 @@ class Checker:
         except ExpressionError as error:
             self.report(node, error.message)
             return
+        if _converted_length(text, parts) > MAX_EXPRESSION_LENGTH:
+            self.report(node, f"Exceeded max expression length {MAX_EXPRESSION_LENGTH}")
+            return
         for part in parts:
+            if part.text.strip() == "insert":  # GitHub's case errors-insert
+                self.report(
+                    node,
+                    "The directive 'insert' is not allowed in this context. Directives are not "
+                    "supported for expressions that are embedded within a string. Directives "
+                    "are only supported when the entire value is an expression.",
+                )
+                continue
             self.check_expression(node, part.text, self.locate(node, part.text), spec)
 
     def check_expression(
@@ -132,12 +143,42 @@ class Checker:
         problem = expression_problem(text, spec.contexts or (), spec.functions)
         if problem is not None:
             message, at = problem
+            if message.startswith("Unexpected end of expression"):
+                # an expression left open: at its `${{`, where GitHub puts it (reader case
+                # errors-unclosed-tokens)
+                opened = self.doc.text.rfind("${{", node.start.offset, offset + 1)
+                self.report_at(opened if opened >= 0 else offset, message)
+                return
             self.report_at(offset + at, message)
 
     def locate(self, node: ScalarNode, expression: str) -> int:
         """Where ``expression`` stands in the file, or the scalar's start if it cannot be found."""
         found = self.doc.text.find(expression, node.start.offset, node.end.offset)
         return found if found >= 0 else node.start.offset
+
+
+# The longest expression GitHub evaluates (its expression parser's MaxLength; reader case
+# errors-step-run-exceeds-length): a string with `${{ }}` in it is one expression,
+# `format('text {0} more', expr)`, and counts whole.
+MAX_EXPRESSION_LENGTH = 21000
+
+
+def _converted_length(text: str, parts: list[Embedded]) -> int:
+    """The length of the expression GitHub makes of ``text``: the expression alone when it is
+    the whole value, else ``format('…', …)`` with the text's quotes and braces doubled."""
+    if 2 * len(text) + 16 <= MAX_EXPRESSION_LENGTH:
+        return 0  # doubling every character would not reach the limit: not measured
+    if len(parts) == 1 and text.strip() == text[parts[0].start : parts[0].end]:
+        return len(parts[0].text)
+    literal = 0
+    last = 0
+    for number, part in enumerate(parts):
+        piece = text[last : part.start]
+        literal += len(piece) + sum(piece.count(c) for c in "'{}") + len(f"{{{number}}}")
+        last = part.end
+    piece = text[last:]
+    literal += len(piece) + sum(piece.count(c) for c in "'{}")
+    return len("format('')") + literal + sum(len(", ") + len(p.text) for p in parts)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -278,11 +319,14 @@ def _check_id(checker: Checker, key: ScalarNode, what: str) -> None:
             key, f"The identifier '{key.raw}' is invalid. IDs starting with '__' are reserved."
         )
         return
+    if key.raw == "" and what == "job id":
+        checker.report(key, "Unexpected value ''")  # GitHub's case errors-job-id-empty
+        return
     if not _ID.match(key.raw) or len(key.raw) >= 100:
-        checker.report(
+        checker.report(  # GitHub's words, "and and" as it prints them (case errors-step-id)
             key,
             f"The identifier '{key.raw}' is invalid. IDs may only contain alphanumeric "
-            "characters, '_', and '-'. IDs must start with a letter or '_' and must be less "
+            "characters, '_', and '-'. IDs must start with a letter or '_' and and must be less "
             f"than 100 characters. ({what})",
         )
 
@@ -308,11 +352,33 @@ def _check_jobs(checker: Checker, jobs: MappingNode) -> None:
     _check_needs(checker, needs_of)
 
 
+def _check_runs_on_group(checker: Checker, runs_on: Node | None) -> None:
+    """A runner group is a name, or `organization/name` or `enterprise/name` (`org/`, `ent/`)
+    to target one group (GitHub's workflow parser, convertRunsOn; case
+    errors-job-runs-on-group-invalid-prefix)."""
+    group = runs_on.get("group") if isinstance(runs_on, MappingNode) else None
+    if not isinstance(group, ScalarNode) or not isinstance(group.value, str):
+        return
+    name = group.value
+    if "${{" in name or "/" not in name:
+        return
+    prefix, _, rest = name.partition("/")
+    if "/" in rest or prefix not in ("org", "organization", "ent", "enterprise"):
+        checker.report(
+            group,
+            f"Invalid runs-on group name '{name}'. Please use 'organization/' or 'enterprise/' "
+            "prefix to target a single runner group.",
+        )
+    elif not rest:
+        checker.report(group, f"Invalid runs-on group name '{name}'.")
+
+
 def _check_job_kind(checker: Checker, key: ScalarNode, job: MappingNode) -> None:
     uses = job.get("uses")
     if uses is None:
         if "runs-on" not in job:
             checker.report(key, "Required property is missing: runs-on")
+        _check_runs_on_group(checker, job.get("runs-on"))
         for name in schema.CALLER_JOB_KEYS:
             if name in job:
                 checker.report(

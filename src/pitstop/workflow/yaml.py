@@ -28,7 +28,15 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
-_MERGE = "<<"
+
+# GitHub's workflow parser's limits (actions/runner, ParseOptions: MaxFileSize 1024 * 1024,
+# MaxDepth 50), with its messages (TemplateStrings; reader cases errors-max-file-size and
+# errors-matrix-max-depth).
+MAX_FILE_SIZE = 1024 * 1024  # characters
+MAX_DEPTH = 50  # mappings and sequences inside one another
+
+# The scalar styles in GitHub's words (YamlDotNet's ScalarStyle), for its tag messages.
+_STYLES = {"'": "SingleQuoted", '"': "DoubleQuoted", "|": "Literal", ">": "Folded"}
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
@@ -205,9 +213,11 @@ def _mark_span(path: str, mark: Any) -> Span:
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, max_depth: int = MAX_DEPTH) -> None:
         self.path = path
         self.done: dict[int, Node] = {}  # aliases share PyYAML nodes; build each once
+        self.depth = 0
+        self.max_depth = max_depth
 
     def error(self, message: str, mark: Any) -> PitstopError:
         return PitstopError(message, _mark_span(self.path, mark))
@@ -219,12 +229,17 @@ class _Builder:
             return built
         if isinstance(node, yaml.ScalarNode):
             built = self.scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            built = SequenceNode(
-                [self.build(item) for item in node.value], node.start_mark, node.end_mark
-            )
         else:
-            built = self.mapping(node)
+            self.depth += 1
+            if self.depth > self.max_depth:
+                raise PitstopError("Maximum object depth exceeded", Span.file_start(self.path))
+            if isinstance(node, yaml.SequenceNode):
+                built = SequenceNode(
+                    [self.build(item) for item in node.value], node.start_mark, node.end_mark
+                )
+            else:
+                built = self.mapping(node)
+            self.depth -= 1
         self.done[key] = built
         return built
 
@@ -236,48 +251,67 @@ class _Builder:
             value = resolve_plain(raw)
         elif tag == _STR:
             value = raw
-        elif tag in (_INT, _FLOAT, _BOOL, _NULL):
-            value = resolve_plain(raw)
         else:
-            value = raw  # unknown tags read as text, as GitHub does
+            value = self.tagged(node, tag, raw)
         quoted = node.style in ("'", '"')
         return ScalarNode(value, raw, quoted, node.start_mark, node.end_mark)
 
+    def tagged(self, node: Any, tag: str, raw: str) -> Scalar:
+        """A scalar with an explicit tag, read as GitHub's YAML reader reads it
+        (actions/runner, YamlObjectReader.AllowLiteral): `!!str` is text; another tag needs
+        a plain scalar whose text is a value of the tag's type under the YAML 1.2 core
+        schema; any other tag is refused. Each problem stops the file, as it does there."""
+        mark = node.start_mark
+        where = f"on line {mark.line + 1} and column {mark.column + 1}"
+        style = _STYLES.get(node.style or "")
+        if style is not None:
+            raise PitstopError(
+                f"The scalar style '{style}' {where} is not valid with the tag '{tag}'",
+                _mark_span(self.path, mark),
+            )
+        kinds: dict[str, tuple[type, ...]] = {
+            _BOOL: (bool,), _INT: (int,), _FLOAT: (int, float), _NULL: (type(None),)
+        }  # fmt: skip
+        if tag not in kinds:
+            raise PitstopError(f"Unexpected tag '{tag}'", _mark_span(self.path, mark))
+        value = resolve_plain(raw)
+        fits = isinstance(value, kinds[tag]) and not (tag != _BOOL and isinstance(value, bool))
+        if not fits:
+            raise PitstopError(
+                f"The value '{raw}' {where} is invalid for the type '{tag}'",
+                _mark_span(self.path, mark),
+            )
+        return float(value) if tag == _FLOAT and isinstance(value, int) else value
+
     def mapping(self, node: Any) -> MappingNode:
+        """A mapping. `<<` is an ordinary key: GitHub's reader follows the YAML 1.2 core
+        schema, which has no merge key, and its documentation says merge keys are not
+        supported ("Reusing workflow configurations", YAML anchors and aliases), so a
+        `<<: *defaults` under a job is an unexpected key there, as it is here."""
         result = MappingNode(node.start_mark, node.end_mark)
-        merges: list[Any] = []
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.error("a mapping key must be a string", key_node.start_mark)
-            if key_node.value == _MERGE and key_node.tag == _PLAIN:
-                merges.append(value_node)
-                continue
             name = key_node.value
             if name in result.values:
                 raise self.error(f"'{name}' is already defined", key_node.start_mark)
             result.keys[name] = self.scalar(key_node)
             result.values[name] = self.build(value_node)
-        for merge in merges:
-            self.merge_into(result, merge)
         return result
 
-    def merge_into(self, target: MappingNode, merge: Any) -> None:
-        # Explicit keys win over merged ones; among merged maps, the first to name a key wins.
-        sources = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
-        for source in sources:
-            built = self.build(source)
-            if not isinstance(built, MappingNode):
-                raise self.error("a merge key ('<<') must name a mapping", source.start_mark)
-            for name, value in built.values.items():
-                if name not in target.values:
-                    target.keys[name] = built.keys[name]
-                    target.values[name] = value
 
-
-def parse_yaml(text: str, path: str) -> YamlDocument:
+def parse_yaml(
+    text: str, path: str, max_file_size: int = MAX_FILE_SIZE, max_depth: int = MAX_DEPTH
+) -> YamlDocument:
     """Parse ``text`` (the contents of ``path``); errors raise ``PitstopError`` with the place.
-    A byte-order mark is dropped first: libyaml does not count it in its offsets."""
+    A byte-order mark is dropped first: libyaml does not count it in its offsets. The limits
+    are GitHub's, and may be given as its reader cases give them."""
     text = text.removeprefix("\ufeff")
+    if len(text) > max_file_size:
+        raise PitstopError(
+            f"The maximum file size of {max_file_size} characters has been exceeded",
+            Span.file_start(path),
+        )
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -295,7 +329,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
         raise PitstopError(f"invalid YAML: {exc}", Span.file_start(path)) from None
     if root is None:
         return YamlDocument(path, text, None)
-    return YamlDocument(path, text, _Builder(path).build(root))
+    return YamlDocument(path, text, _Builder(path, max_depth).build(root))
 
 
 def load_yaml(path: str) -> YamlDocument:
