@@ -291,6 +291,9 @@ def _build_job(key: ScalarNode, node: MappingNode) -> Job:
                     credentials=_string_map(snode.get("credentials")),
                     node=snode,
                 )
+            elif isinstance(snode, ScalarNode) and isinstance(snode.value, str):
+                # the image alone (`redis: redis:7`): GitHub's services-container
+                services[skey.raw] = Service(skey.raw, snode.value, {}, (), None, {}, snode)
     secrets_node = node.get("secrets")
     secrets: dict[str, Any] | str | None = None
     if isinstance(secrets_node, ScalarNode):

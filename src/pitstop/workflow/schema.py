@@ -34,8 +34,10 @@ JOB_LEVEL = (G, NEEDS, STRATEGY, MATRIX, VARS, INPUTS)
 JOB_IF = (G, NEEDS, VARS, INPUTS)
 JOB_ENV = (G, NEEDS, STRATEGY, MATRIX, VARS, SECRETS, INPUTS)
 JOB_SECRETS = (G, NEEDS, STRATEGY, MATRIX, SECRETS, INPUTS, VARS)
-CREDENTIALS = (G, NEEDS, STRATEGY, MATRIX, ENV, VARS, SECRETS, INPUTS)
-CONTAINER_ENV = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, SECRETS, INPUTS)
+CREDENTIALS = (G, INPUTS, VARS, SECRETS, ENV)  # workflow-v1.0.json, container-registry-credentials
+# workflow-v1.0.json, string-runner-context (the docs' table leaves out steps; the schema the
+# parser reads has it)
+CONTAINER_ENV = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, SECRETS, STEPS, INPUTS)
 DEFAULTS_RUN = (G, NEEDS, STRATEGY, MATRIX, ENV, VARS, INPUTS)
 ENVIRONMENT_URL = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, STEPS, INPUTS)
 JOB_OUTPUTS = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, SECRETS, STEPS, INPUTS)
@@ -241,6 +243,8 @@ EVENT_SPECS: dict[str, Spec] = {
     "workflow_run": mapping(
         {**_BRANCH_FILTERS, "workflows": strings(), "types": _TYPES_SPEC}, exclusive=_NOT_BOTH
     ),
+    # workflow-v1.0.json "merge-group-mapping": the queue's target branches
+    "merge_group": mapping({**_BRANCH_FILTERS, "types": _TYPES_SPEC}, exclusive=_NOT_BOTH),
     # workflow-v1.0.json "image-version-mapping": filters by image name and version
     "image_version": mapping({"types": _TYPES_SPEC, "names": strings(), "versions": strings()}),
     # "cron-mapping": an IANA time zone beside the cron line (workflow-v1.0.json)
@@ -352,12 +356,14 @@ CONTAINER = Spec(
     mapping=Mapping(_CONTAINER_KEYS, required=("image",), missing=IMAGE_MISSING),
 )
 # A service takes a container's keys, and may also override the image's command and entrypoint.
+# A service may also be given as its image alone (workflow-v1.0.json, services-container).
 SERVICE = Spec(
+    scalar=Scalar("string", JOB_LEVEL),
     mapping=Mapping(
         {**_CONTAINER_KEYS, "command": text(JOB_LEVEL), "entrypoint": text(JOB_LEVEL)},
         required=("image",),
         missing=IMAGE_MISSING,
-    )
+    ),
 )
 
 
@@ -452,7 +458,19 @@ NORMAL_JOB_KEYS = {
     "continue-on-error": boolean(JOB_LEVEL),
     "container": CONTAINER,
     "services": mapping(other=SERVICE),
-    "snapshot": Spec(scalar=Scalar("string", JOB_LEVEL), mapping=Mapping(other=ANY)),
+    # an image name, or image-name with a version and a condition (workflow-v1.0.json,
+    # snapshot and snapshot-mapping)
+    "snapshot": Spec(
+        scalar=Scalar("string", JOB_LEVEL),
+        mapping=Mapping(
+            {
+                "image-name": text(JOB_LEVEL),
+                "version": text(JOB_LEVEL),
+                "if": Spec(scalar=Scalar("any", JOB_LEVEL, bare=True)),
+            },
+            required=("image-name",),
+        ),
+    ),
 }
 CALLER_JOB_KEYS = {
     "uses": text(),

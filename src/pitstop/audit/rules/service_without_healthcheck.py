@@ -158,7 +158,9 @@ def health_command(service: Service) -> str | None:
 def _add_health(doc: YamlDocument, service: Service, command: str, context: FixContext) -> None:
     patch = context.patch(doc)
     health = f'--health-cmd "{command}" {TIMING}'
-    options = service.node.get("options") if isinstance(service.node, MappingNode) else None
+    if not isinstance(service.node, MappingNode):
+        raise CannotFix("the service is given as its image alone: write it as a mapping first")
+    options = service.node.get("options")
     if options is None:
         folded = Folded((f'--health-cmd "{command}"', TIMING))
         patch.insert_entry(service.node, "options", folded, after=("image",))
