@@ -126,11 +126,18 @@ def _service_gate(repo: Repo) -> str | None:
     return None
 
 
+# pitstop's own coverage gate, with a limit that fails the step (docs/gate.md)
+PITSTOP_GATE = re.compile(r"\bpitstop\s+gate\s+coverage\b[^\n]*--(min|min-branch|ratchet)\b")
+
+
 def _threshold(repo: Repo, ecosystem: Ecosystem, scripts: list[str]) -> str | None:
     """Where a threshold is set: 'fail_under 75 in pyproject.toml', or None."""
     gate = _service_gate(repo)
     if gate:
         return gate
+    for place in repo.steps():
+        if place.step.run and PITSTOP_GATE.search(place.step.run):
+            return f"pitstop gate coverage in {repo.relative(place.path)}"
     for script in scripts:
         found = ecosystem.threshold.search(script)
         if found:
@@ -160,15 +167,17 @@ RULE = Rule(
         "`jest --coverage`, `vitest --coverage`, nyc, c8) when no threshold exists for that "
         "language anywhere: not in the command, not in pyproject.toml, setup.cfg, tox.ini, "
         ".coveragerc, pytest.ini, and not in the Jest, Vitest, nyc or c8 configuration, and "
-        "no SonarQube quality gate the scan waits for (`sonar.qualitygate.wait=true`) or "
-        "Codecov status target (`codecov.yml`) fails the build instead.",
+        "no SonarQube quality gate the scan waits for (`sonar.qualitygate.wait=true`), "
+        "Codecov status target (`codecov.yml`) or `pitstop gate coverage` with `--min` or "
+        "`--ratchet` fails the build instead.",
         why="A number nobody enforces only goes down. Without a threshold the report is "
         "uploaded, the percentage drifts from 85 to 60 one pull request at a time, and the "
         "plan's 'coverage gate' exists only in the plan.",
         example="- run: pytest --cov=app --cov-report=xml",
         instead="[tool.coverage.report]\nfail_under = 80\n\nin pyproject.toml (it holds "
         "wherever tests run: CI, pre-commit, a laptop), or `--cov-fail-under=80`; "
-        "`coverageThreshold` in jest.config.js.",
+        "`coverageThreshold` in jest.config.js; or, for every language's reports at once, "
+        "`pitstop gate coverage coverage.xml --min 80 --ratchet .coverage-baseline.json`.",
     ),
     check=check,
 )

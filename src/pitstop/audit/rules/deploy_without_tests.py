@@ -74,6 +74,8 @@ def check(repo: Repo, out: Check) -> None:
                 continue
             if not _deploys(repo, job) or runs_tests(job, repo) or _wheels_tested(repo, job):
                 continue
+            if _only_when_called(workflow, job):
+                continue  # judged at its callers, as a workflow_call-only workflow is
             if TEST_ENVIRONMENT.search(_environment_name(job.environment)):
                 continue  # a deploy into a test environment is itself the test (webapps-deploy's
                 # end-to-end check of the pull request's action, environment 'automation test')
@@ -190,6 +192,33 @@ def _drafts_made_after_tests(repo: Repo) -> bool:
 
     found: bool = repo.memo("drafts-made-after-tests", compute)
     return found
+
+
+# The names an expression reads: identifiers outside quotes, neither a property (after `.`)
+# nor a function (before `(`), nor a literal.
+_NAMES = re.compile(r"(?<![.\w-])([A-Za-z_][\w-]*)\b(?!\s*\()")
+_LITERALS = frozenset({"true", "false", "null", "nan", "infinity"})
+
+
+def _only_when_called(workflow: Workflow, job: Job) -> bool:
+    """A job of a callable workflow whose `if:` reads nothing but the call's inputs and is
+    false without them (ruff's build-docker.yml: `if: inputs.plan != ''`): on its other
+    events (a pull request's dry run) it never runs, so it deploys only when called."""
+    if "workflow_call" not in workflow.triggers or not isinstance(job.if_, str):
+        return False
+    from pitstop.expr import evaluate_condition
+    from pitstop.expr.errors import ExpressionError
+    from pitstop.expr.template import condition_text
+
+    text = condition_text(job.if_)
+    bare = re.sub(r"'(?:[^']|'')*'", "''", text)
+    names = {n.lower() for n in _NAMES.findall(bare)} - _LITERALS
+    if names != {"inputs"}:
+        return False
+    try:
+        return not evaluate_condition(job.if_, {"inputs": {}})
+    except ExpressionError:
+        return False
 
 
 def _merge_queue_tests(repo: Repo) -> bool:

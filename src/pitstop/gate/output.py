@@ -1,0 +1,108 @@
+"""What every gate prints: the same parts in text, JSON or Markdown, the Markdown appended to
+the job summary when GitHub gives one (``$GITHUB_STEP_SUMMARY``), and an ``::error``
+annotation per failed limit inside GitHub Actions."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+# GitHub's limit on one step's summary (docs, "Adding a job summary": 1 MiB per step).
+SUMMARY_LIMIT = 1024 * 1024
+
+
+@dataclass
+class Outcome:
+    gate: str
+    passed: bool
+    headline: str
+    figures: dict[str, Any]
+    reasons: list[str]
+    notes: list[str]
+    table: list[list[str]] = field(default_factory=list)  # header row first
+    table_title: str = ""
+
+
+def text(outcome: Outcome) -> str:
+    mark = "pass" if outcome.passed else "FAIL"
+    out = [f"{outcome.gate}: {mark}: {outcome.headline}"]
+    out += [f"  - {reason}" for reason in outcome.reasons]
+    out += [f"  note: {note}" for note in outcome.notes]
+    if len(outcome.table) > 1:
+        out.append(f"  {outcome.table_title}:")
+        widths = [max(len(row[i]) for row in outcome.table) for i in range(len(outcome.table[0]))]
+        for row in outcome.table:
+            out.append(
+                "    "
+                + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            )
+    return "\n".join(out)
+
+
+def as_json(outcome: Outcome) -> str:
+    return json.dumps(
+        {
+            "gate": outcome.gate,
+            "passed": outcome.passed,
+            "headline": outcome.headline,
+            "figures": outcome.figures,
+            "reasons": outcome.reasons,
+            "notes": outcome.notes,
+        },
+        indent=2,
+    )
+
+
+def markdown(outcome: Outcome) -> str:
+    mark = "✅ pass" if outcome.passed else "❌ fail"
+    out = [f"### {outcome.gate}: {mark}", "", outcome.headline, ""]
+    out += [f"- **{reason}**" for reason in outcome.reasons]
+    out += [f"- {note}" for note in outcome.notes]
+    if len(outcome.table) > 1:
+        out += ["", f"**{outcome.table_title}**", ""]
+        out.append("| " + " | ".join(outcome.table[0]) + " |")
+        out.append("|" + "---|" * len(outcome.table[0]))
+        out += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
+            for row in outcome.table[1:]
+        ]
+    return "\n".join(out) + "\n"
+
+
+def to_job_summary(outcome: Outcome) -> str | None:
+    """Append the Markdown to ``$GITHUB_STEP_SUMMARY`` when GitHub (or ``pitstop run``) gives
+    one; cut, saying so, to stay within GitHub's 1 MiB. Returns the file written, or None."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return None
+    body = markdown(outcome)
+    used = os.path.getsize(path) if os.path.exists(path) else 0
+    room = SUMMARY_LIMIT - used
+    if len(body.encode()) > room:
+        note = "\n\n_(cut: GitHub keeps 1 MiB of summary per step)_\n"
+        body = body.encode()[: max(0, room - len(note.encode()))].decode(errors="ignore") + note
+    if room <= 0:
+        return None
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(body)
+    return path
+
+
+def annotation_lines(outcome: Outcome) -> list[str]:
+    """``::error`` lines for GitHub Actions, one per failed limit (GitHub shows at most 10
+    errors of a step: the rest are counted in the last)."""
+    if not os.environ.get("GITHUB_ACTIONS") or outcome.passed:
+        return []
+    shown = outcome.reasons[:10]
+    lines = [f"::error title=pitstop gate {outcome.gate}::{_escape(r)}" for r in shown]
+    left = len(outcome.reasons) - len(shown)
+    if left > 0:
+        lines[-1] += _escape(f" (and {left} more)")
+    return lines
+
+
+def _escape(text: str) -> str:
+    # workflow commands: %, CR and LF are escaped in the message (actions/toolkit, command.ts)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
