@@ -193,3 +193,12 @@ def test_absolute_paths_from_a_ci_machine_are_found_here(measured: Path, tmp_pat
     result = pitstop(str(lcov), "--format", "json", cwd=measured)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["figures"]["lines"] == [1, 2]
+
+
+def test_run_from_a_folder_of_the_repository_the_files_are_found(measured: Path) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=measured, check=True)
+    (measured / "docs").mkdir(exist_ok=True)
+    result = pitstop(str(measured / "coverage.lcov"), "--format", "json", cwd=measured / "docs")
+    assert result.returncode == 0, result.stderr
+    line, _ = totals(measured)
+    assert json.loads(result.stdout)["figures"]["line"] == pytest.approx(line, abs=0.01)

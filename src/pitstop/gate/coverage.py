@@ -12,6 +12,7 @@ from pitstop.atomic import write_text
 from pitstop.errors import PitstopError, Span
 from pitstop.gate.coverage_model import FileCoverage, Report, percent
 from pitstop.gate.formats import read_report
+from pitstop.git import git
 
 
 @dataclass
@@ -39,16 +40,21 @@ class Coverage:
 
 
 def load(paths: list[str], root: str) -> Coverage:
-    """The reports at ``paths`` merged, each file under its path in the repository at ``root``.
+    """The reports at ``paths`` merged, each file under its path in the repository at ``root``
+    (or at the top of the git repository ``root`` is in).
     Raises PitstopError when a report cannot be read, or when none of a report's files is in
     the repository (a report from another checkout would otherwise read as 0%)."""
     reports = [read_report(path) for path in paths]
     files: dict[str, FileCoverage] = {}
     outside: list[str] = []
+    top = git("rev-parse", "--show-toplevel", cwd=root)
     for report in reports:
         found = 0
         for name, file in report.files.items():
             mapped = repository_path(name, root, report.sources)
+            if mapped is None and top and os.path.abspath(top) != os.path.abspath(root):
+                # run from a folder of the repository: its files are found from the top too
+                mapped = repository_path(name, top, report.sources)
             if mapped is None:
                 outside.append(name)
                 mapped = name

@@ -14,7 +14,7 @@ from pathlib import Path
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.calls import Resolve, check_calls, local_resolver
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
-from pitstop.workflow.validate import validate_action, validate_workflow
+from pitstop.workflow.validate import MAX_RESULT_SIZE, validate_action, validate_workflow
 from pitstop.workflow.yaml import load_yaml, parse_yaml
 
 WORKFLOWS_DIR = Path(".github") / "workflows"
@@ -100,6 +100,7 @@ def load_file(
     text: str | None = None,
     resolve: Resolve | None = None,
     default_permissions: dict[str, str] | None = None,
+    max_result_size: int = MAX_RESULT_SIZE,
 ) -> LoadedFile:
     """Read, validate and model one file; ``text`` stands in for its contents when given. A
     workflow's calls of reusable workflows are checked against the workflows ``resolve``
@@ -115,7 +116,7 @@ def load_file(
         loaded.problems = validate_action(doc)
         loaded.action = build_action(doc)
     else:
-        loaded.problems = validate_workflow(doc)
+        loaded.problems = validate_workflow(doc, max_result_size)
         resolver = resolve or local_resolver(path, load_yaml)
         calls = check_calls(doc, resolver, default_permissions)
         if calls:

@@ -163,10 +163,11 @@ class Checker:
 MAX_EXPRESSION_LENGTH = 21000
 
 
-def _converted_length(text: str, parts: list[Embedded]) -> int:
+def _converted_length(text: str, parts: list[Embedded], measured: bool = False) -> int:
     """The length of the expression GitHub makes of ``text``: the expression alone when it is
-    the whole value, else ``format('…', …)`` with the text's quotes and braces doubled."""
-    if 2 * len(text) + 16 <= MAX_EXPRESSION_LENGTH:
+    the whole value, else ``format('…', …)`` with the text's quotes and braces doubled. Unless
+    ``measured``, 0 for a text too short to reach the expression limit."""
+    if not measured and 2 * len(text) + 16 <= MAX_EXPRESSION_LENGTH:
         return 0  # doubling every character would not reach the limit: not measured
     if len(parts) == 1 and text.strip() == text[parts[0].start : parts[0].end]:
         return len(parts[0].text)
@@ -179,6 +180,64 @@ def _converted_length(text: str, parts: list[Embedded]) -> int:
     piece = text[last:]
     literal += len(piece) + sum(piece.count(c) for c in "'{}")
     return len("format('')") + literal + sum(len(", ") + len(p.text) for p in parts)
+
+
+# The most memory GitHub's parser gives one workflow's parsed form (actions/runner,
+# ParseOptions.MaxResultSize, 10 MB), counted as its TemplateMemory counts: 24 bytes for a
+# mapping, sequence, null, boolean or number; a string 24 + 26 + 2 per character; a value
+# with `${{ }}` the same for the expression GitHub makes of it; and the file's path as one more
+# string, 26 + 2 per character. The reader cases max-result-size (accepted at 1,128) and
+# errors-max-result-size (refused at 1,141) hold this to the byte: the same workflow, whose
+# paths differ by 7 characters.
+MAX_RESULT_SIZE = 10 * 1024 * 1024
+
+
+def result_size(doc: YamlDocument) -> int:
+    """The bytes GitHub's parser counts for ``doc`` (aliases counted at every use)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, ScalarNode):
+            found = _scalar_size(node.value)
+        elif isinstance(node, MappingNode):
+            found = 24 + sum(_scalar_size(k.value) + size(v) for k, v in node.items())
+        elif isinstance(node, SequenceNode):
+            found = 24 + sum(size(item) for item in node.items)
+        else:
+            found = 24
+        sizes[id(node)] = found
+        return found
+
+    path = doc.path.replace("\\", "/")
+    named = path[path.index(".github/") :] if ".github/" in path else path.rsplit("/", 1)[-1]
+    return (size(doc.root) if doc.root is not None else 0) + 26 + 2 * len(named)
+
+
+# An alias (`*name` where a node starts): the one way a file's parsed form outgrows its text.
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[\w-]", re.MULTILINE)
+
+
+def _may_exceed(doc: YamlDocument, limit: int) -> bool:
+    """Without aliases every character of the file is counted at most 32 bytes (a one-letter
+    scalar and its separator: 50 + 2 bytes for 2 characters; a value's quotes doubled in the
+    expression made of it), so only a long file or one with aliases is measured."""
+    return 32 * len(doc.text) + 26 + 2 * len(doc.path) > limit or bool(_ALIAS.search(doc.text))
+
+
+def _scalar_size(value: object) -> int:
+    if not isinstance(value, str):
+        return 24
+    if "${{" in value:
+        try:
+            parts = list(find_expressions(value))
+        except ExpressionError:
+            parts = []
+        if parts:
+            return 50 + 2 * _converted_length(value, parts, measured=True)
+    return 50 + 2 * len(value)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -210,12 +269,16 @@ def _is_known(message: str) -> bool:
 # Workflows.
 
 
-def validate_workflow(doc: YamlDocument) -> list[PitstopError]:
+def validate_workflow(
+    doc: YamlDocument, max_result_size: int = MAX_RESULT_SIZE
+) -> list[PitstopError]:
     """Every problem GitHub would report for this workflow file, in file order."""
     checker = Checker(doc)
     root = doc.root
     if root is None:
         return [PitstopError("the workflow is empty", Span.file_start(doc.path))]
+    if _may_exceed(doc, max_result_size) and result_size(doc) > max_result_size:
+        return [PitstopError("Maximum object size exceeded", Span.file_start(doc.path))]
     if not isinstance(root, MappingNode):
         checker.report(root, "a workflow must be a mapping of keys such as 'on' and 'jobs'")
         return checker.problems
