@@ -125,7 +125,8 @@ def _types(definitions: dict[str, Any], name: str) -> set[str] | None:
 # Every definition reachable from `workflow-root` is walked beside pitstop's spec for the same
 # place: the keys of each mapping, the kinds each place takes (mapping, sequence, string,
 # boolean, number), the allowed values, and the contexts and functions an expression may use
-# there (a definition's `context` holds below it until another replaces it). `on` is walked
+# there: a definition's `context` is added to its parent's and holds below it
+# (actions/languageservices, workflow-parser's DefinitionInfo). `on` is walked
 # event by event against `schema.event_spec`, the activity types against ACTIVITY_TYPES.
 # What is not compared, and why:
 # - `required` keys: pitstop checks a missing key with GitHub's own message for it (a step with
@@ -167,7 +168,8 @@ class Walk:
             if name in SCALARS:
                 self.scalar(name, {}, spec, path, ctx)
             return
-        ctx = body.get("context", ctx)
+        if "context" in body:  # added to what the parent allows (DefinitionInfo's constructor)
+            ctx = list(dict.fromkeys([*(ctx or []), *body["context"]]))
         branches = body.get("one-of", [])
         maps = [b for b in branches if "mapping" in self.definitions.get(b, {})]
         for branch in branches:

@@ -34,9 +34,10 @@ JOB_LEVEL = (G, NEEDS, STRATEGY, MATRIX, VARS, INPUTS)
 JOB_IF = (G, NEEDS, VARS, INPUTS)
 JOB_ENV = (G, NEEDS, STRATEGY, MATRIX, VARS, SECRETS, INPUTS)
 JOB_SECRETS = (G, NEEDS, STRATEGY, MATRIX, SECRETS, INPUTS, VARS)
-CREDENTIALS = (G, INPUTS, VARS, SECRETS, ENV)  # workflow-v1.0.json, container-registry-credentials
-# workflow-v1.0.json, string-runner-context (the docs' table leaves out steps; the schema the
-# parser reads has it)
+# workflow-v1.0.json: the container's context and container-registry-credentials' own
+CREDENTIALS = (G, NEEDS, STRATEGY, MATRIX, ENV, VARS, SECRETS, INPUTS)
+# workflow-v1.0.json: the container's context and string-runner-context's (the docs' table
+# leaves out steps; the schema the parser reads has it)
 CONTAINER_ENV = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, SECRETS, STEPS, INPUTS)
 DEFAULTS_RUN = (G, NEEDS, STRATEGY, MATRIX, ENV, VARS, INPUTS)
 ENVIRONMENT_URL = (G, NEEDS, STRATEGY, MATRIX, JOB, RUNNER, ENV, VARS, STEPS, INPUTS)
