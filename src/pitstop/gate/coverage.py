@@ -13,6 +13,7 @@ from pitstop.errors import PitstopError, Span
 from pitstop.gate.coverage_model import FileCoverage, Report, percent
 from pitstop.gate.formats import read_report
 from pitstop.git import git
+from pitstop.workflow.repository import SKIP_DIRS
 
 
 @dataclass
@@ -96,14 +97,11 @@ def repository_path(name: str, root: str, sources: list[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-SKIP = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".pitstop"})
-
-
 @lru_cache(maxsize=4)
 def _files(root: str) -> tuple[str, ...]:
     found: list[str] = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIP]
+        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
         found += [n if rel == "." else f"{rel}/{n}" for n in names]
     return tuple(found)

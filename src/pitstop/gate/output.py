@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from pitstop.report.annotations import escape_data
+
 # GitHub's limit on one step's summary (docs, "Adding a job summary": 1 MiB per step).
 SUMMARY_LIMIT = 1024 * 1024
 
@@ -96,13 +98,8 @@ def annotation_lines(outcome: Outcome) -> list[str]:
     if not os.environ.get("GITHUB_ACTIONS") or outcome.passed:
         return []
     shown = outcome.reasons[:10]
-    lines = [f"::error title=pitstop gate {outcome.gate}::{_escape(r)}" for r in shown]
+    lines = [f"::error title=pitstop gate {outcome.gate}::{escape_data(r)}" for r in shown]
     left = len(outcome.reasons) - len(shown)
     if left > 0:
-        lines[-1] += _escape(f" (and {left} more)")
+        lines[-1] += escape_data(f" (and {left} more)")
     return lines
-
-
-def _escape(text: str) -> str:
-    # workflow commands: %, CR and LF are escaped in the message (actions/toolkit, command.ts)
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -33,7 +33,7 @@ def render_annotations(result: AuditResult, root: str) -> str:
         if span.end > span.start:
             where += f",endLine={span.end_line},endColumn={span.end_column}"
         title = _property(f"pitstop {finding.rule}")
-        lines.append(f"::{level} {where},title={title}::{_data(finding.message)}")
+        lines.append(f"::{level} {where},title={title}::{escape_data(finding.message)}")
     dropped = len(findings) - len(lines)
     if dropped:
         lines.append(
@@ -44,10 +44,10 @@ def render_annotations(result: AuditResult, root: str) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _data(text: str) -> str:
+def escape_data(text: str) -> str:
     """A command's message, escaped as the runner unescapes it (actions/toolkit's command.ts)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -14,11 +14,18 @@ from pathlib import Path
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.calls import Resolve, check_calls, local_resolver
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
-from pitstop.workflow.validate import MAX_RESULT_SIZE, validate_action, validate_workflow
+from pitstop.workflow.validate import (
+    MAX_RESULT_SIZE,
+    github_name,
+    in_file_order,
+    validate_action,
+    validate_workflow,
+)
 from pitstop.workflow.yaml import load_yaml, parse_yaml
 
 WORKFLOWS_DIR = Path(".github") / "workflows"
-_SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".pitstop", ".tox"})
+# folders that hold no file of the project itself: version control, dependencies, caches
+SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".pitstop", ".tox"})
 _ACTION_FILES = ("action.yml", "action.yaml")
 
 
@@ -53,9 +60,7 @@ def find_action_files(root: str = ".") -> list[str]:
     found = []
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in _SKIP_DIRS and not nested_project(os.path.join(directory, d))
+            d for d in dirs if d not in SKIP_DIRS and not nested_project(os.path.join(directory, d))
         )
         for name in _ACTION_FILES:
             if name in files and kind_of_file(os.path.join(directory, name)) == "action":
@@ -120,10 +125,7 @@ def load_file(
         resolver = resolve or local_resolver(path, load_yaml)
         calls = check_calls(doc, resolver, default_permissions)
         if calls:
-            loaded.problems = sorted(
-                loaded.problems + calls,
-                key=lambda p: (p.span.line, p.span.column) if p.span else (0, 0),
-            )
+            loaded.problems = in_file_order(loaded.problems + calls)
         loaded.problems = [cut_as_github_does(p) for p in loaded.problems]
         loaded.workflow = build_workflow(doc)
     return loaded
@@ -139,9 +141,7 @@ def cut_as_github_does(problem: PitstopError) -> PitstopError:
     span = problem.span
     if span is None or len(problem.message) < MAX_MESSAGE // 2:
         return problem
-    path = span.path.replace(os.sep, "/")
-    named = path[path.index(".github/") :] if ".github/" in path else os.path.basename(path)
-    prefix = f"{named} (Line: {span.line}, Col: {span.column}): "
+    prefix = f"{github_name(span.path)} (Line: {span.line}, Col: {span.column}): "
     if len(prefix) + len(problem.message) <= MAX_MESSAGE:
         return problem
     return PitstopError(problem.message[: MAX_MESSAGE - len(prefix)] + "[...]", span)

@@ -211,9 +211,14 @@ def result_size(doc: YamlDocument) -> int:
         sizes[id(node)] = found
         return found
 
-    path = doc.path.replace("\\", "/")
-    named = path[path.index(".github/") :] if ".github/" in path else path.rsplit("/", 1)[-1]
-    return (size(doc.root) if doc.root is not None else 0) + 26 + 2 * len(named)
+    return (size(doc.root) if doc.root is not None else 0) + 26 + 2 * len(github_name(doc.path))
+
+
+def github_name(path: str) -> str:
+    """A file as GitHub names it in its messages: from `.github/` on
+    (`.github/workflows/ci.yml`), else its base name."""
+    path = path.replace("\\", "/")
+    return path[path.index(".github/") :] if ".github/" in path else path.rsplit("/", 1)[-1]
 
 
 # An alias (`*name` where a node starts): the one way a file's parsed form outgrows its text.
@@ -224,7 +229,8 @@ def _may_exceed(doc: YamlDocument, limit: int) -> bool:
     """Without aliases every character of the file is counted at most 32 bytes (a one-letter
     scalar and its separator: 50 + 2 bytes for 2 characters; a value's quotes doubled in the
     expression made of it), so only a long file or one with aliases is measured."""
-    return 32 * len(doc.text) + 26 + 2 * len(doc.path) > limit or bool(_ALIAS.search(doc.text))
+    named = github_name(doc.path)
+    return 32 * len(doc.text) + 26 + 2 * len(named) > limit or bool(_ALIAS.search(doc.text))
 
 
 def _scalar_size(value: object) -> int:
@@ -289,10 +295,10 @@ def validate_workflow(
     jobs = root.get("jobs")
     if isinstance(jobs, MappingNode):
         _check_jobs(checker, jobs)
-    return _in_file_order(checker.problems)
+    return in_file_order(checker.problems)
 
 
-def _in_file_order(problems: list[PitstopError]) -> list[PitstopError]:
+def in_file_order(problems: list[PitstopError]) -> list[PitstopError]:
     def key(p: PitstopError) -> tuple[int, int]:
         return (p.span.line, p.span.column) if p.span else (0, 0)
 
@@ -647,4 +653,4 @@ def validate_action(doc: YamlDocument) -> list[PitstopError]:
                 f"Unexpected value '{kind}' (runs.using must be composite, docker or one of "
                 f"{', '.join(_NODE_RUNTIMES)})",
             )
-    return _in_file_order(checker.problems)
+    return in_file_order(checker.problems)

@@ -13,6 +13,8 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
 from pitstop.knowledge.ci_verdicts import reads_status, waits_for_checks
+from pitstop.knowledge.inputs import FALSE, input_text
+from pitstop.knowledge.permissions import raise_to
 from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.yaml import MappingNode, SequenceNode
 
@@ -162,7 +164,7 @@ def _drafts(job: Job) -> bool:
             continue
         value = step.with_.get("draft")
         if value is not None:
-            if str(value).strip().lower() not in ("false", ""):
+            if input_text(value) not in FALSE:
                 return True
         elif DRAFT_INPUT.search(given):  # in the text a wrapper action hands on
             return True
@@ -194,28 +196,18 @@ def _drafts_made_after_tests(repo: Repo) -> bool:
     return found
 
 
-# The names an expression reads: identifiers outside quotes, neither a property (after `.`)
-# nor a function (before `(`), nor a literal.
-_NAMES = re.compile(r"(?<![.\w-])([A-Za-z_][\w-]*)\b(?!\s*\()")
-_LITERALS = frozenset({"true", "false", "null", "nan", "infinity"})
-
-
 def _only_when_called(workflow: Workflow, job: Job) -> bool:
     """A job of a callable workflow whose `if:` reads nothing but the call's inputs and is
     false without them (ruff's build-docker.yml: `if: inputs.plan != ''`): on its other
     events (a pull request's dry run) it never runs, so it deploys only when called."""
     if "workflow_call" not in workflow.triggers or not isinstance(job.if_, str):
         return False
-    from pitstop.expr import evaluate_condition
+    from pitstop.expr import arities, default_functions, evaluate_condition, parse
     from pitstop.expr.errors import ExpressionError
     from pitstop.expr.template import condition_text
 
-    text = condition_text(job.if_)
-    bare = re.sub(r"'(?:[^']|'')*'", "''", text)
-    names = {n.lower() for n in _NAMES.findall(bare)} - _LITERALS
-    if names != {"inputs"}:
-        return False
-    try:
+    try:  # the parser refuses any other context the condition names
+        parse(condition_text(job.if_), ("inputs",), arities(default_functions()))
         return not evaluate_condition(job.if_, {"inputs": {}})
     except ExpressionError:
         return False
@@ -336,18 +328,10 @@ def _need(patch: Patch, job: Job, names: list[str]) -> None:
 def _required_inputs(workflow: Workflow) -> bool:
     """The workflow is already callable and has an input a caller must give."""
     call = workflow.triggers.get("workflow_call")
-    node = workflow.doc.root.get("on") if isinstance(workflow.doc.root, MappingNode) else None
-    spec = node.get("workflow_call") if isinstance(node, MappingNode) else None
-    inputs = spec.to_python().get("inputs") if isinstance(spec, MappingNode) else None
-    if call is None or not isinstance(inputs, dict):
-        return False
-    return any(
+    return call is not None and any(
         isinstance(i, dict) and i.get("required") is True and "default" not in i
-        for i in inputs.values()
+        for i in call.inputs.values()
     )
-
-
-LEVELS = {"none": 0, "read": 1, "write": 2}
 
 
 def _permissions_asked(workflow: Workflow) -> dict[str, str] | str | None:
@@ -363,9 +347,7 @@ def _permissions_asked(workflow: Workflow) -> dict[str, str] | str | None:
     merged: dict[str, str] = {}
     for given in asked:
         if isinstance(given, dict):
-            for scope, level in given.items():
-                if LEVELS.get(str(level), 0) > LEVELS.get(merged.get(str(scope), "none"), 0):
-                    merged[str(scope)] = str(level)
+            raise_to(merged, {str(scope): str(level) for scope, level in given.items()})
     if "read-all" in asked:  # every scope read, and some written: not one value; leave it out
         return None if "write" in merged.values() else "read-all"
     return merged

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pitstop.gate.coverage_model import Report
-from pitstop.gate.formats.xml_errors import parse_xml
+from pitstop.gate.formats.xml_report import int_attribute, parse_xml
 
 CONDITIONS = re.compile(r"\((\d+)/(\d+)\)")
 
@@ -27,7 +27,7 @@ def read(text: str, path: str) -> Report:
             continue
         file = report.file(name)
         for line in cls.iter("line"):
-            number, hits = _int(line.get("number")), _int(line.get("hits"))
+            number, hits = int_attribute(line, "number"), int_attribute(line, "hits")
             if number is None:
                 continue
             file.add_line(number, hits or 0)
@@ -35,10 +35,3 @@ def read(text: str, path: str) -> Report:
             if line.get("branch") == "true" and found:
                 file.add_branches(number, int(found.group(1)), int(found.group(2)))
     return report
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from pitstop.gate.coverage_model import Report
-from pitstop.gate.formats.xml_errors import parse_xml
+from pitstop.gate.formats.xml_report import int_attribute, parse_xml
 
 
 def looks_like(text: str) -> bool:
@@ -25,18 +25,11 @@ def read(text: str, path: str) -> Report:
             name = f"{folder}/{source.get('name')}" if folder else str(source.get("name"))
             file = report.file(name)
             for line in source.iter("line"):
-                number = _int(line.get("nr"))
+                number = int_attribute(line, "nr")
                 if number is None:
                     continue
-                file.add_line(number, _int(line.get("ci")) or 0)
-                missed, covered = _int(line.get("mb")) or 0, _int(line.get("cb")) or 0
+                file.add_line(number, int_attribute(line, "ci") or 0)
+                missed, covered = int_attribute(line, "mb") or 0, int_attribute(line, "cb") or 0
                 if missed + covered:
                     file.add_branches(number, covered, missed + covered)
     return report
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None

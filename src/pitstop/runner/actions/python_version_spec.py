@@ -78,14 +78,15 @@ def is_range(wanted: str) -> bool:
     return bool(re.search(r"[<>=!^~\s]", wanted.strip()))
 
 
-def _numbers(text: str) -> tuple[int, ...]:
+def numbers(text: str) -> tuple[int, ...]:
+    """`3.11.7` as (3, 11, 7)."""
     return tuple(int(p) for p in text.split(".") if p.isdigit())
 
 
 def satisfies(wanted: str, version: str) -> bool:
     """``version`` (``3.11.7``) lies in the range ``wanted``: parts separated by spaces must all
     hold, ``||`` separates alternatives. A part that cannot be read satisfies nothing."""
-    have = _numbers(version)
+    have = numbers(version)
     return any(
         _all_hold(alternative.split(), have) for alternative in wanted.split("||") if alternative
     )
@@ -108,7 +109,7 @@ def _holds(part: str, have: tuple[int, ...]) -> bool:
     if not found:
         return False
     operator, text = found.group(1) or "", found.group(2)
-    want = _numbers(text.split(".x")[0].split(".*")[0].split(".X")[0])
+    want = numbers(text.split(".x")[0].split(".*")[0].split(".X")[0])
     size = len(want)
     head = have[:size]
     if operator in ("", "=", "=="):  # 3.12, ==3.12.*, 3.x: the numbers given

@@ -32,7 +32,13 @@ import sys
 import tempfile
 from typing import TYPE_CHECKING
 
-from pitstop.runner.actions.python_version_spec import from_file, is_range, requested, satisfies
+from pitstop.runner.actions.python_version_spec import (
+    from_file,
+    is_range,
+    numbers,
+    requested,
+    satisfies,
+)
 from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.runner.uses import ActionCall, JobNotRunLocally
 
@@ -102,8 +108,7 @@ def find_python(wanted: str) -> tuple[str, str] | None:
             if matches(wanted, version):
                 return path, version
         elif satisfies(wanted, version):
-            numbers = tuple(int(p) for p in version.split(".") if p.isdigit())
-            inside.append((numbers, -order, path, version))
+            inside.append((numbers(version), -order, path, version))
     if inside:
         _, _, path, version = max(inside)
         return path, version

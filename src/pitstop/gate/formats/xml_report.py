@@ -1,5 +1,5 @@
-"""XML reports read with their errors placed: a truncated or broken file names its line and
-column, as every input error pitstop reports does."""
+"""XML reports read with their errors placed (a truncated or broken file names its line and
+column, as every input error pitstop reports does), and their number attributes."""
 
 from __future__ import annotations
 
@@ -24,3 +24,12 @@ def parse_xml(text: str, path: str, root_tag: str) -> ET.Element:
             f"expected a <{root_tag}> document, found <{root.tag}>", Span.file_start(path)
         )
     return root
+
+
+def int_attribute(element: ET.Element, name: str) -> int | None:
+    """An attribute holding a whole number, or None when it is absent or is not one."""
+    value = element.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
