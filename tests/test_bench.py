@@ -41,6 +41,13 @@ def test_audit_vs_zizmor_prints_the_ratio_on_the_same_files() -> None:
     assert "memory pitstop / zizmor:" in out
 
 
+def test_gate_diff_coverage_prints_the_ratio_to_diff_cover() -> None:
+    out = bench("gate_diff_coverage.py", "--files", "40", "--changed", "5", "--rounds", "1")
+    assert "40 files in a" in out and "5 changed" in out
+    assert "diff-cover (baseline)" in out
+    assert "ratio pitstop / diff-cover:" in out and "memory pitstop / diff-cover:" in out
+
+
 def test_fix_memory_prints_fix_beside_audit() -> None:
     out = bench("fix_memory.py", "--files", "8", "--rounds", "1")
     assert "8 workflow files" in out

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,26 @@ def test_run_from_a_folder_of_the_repository_the_files_are_found(measured: Path)
     assert result.returncode == 0, result.stderr
     line, _ = totals(measured)
     assert json.loads(result.stdout)["figures"]["line"] == pytest.approx(line, abs=0.01)
+
+
+def test_a_cobertura_report_reads_the_same_however_its_xml_is_written(measured: Path) -> None:
+    """The usual form (coverage.py's, istanbul's, gcovr's) is read by scanning its text; any
+    other way of writing the same XML (attributes in another order, single quotes, a comment
+    among the classes, character references) is read from the tree. Both give the same files,
+    lines and branches."""
+    from pitstop.gate.formats import cobertura
+
+    usual = (measured / "coverage.xml").read_text()
+    assert cobertura._scanned(usual, "usual.xml") is not None  # the fast path reads it
+    reordered = re.sub(r'<line number="(\d+)" hits="(\d+)"', r"<line hits='\2' number='\1'", usual)
+    commented = usual.replace("<class ", "<!-- a class --><class ", 1)
+    referenced = usual.replace('filename="app/grades.py"', 'filename="app/grades&#46;py"')
+    expected = cobertura.read(usual, "usual.xml")
+    assert expected.files["app/grades.py"].branches  # the report has branches to compare
+    for variant in (reordered, commented, referenced):
+        assert variant != usual
+        read = cobertura.read(variant, "variant.xml")
+        assert {n: (f.lines, f.branches) for n, f in read.files.items()} == {
+            n: (f.lines, f.branches) for n, f in expected.files.items()
+        }
+        assert read.sources == expected.sources

@@ -25,6 +25,11 @@ def command() -> None:
 @click.option(
     "--update", is_flag=True, help="Raise the baseline to today's figures when they pass."
 )
+@click.option("--diff-against", metavar="REV",
+              help="Measure the lines changed since the merge base with REV "
+              "(default: the pull request's base branch, else the default branch).")  # fmt: skip
+@click.option("--min-diff", type=click.FloatRange(0, 100),
+              help="Least coverage of the changed lines, %.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def coverage_command(
     reports: tuple[str, ...],
@@ -33,48 +38,27 @@ def coverage_command(
     ratchet: str | None,
     slack: float,
     update: bool,
+    diff_against: str | None,
+    min_diff: float | None,
     fmt: str,
 ) -> None:
     """Coverage reports (Cobertura XML, JaCoCo XML, coverage.py JSON, LCOV; detected from
     their content, several merged) held against --min, --min-branch and a --ratchet."""
     from pitstop.gate import output
-    from pitstop.gate.coverage import judge, load
-    from pitstop.gate.coverage_model import percent
+    from pitstop.gate.coverage import judge, load_measured
+    from pitstop.gate.coverage_shown import shown_outcome
 
     try:
-        found = load(list(reports), ".")
-        verdict = judge(found, min_line, min_branch, ratchet, slack, update)
+        with_diff = diff_against is not None or min_diff is not None
+        found, diff = load_measured(list(reports), ".", with_diff, diff_against)
+        verdict = judge(found, min_line, min_branch, ratchet, slack, update, diff, min_diff)
     except PitstopError as error:
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
-    covered, total = found.lines
-    taken, branches = found.branches
-    line, branch = percent(covered, total), percent(taken, branches)
-    headline = f"lines {_pct(line)} ({covered:,} of {total:,})"
-    if branches:
-        headline += f", branches {_pct(branch)} ({taken:,} of {branches:,})"
-    headline += f" in {len(found.files):,} files from {len(found.reports)} report(s)"
-    table = [["file", "lines", "covered"]] + [
-        [f.path, f"{len(f.lines):,}", _pct(percent(f.covered, len(f.lines)))] for f in found.worst()
-    ]
-    outcome = output.Outcome(
-        "coverage",
-        verdict.passed,
-        headline,
-        {"line": line, "branch": branch, "lines": [covered, total], "branches": [taken, branches],
-         "files": len(found.files), "reports": [r.path for r in found.reports]},
-        verdict.reasons,
-        verdict.notes,
-        table,
-        "least covered files",
-    )  # fmt: skip
+    outcome = shown_outcome(found, diff, verdict)
     shown = {"text": output.text, "json": output.as_json, "markdown": output.markdown}[fmt]
     for line_out in output.annotation_lines(outcome):
         click.echo(line_out)
     click.echo(shown(outcome))
     output.to_job_summary(outcome)
     raise SystemExit(EXIT_OK if verdict.passed else EXIT_FAILED)
-
-
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}%"

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pitstop.atomic import write_text
 from pitstop.errors import PitstopError, Span
+from pitstop.folders import SKIP_DIRS
 from pitstop.gate.coverage_model import FileCoverage, Report, percent
 from pitstop.gate.formats import read_report
-from pitstop.git import git
-from pitstop.workflow.repository import SKIP_DIRS
+from pitstop.git import added_lines, comparison_base, git
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Coverage:
     files: dict[str, FileCoverage]  # by path in the repository (or as reported, when not found)
     reports: list[Report]
     outside: list[str] = field(default_factory=list)  # reported files not in the repository
+    located: dict[str, str] = field(default_factory=dict)  # absolute path -> key in files
 
     @property
     def lines(self) -> tuple[int, int]:
@@ -48,20 +49,28 @@ def load(paths: list[str], root: str) -> Coverage:
     reports = [read_report(path) for path in paths]
     files: dict[str, FileCoverage] = {}
     outside: list[str] = []
+    located: dict[str, str] = {}
     top = git("rev-parse", "--show-toplevel", cwd=root)
+    bases = {place: os.path.realpath(place) for place in (root, top) if place}
+    here, above = Tree(root), Tree(top) if top else None
     for report in reports:
         found = 0
         for name, file in report.files.items():
-            mapped = repository_path(name, root, report.sources)
-            if mapped is None and top and os.path.abspath(top) != os.path.abspath(root):
+            mapped, base = here.find(name, report.sources), root
+            if mapped is None and above and above.root != here.root:
                 # run from a folder of the repository: its files are found from the top too
-                mapped = repository_path(name, top, report.sources)
+                mapped, base = above.find(name, report.sources), str(top)
             if mapped is None:
                 outside.append(name)
                 mapped = name
             else:
                 found += 1
-            files.setdefault(mapped, FileCoverage(mapped)).merge(file)
+                located[os.path.join(bases[base], mapped)] = mapped
+            if mapped in files:
+                files[mapped].merge(file)
+            else:
+                file.path = mapped
+                files[mapped] = file
         if report.files and not found:
             first = next(iter(report.files))
             raise PitstopError(
@@ -70,41 +79,135 @@ def load(paths: list[str], root: str) -> Coverage:
                 "or from the folder the report's paths are relative to",
                 Span.file_start(report.path),
             )
-    return Coverage(files, reports, outside)
+    return Coverage(files, reports, outside, located)
 
 
-def repository_path(name: str, root: str, sources: list[str]) -> str | None:
-    """Where a reported file is in the repository, relative to ``root`` with ``/``: as written,
-    joined to one of the report's source roots, or, for an absolute path from another machine
-    (``/home/runner/work/app/app/src/x.py``), its longest tail that is a file here."""
-    root = os.path.abspath(root)
-    candidates = [name] + [os.path.join(source, name) for source in sources]
-    for candidate in candidates:
-        full = candidate if os.path.isabs(candidate) else os.path.join(root, candidate)
-        full = os.path.normpath(full)
-        if full.startswith(root + os.sep) and os.path.isfile(full):
-            return os.path.relpath(full, root).replace(os.sep, "/")
-    for candidate in candidates:
-        parts = candidate.replace("\\", "/").split("/")
-        for start in range(1, len(parts)):
-            tail = os.path.join(root, *parts[start:])
-            if os.path.isfile(tail):
-                return os.path.relpath(tail, root).replace(os.sep, "/")
-    # a path relative to a source root the report does not name (JaCoCo's `com/x/A.java` under
-    # src/main/java): the one file of the repository that ends with it
-    ending = "/" + name.replace("\\", "/").lstrip("/")
-    found = [f for f in _files(root) if ("/" + f).endswith(ending)]
-    return found[0] if len(found) == 1 else None
+@dataclass
+class DiffCoverage:
+    """Coverage of the lines a change adds that the reports measure (as diff-cover counts it:
+    a changed line no report measures, a comment or a blank, is not counted)."""
+
+    base: str  # what the change is measured against, for people
+    changed: dict[str, set[int]]  # file -> changed lines the reports measure
+    uncovered: dict[str, set[int]]  # file -> those never run
+    unmeasured_files: int  # changed files no report names
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        total = sum(len(lines) for lines in self.changed.values())
+        return total - sum(len(lines) for lines in self.uncovered.values()), total
 
 
-@lru_cache(maxsize=4)
-def _files(root: str) -> tuple[str, ...]:
-    found: list[str] = []
-    for folder, dirs, names in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        found += [n if rel == "." else f"{rel}/{n}" for n in names]
-    return tuple(found)
+def load_measured(
+    paths: list[str], root: str, with_diff: bool, against: str | None
+) -> tuple[Coverage, DiffCoverage | None]:
+    """The reports loaded and, when asked, the change since the merge base with ``against``
+    held against them; git works in a thread while the reports are read."""
+    if not with_diff:
+        return load(paths, root), None
+    found: list[Change | Exception] = []
+
+    def measure_change() -> None:
+        try:
+            found.append(change_since(against, root))
+        except Exception as error:  # raised again below, in the caller's thread
+            found.append(error)
+
+    worker = threading.Thread(target=measure_change)
+    worker.start()
+    try:
+        coverage = load(paths, root)
+    finally:
+        worker.join()
+    if isinstance(found[0], Exception):
+        raise found[0]
+    return coverage, diff_coverage(coverage, found[0])
+
+
+@dataclass
+class Change:
+    base: str  # what the change is measured against, for people
+    added: dict[str, set[int]]  # absolute path -> the lines the change adds
+
+
+def change_since(against: str | None, root: str) -> Change:
+    """The change from the merge base with ``against`` (by default the branch a pull request
+    targets, else the default branch) to the working tree."""
+    base, described = comparison_base(against, root)
+    top = os.path.realpath(git("rev-parse", "--show-toplevel", cwd=root) or root)
+    added = added_lines(base, root)
+    return Change(f"{described} ({base[:10]})", {os.path.join(top, n): a for n, a in added.items()})
+
+
+def diff_coverage(coverage: Coverage, change: Change) -> DiffCoverage:
+    """The lines ``change`` adds, held against ``coverage``."""
+    changed: dict[str, set[int]] = {}
+    uncovered: dict[str, set[int]] = {}
+    unmeasured = 0
+    for path, added in change.added.items():
+        key = coverage.located.get(path)
+        if key is None:
+            unmeasured += 1
+            continue
+        file = coverage.files[key]
+        measured = added & file.lines.keys()
+        if measured:
+            changed[key] = measured
+            missed = {line for line in measured if file.lines[line] == 0}
+            if missed:
+                uncovered[key] = missed
+    return DiffCoverage(change.base, changed, uncovered, unmeasured)
+
+
+class Tree:
+    """The repository's files as the gate looks them up: each folder listed once, however
+    many of a large report's files are in it."""
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.abspath(root)
+        self._listed: dict[str, frozenset[str]] = {}
+        self._all: tuple[str, ...] | None = None
+
+    def is_file(self, full: str) -> bool:
+        folder, name = os.path.split(full)
+        listed = self._listed.get(folder)
+        if listed is None:
+            try:
+                with os.scandir(folder) as entries:
+                    listed = frozenset(e.name for e in entries if e.is_file())
+            except OSError:
+                listed = frozenset()
+            self._listed[folder] = listed
+        return name in listed
+
+    def find(self, name: str, sources: list[str]) -> str | None:
+        root = self.root
+        candidates = [name] + [os.path.join(source, name) for source in sources]
+        for candidate in candidates:
+            full = os.path.normpath(os.path.join(root, candidate))
+            if full.startswith(root + os.sep) and self.is_file(full):
+                return full[len(root) + 1 :].replace(os.sep, "/")
+        for candidate in candidates:
+            parts = candidate.replace("\\", "/").split("/")
+            for start in range(1, len(parts)):
+                tail = os.path.join(root, *parts[start:])
+                if self.is_file(tail):
+                    return os.path.relpath(tail, root).replace(os.sep, "/")
+        # a path relative to a source root the report does not name (JaCoCo's `com/x/A.java`
+        # under src/main/java): the one file of the repository that ends with it
+        ending = "/" + name.replace("\\", "/").lstrip("/")
+        found = [f for f in self.files() if ("/" + f).endswith(ending)]
+        return found[0] if len(found) == 1 else None
+
+    def files(self) -> tuple[str, ...]:
+        if self._all is None:
+            found: list[str] = []
+            for folder, dirs, names in os.walk(self.root):
+                dirs[:] = [d for d in dirs if d not in SKIP_DIRS]
+                rel = os.path.relpath(folder, self.root).replace(os.sep, "/")
+                found += [n if rel == "." else f"{rel}/{n}" for n in names]
+            self._all = tuple(found)
+        return self._all
 
 
 @dataclass
@@ -121,13 +224,25 @@ def judge(
     ratchet: str | None,
     slack: float,
     update: bool,
+    diff: DiffCoverage | None = None,
+    min_diff: float | None = None,
 ) -> Verdict:
     """Hold the figures against the limits. The ratchet's baseline only goes up: a drop of more
-    than ``slack`` percentage points fails, a rise is written back only with ``update``."""
+    than ``slack`` percentage points fails, a rise is written back only with ``update``. The
+    change's own lines are held against ``min_diff``; a change with no measured line passes."""
     line = percent(*coverage.lines)
     branch = percent(*coverage.branches)
     reasons: list[str] = []
     notes: list[str] = []
+    if diff is not None:
+        covered, total = diff.lines
+        if total == 0:
+            notes.append(f"the change ({diff.base}) adds no line the reports measure")
+        elif min_diff is not None and 100.0 * covered / total < min_diff:
+            reasons.append(
+                f"changed-line coverage {_shown(percent(covered, total))} ({covered} of {total}) "
+                f"is below the minimum {min_diff:g}%"
+            )
     if min_line is not None and (line is None or line < min_line):
         reasons.append(f"line coverage {_shown(line)} is below the minimum {min_line:g}%")
     if min_branch is not None:
@@ -195,3 +310,14 @@ def _shown(value: float | None) -> str:
 
 def _figures(values: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.2f}%" for k, v in sorted(values.items()))
+
+
+def spans(lines: set[int]) -> str:
+    """Line numbers as people read them: ``3-5, 9``."""
+    out: list[str] = []
+    for line in sorted(lines):
+        if out and out[-1].split("-")[-1] == str(line - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{line}"
+        else:
+            out.append(str(line))
+    return ", ".join(out)

@@ -27,7 +27,7 @@ class FileCoverage:
 
     @property
     def covered(self) -> int:
-        return sum(1 for hits in self.lines.values() if hits > 0)
+        return sum(map(bool, self.lines.values()))  # hits are never negative
 
     @property
     def branches_taken(self) -> int:

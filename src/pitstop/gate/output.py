@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from pitstop.report.annotations import escape_data
+from pitstop.report.command_text import escape_data
 
 # GitHub's limit on one step's summary (docs, "Adding a job summary": 1 MiB per step).
 SUMMARY_LIMIT = 1024 * 1024
@@ -23,8 +23,13 @@ class Outcome:
     figures: dict[str, Any]
     reasons: list[str]
     notes: list[str]
-    table: list[list[str]] = field(default_factory=list)  # header row first
-    table_title: str = ""
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Table:
+    title: str
+    rows: list[list[str]]  # header row first; a table with no row below it is not shown
 
 
 def text(outcome: Outcome) -> str:
@@ -32,10 +37,12 @@ def text(outcome: Outcome) -> str:
     out = [f"{outcome.gate}: {mark}: {outcome.headline}"]
     out += [f"  - {reason}" for reason in outcome.reasons]
     out += [f"  note: {note}" for note in outcome.notes]
-    if len(outcome.table) > 1:
-        out.append(f"  {outcome.table_title}:")
-        widths = [max(len(row[i]) for row in outcome.table) for i in range(len(outcome.table[0]))]
-        for row in outcome.table:
+    for table in outcome.tables:
+        if len(table.rows) < 2:
+            continue
+        out.append(f"  {table.title}:")
+        widths = [max(len(row[i]) for row in table.rows) for i in range(len(table.rows[0]))]
+        for row in table.rows:
             out.append(
                 "    "
                 + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -62,13 +69,15 @@ def markdown(outcome: Outcome) -> str:
     out = [f"### {outcome.gate}: {mark}", "", outcome.headline, ""]
     out += [f"- **{reason}**" for reason in outcome.reasons]
     out += [f"- {note}" for note in outcome.notes]
-    if len(outcome.table) > 1:
-        out += ["", f"**{outcome.table_title}**", ""]
-        out.append("| " + " | ".join(outcome.table[0]) + " |")
-        out.append("|" + "---|" * len(outcome.table[0]))
+    for table in outcome.tables:
+        if len(table.rows) < 2:
+            continue
+        out += ["", f"**{table.title}**", ""]
+        out.append("| " + " | ".join(table.rows[0]) + " |")
+        out.append("|" + "---|" * len(table.rows[0]))
         out += [
             "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |"
-            for row in outcome.table[1:]
+            for row in table.rows[1:]
         ]
     return "\n".join(out) + "\n"
 

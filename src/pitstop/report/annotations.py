@@ -12,6 +12,7 @@ import os
 
 from pitstop.audit import AuditResult
 from pitstop.audit.findings import severity_rank
+from pitstop.report.command_text import escape_data, escape_property
 
 PER_LEVEL = 10
 LEVELS = {"high": "error", "medium": "warning", "low": "notice"}
@@ -29,10 +30,10 @@ def render_annotations(result: AuditResult, root: str) -> str:
         counts[level] += 1
         span = finding.span
         path = os.path.relpath(span.path, root).replace(os.sep, "/")
-        where = f"file={_property(path)},line={span.line},col={span.column}"
+        where = f"file={escape_property(path)},line={span.line},col={span.column}"
         if span.end > span.start:
             where += f",endLine={span.end_line},endColumn={span.end_column}"
-        title = _property(f"pitstop {finding.rule}")
+        title = escape_property(f"pitstop {finding.rule}")
         lines.append(f"::{level} {where},title={title}::{escape_data(finding.message)}")
     dropped = len(findings) - len(lines)
     if dropped:
@@ -42,12 +43,3 @@ def render_annotations(result: AuditResult, root: str) -> str:
             "annotations of each level per step. `pitstop audit --format markdown` lists them all."
         )
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def escape_data(text: str) -> str:
-    """A command's message, escaped as the runner unescapes it (actions/toolkit's command.ts)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

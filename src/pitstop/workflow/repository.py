@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pitstop.errors import PitstopError, Span
+from pitstop.folders import SKIP_DIRS
 from pitstop.workflow.calls import Resolve, check_calls, local_resolver
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
 from pitstop.workflow.validate import (
@@ -25,7 +26,6 @@ from pitstop.workflow.yaml import load_yaml, parse_yaml
 
 WORKFLOWS_DIR = Path(".github") / "workflows"
 # folders that hold no file of the project itself: version control, dependencies, caches
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".pitstop", ".tox"})
 _ACTION_FILES = ("action.yml", "action.yaml")
 
 

@@ -32,6 +32,7 @@ import sys
 import tempfile
 from typing import TYPE_CHECKING
 
+from pitstop.folders import SKIP_DIRS
 from pitstop.runner.actions.python_version_spec import (
     from_file,
     is_range,
@@ -134,7 +135,6 @@ DEPENDENCY_FILES = re.compile(
     r"(^|/)(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|[^/]*\.lock|pyproject\.toml|"
     r"setup\.(py|cfg)|Pipfile)$"
 )
-SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", ".tox", "__pycache__"})
 
 
 def dependency_digest(workspace: str) -> str:
