@@ -22,12 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from timing import timed
 from validate_workflows import corpus
 
 from pitstop.audit.registry import all_rules
@@ -58,22 +57,6 @@ def corpus_root(corpus: Path | None, scratch: Path, count: int) -> tuple[Path, i
     root = corpus.resolve()
     files = list((root / ".github" / "workflows").glob("*.y*ml"))
     return root, len(files), sum(f.stat().st_size for f in files)
-
-
-def timed(argv: Sequence[str], ok: Sequence[int]) -> tuple[float, int, bytes]:
-    """Wall time, peak memory (KiB, the process's own, from wait4) and standard output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        took = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if process.returncode not in ok:
-            said = err.read().decode()[-500:]
-            raise SystemExit(f"{argv[0]} exited {process.returncode}: {said}")
-        return took, usage.ru_maxrss, out.read()
 
 
 def describe(label: str, samples: list[float], peak: int, findings: int) -> None:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_vs_zizmor import corpus_root, timed
+from audit_vs_zizmor import corpus_root
+from timing import timed
 
 
 def main() -> None:

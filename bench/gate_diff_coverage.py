@@ -23,9 +23,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Sequence
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import timed
 
 LINES = 40
 
@@ -76,21 +78,6 @@ def build(repo: Path, files: int, changed: int, rng: random.Random) -> None:
     (repo / ".git" / "info" / "exclude").write_text("coverage.xml\n")
 
 
-def timed(argv: Sequence[str], cwd: Path, ok: Sequence[int]) -> tuple[float, int, bytes]:
-    """Wall time, peak memory (KiB, the process's own, from wait4) and standard output."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(list(argv), cwd=cwd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        took = time.perf_counter() - start
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if code not in ok:
-            raise SystemExit(f"{argv[0]} exited {code}: {err.read().decode()[-500:]}")
-        return took, usage.ru_maxrss, out.read()
-
-
 def describe(label: str, samples: list[float], peak: int, lines: int) -> None:
     print(
         f"{label:<36} best {min(samples):6.2f} s  median {statistics.median(samples):6.2f} s  "
@@ -122,10 +109,10 @@ def main() -> None:
         mine: list[float] = []
         base_peak = our_peak = 0
         for _ in range(args.rounds):  # alternated, so a busy moment costs both alike
-            took, peak, _ = timed(theirs, repo, (0,))
+            took, peak, _ = timed(theirs, (0,), repo)
             base.append(took)
             base_peak = max(base_peak, peak)
-            took, peak, out = timed(ours, repo, (0, 1))
+            took, peak, out = timed(ours, (0, 1), repo)
             mine.append(took)
             our_peak = max(our_peak, peak)
         their_lines = json.loads(report.read_text())["total_num_lines"]

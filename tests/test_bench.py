@@ -48,6 +48,14 @@ def test_gate_diff_coverage_prints_the_ratio_to_diff_cover() -> None:
     assert "ratio pitstop / diff-cover:" in out and "memory pitstop / diff-cover:" in out
 
 
+def test_gate_security_prints_the_time_beside_json_load() -> None:
+    out = bench("gate_security.py", "--findings", "400", "--rounds", "1")
+    assert "400 findings in 4 reports" in out
+    assert "json.load of the reports (baseline)" in out and "pitstop gate security" in out
+    assert "findings counted: 390 (10 merged)" in out
+    assert "ratio gate / json.load:" in out
+
+
 def test_fix_memory_prints_fix_beside_audit() -> None:
     out = bench("fix_memory.py", "--files", "8", "--rounds", "1")
     assert "8 workflow files" in out

@@ -18,7 +18,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 _WHERE = re.compile(r"\(at line (\d+), column (\d+)\)")
-SECTIONS = ("audit",)  # the tables pitstop reads
+SECTIONS = ("audit", "gate")  # the tables pitstop reads
 
 
 @dataclass(frozen=True)
@@ -48,11 +48,11 @@ class Settings:
 def load_settings(root: str = ".") -> Settings:
     own = os.path.join(root, ".pitstop.toml")
     if os.path.isfile(own):
-        text, data = _read(own)
+        text, data = read_toml(own)
         return _known(Settings(data, own, text), "")
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.isfile(pyproject):
-        text, data = _read(pyproject)
+        text, data = read_toml(pyproject)
         tool = data.get("tool", {})
         table = tool.get("pitstop", {}) if isinstance(tool, dict) else {}
         if not isinstance(table, dict):
@@ -70,7 +70,7 @@ def _known(settings: Settings, prefix: str) -> Settings:
     return settings
 
 
-def _read(path: str) -> tuple[str, dict[str, Any]]:
+def read_toml(path: str) -> tuple[str, dict[str, Any]]:
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from pitstop.errors import PitstopError
+
+if TYPE_CHECKING:
+    from pitstop.gate.output import Outcome
 
 
 @click.group(name="gate")
@@ -44,7 +49,6 @@ def coverage_command(
 ) -> None:
     """Coverage reports (Cobertura XML, JaCoCo XML, coverage.py JSON, LCOV; detected from
     their content, several merged) held against --min, --min-branch and a --ratchet."""
-    from pitstop.gate import output
     from pitstop.gate.coverage import judge, load_measured
     from pitstop.gate.coverage_shown import shown_outcome
 
@@ -56,9 +60,71 @@ def coverage_command(
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     outcome = shown_outcome(found, diff, verdict)
+    _emit(outcome, fmt)
+
+
+@command.command(name="security")
+@click.argument("reports", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "none"]),
+    help="Fail on any finding this severe or worse that no --max covers (default: high).",
+)
+@click.option(
+    "--max",
+    "budgets",
+    multiple=True,
+    metavar="SEVERITY[+]=N",
+    help="At most N findings of a severity (high=5), or of it and above (high+=4).",
+)
+@click.option(
+    "--default-severity",
+    type=click.Choice(["critical", "high", "medium", "low"]),
+    help="The severity of a finding whose tool gives none: pip-audit, Gitleaks (default: high).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+def security_command(
+    reports: tuple[str, ...],
+    fail_on: str | None,
+    budgets: tuple[str, ...],
+    default_severity: str | None,
+    fmt: str,
+) -> None:
+    """Scanner reports (SARIF 2.1.0 from any tool; pip-audit, npm audit, Trivy, Gitleaks,
+    Bandit, Safety and osv-scanner JSON; detected from their content, several merged) held
+    against a severity limit, budgets and the allowlist."""
+    import datetime
+
+    from pitstop.config import load_settings
+    from pitstop.gate.allowlist import load_allowances
+    from pitstop.gate.security import judge, load, parse_budget
+    from pitstop.gate.security_settings import security_settings
+    from pitstop.gate.security_shown import shown_outcome
+
+    try:
+        settings = load_settings(".")
+        defaults = security_settings(settings)
+        allowances = load_allowances(settings, ".")
+        chosen_fail_on = fail_on or defaults.fail_on
+        chosen_default = default_severity or defaults.default_severity
+        limits = [parse_budget(b) for b in budgets] if budgets else defaults.budgets
+        found = load(list(reports), chosen_default, allowances)
+        verdict = judge(found, chosen_fail_on, limits, allowances, datetime.date.today())
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    outcome = shown_outcome(found, verdict, chosen_default)
+    _emit(outcome, fmt)
+
+
+def _emit(outcome: Outcome, fmt: str) -> None:
+    """Every gate's ending: GitHub's annotations, the outcome in the chosen format, the job
+    summary, and the exit code (0 pass, 1 fail)."""
+    from pitstop.gate import output
+
     shown = {"text": output.text, "json": output.as_json, "markdown": output.markdown}[fmt]
     for line_out in output.annotation_lines(outcome):
         click.echo(line_out)
     click.echo(shown(outcome))
     output.to_job_summary(outcome)
-    raise SystemExit(EXIT_OK if verdict.passed else EXIT_FAILED)
+    raise SystemExit(EXIT_OK if outcome.passed else EXIT_FAILED)

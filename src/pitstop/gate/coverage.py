@@ -13,6 +13,7 @@ from pitstop.errors import PitstopError, Span
 from pitstop.folders import SKIP_DIRS
 from pitstop.gate.coverage_model import FileCoverage, Report, percent
 from pitstop.gate.formats import read_report
+from pitstop.gate.verdict import Verdict
 from pitstop.git import added_lines, comparison_base, git
 
 
@@ -208,13 +209,6 @@ class Tree:
                 found += [n if rel == "." else f"{rel}/{n}" for n in names]
             self._all = tuple(found)
         return self._all
-
-
-@dataclass
-class Verdict:
-    passed: bool
-    reasons: list[str]  # why it failed, one a limit
-    notes: list[str]  # what the reader should know (a baseline written, files left outside)
 
 
 def judge(

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from pitstop.gate import output
-from pitstop.gate.coverage import Coverage, DiffCoverage, Verdict, spans
+from pitstop.gate.coverage import Coverage, DiffCoverage, spans
 from pitstop.gate.coverage_model import percent
+from pitstop.gate.verdict import Verdict
 
 
 def shown_outcome(found: Coverage, diff: DiffCoverage | None, verdict: Verdict) -> output.Outcome:

@@ -11,6 +11,7 @@ from pitstop.audit.jobs import commits_back
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import DEPENDENCIES, SCAN_ACTIONS, kinds_of, scanner
+from pitstop.audit.scripts import SOFT_FAIL, commands
 from pitstop.audit.softening import continue_on_error, run_step
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
 
@@ -50,6 +51,23 @@ def _reports_to_code_scanning(place: StepPlace) -> bool:
     return sarif and uploads
 
 
+# pitstop's own security gate, reading the reports the scans wrote (docs/gate.md)
+PITSTOP_GATE = re.compile(r"\bpitstop\s+gate\s+security\b")
+
+
+def _gated_later(place: StepPlace) -> bool:
+    """A later step of the job holds the scans' reports against ``pitstop gate security`` and
+    can fail: a scan that writes its report and exits 0 then hides nothing; the gate blocks,
+    with its budgets and allowlist (the way the seeds' plans want scanners to feed one gate)."""
+    for step in place.later():
+        if str(step.continue_on_error).lower() == "true" or not step.run:
+            continue
+        for command in commands(step.run):
+            if PITSTOP_GATE.search(command.text) and not SOFT_FAIL.search(command.text):
+                return True
+    return False
+
+
 def _review_gate(repo: Repo) -> bool:
     """A dependency-review step that can fail: new vulnerable dependencies already stop pull
     requests, so an advisory audit beside it (peaceiris's `npm audit || true` posted as a
@@ -78,10 +96,13 @@ def check(repo: Repo, out: Check) -> None:
         if bots[id(steps)]:
             continue  # a job that repairs and proposes the repair
         if place.step.run:
+            if _gated_later(place):
+                out.checked += sum(1 for c in commands(place.step.run) if _scan(c.text))
+                continue
             run_step(place, out, scan)
         elif place.step.uses and SCAN_ACTIONS.match(place.step.uses):
             out.checked += 1
-            if _reports_to_code_scanning(place):
+            if _reports_to_code_scanning(place) or _gated_later(place):
                 continue
             _blocking_action(place, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} security scans block the build"
@@ -121,12 +142,17 @@ RULE = Rule(
         what="Flags scanner steps (pip-audit, safety, bandit, semgrep, trivy, grype, gitleaks, "
         "trufflehog, npm audit, osv-scanner, zizmor and their actions) made unable to fail: "
         "`|| true`, `|| exit 0`, `set +e`, `--exit-zero`, `exit-code: 0`, `fail-build: false`, "
-        "or `continue-on-error: true`.",
+        "or `continue-on-error: true`. A scan whose report a later, blocking `pitstop gate "
+        "security` step of the job reads is not flagged: the gate blocks, with its budgets and "
+        "allowlist.",
         why="A scan that cannot fail is a log nobody reads. The known CVE ships, the leaked key "
         "stays, and the dashboard says the scan ran.",
         example="- run: bandit -r src -ll || true",
         instead="- run: bandit -r src -ll\n\nTriage what it finds once; silence single findings "
-        "in the scanner's own config (`# nosec B101`, `.trivyignore`), not the whole scan.",
+        "in the scanner's own config (`# nosec B101`, `.trivyignore`), not the whole scan. Or "
+        "let the scanners write reports and one gate decide:\n\n"
+        "- run: bandit -r src -f sarif -o bandit.sarif || true\n"
+        "- run: pitstop gate security bandit.sarif --max high+=4",
     ),
     check=check,
     fixable="unsafe",
