@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -11,6 +13,24 @@ from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
     from pitstop.gate.output import Outcome
+
+
+FORMATS = ("text", "json", "markdown", "sarif", "junit")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _output_options(function: F) -> F:
+    """Every gate's ``--format`` and ``--output FORMAT=PATH``."""
+    function = click.option(
+        "--output",
+        "outputs",
+        multiple=True,
+        metavar="FORMAT=PATH",
+        help=f"Also write the outcome as FORMAT ({', '.join(FORMATS)}) to PATH; repeatable.",
+    )(function)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="text", help="What to print."
+    )(function)
 
 
 @click.group(name="gate")
@@ -35,7 +55,7 @@ def command() -> None:
               "(default: the pull request's base branch, else the default branch).")  # fmt: skip
 @click.option("--min-diff", type=click.FloatRange(0, 100),
               help="Least coverage of the changed lines, %.")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@_output_options
 def coverage_command(
     reports: tuple[str, ...],
     min_line: float | None,
@@ -46,12 +66,14 @@ def coverage_command(
     diff_against: str | None,
     min_diff: float | None,
     fmt: str,
+    outputs: tuple[str, ...],
 ) -> None:
     """Coverage reports (Cobertura XML, JaCoCo XML, coverage.py JSON, LCOV; detected from
     their content, several merged) held against --min, --min-branch and a --ratchet."""
     from pitstop.gate.coverage import judge, load_measured
     from pitstop.gate.coverage_shown import shown_outcome
 
+    asked = _outputs(outputs)
     try:
         with_diff = diff_against is not None or min_diff is not None
         found, diff = load_measured(list(reports), ".", with_diff, diff_against)
@@ -60,7 +82,7 @@ def coverage_command(
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     outcome = shown_outcome(found, diff, verdict)
-    _emit(outcome, fmt)
+    _emit(outcome, fmt, asked)
 
 
 @command.command(name="security")
@@ -82,18 +104,21 @@ def coverage_command(
     type=click.Choice(["critical", "high", "medium", "low"]),
     help="The severity of a finding whose tool gives none: pip-audit, Gitleaks (default: high).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@_output_options
 def security_command(
     reports: tuple[str, ...],
     fail_on: str | None,
     budgets: tuple[str, ...],
     default_severity: str | None,
     fmt: str,
+    outputs: tuple[str, ...],
 ) -> None:
     """Scanner reports (SARIF 2.1.0 from any tool; pip-audit, npm audit, Trivy, Gitleaks,
     Bandit, Safety and osv-scanner JSON; detected from their content, several merged) held
     against a severity limit, budgets and the allowlist."""
     import datetime
+
+    asked = _outputs(outputs)
 
     from pitstop.config import load_settings
     from pitstop.gate.allowlist import load_allowances
@@ -114,17 +139,134 @@ def security_command(
         click.echo(f"pitstop: {error}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     outcome = shown_outcome(found, verdict, chosen_default)
-    _emit(outcome, fmt)
+    _emit(outcome, fmt, asked)
 
 
-def _emit(outcome: Outcome, fmt: str) -> None:
-    """Every gate's ending: GitHub's annotations, the outcome in the chosen format, the job
-    summary, and the exit code (0 pass, 1 fail)."""
+@command.command(name="bench")
+@click.argument("current", type=click.Path())
+@click.option(
+    "--baseline",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The results to hold today's against (the same format).",
+)
+@click.option(
+    "--max-regression",
+    default="10%",
+    show_default=True,
+    metavar="PCT",
+    help="How much slower a benchmark may get, in percent of the baseline.",
+)
+@click.option(
+    "--stat",
+    type=click.Choice(["min", "max", "mean", "median", "stddev", "iqr"]),
+    default="median",
+    show_default=True,
+    help="The statistic compared.",
+)
+@click.option(
+    "--alpha",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.05,
+    show_default=True,
+    help="Significance of the Mann-Whitney U test where timings were saved.",
+)
+@click.option(
+    "--update", is_flag=True, help="Replace the baseline with today's results when they pass."
+)
+@_output_options
+def bench_command(
+    current: str,
+    baseline: str,
+    max_regression: str,
+    stat: str,
+    alpha: float,
+    update: bool,
+    fmt: str,
+    outputs: tuple[str, ...],
+) -> None:
+    """Benchmark results (pytest-benchmark JSON, hyperfine JSON; detected from their content)
+    held against a baseline: a benchmark slower by more than --max-regression on --stat fails,
+    unless saved timings show it is noise (Mann-Whitney U, scipy)."""
+    import os
+
+    from pitstop.gate.bench import BenchComparison, compare, judge
+    from pitstop.gate.bench_shown import shown_outcome
+    from pitstop.gate.benchmarks import read_bench
+    from pitstop.gate.verdict import Verdict
+
+    asked = _outputs(outputs)
+    try:
+        limit = float(max_regression.strip().removesuffix("%"))
+    except ValueError:
+        raise click.BadParameter(
+            f"{max_regression!r} is not a percentage", param_hint="--max-regression"
+        ) from None
+    try:
+        now = read_bench(current)
+        if not os.path.exists(baseline):
+            found = BenchComparison(stat, limit, [], added=list(now.benchmarks))
+            verdict = Verdict(notes=[f"no baseline at {baseline} yet: --update writes one"])
+            if update:
+                _replace(baseline, current)
+                verdict.notes = [f"baseline {baseline} written from {current}"]
+        else:
+            found = compare(now, read_bench(baseline), stat, limit, alpha)
+            verdict = judge(found, alpha)
+            if update and verdict.passed:
+                _replace(baseline, current)
+                verdict.notes.append(f"baseline {baseline} replaced by {current}")
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    _emit(shown_outcome(found, verdict, current, baseline), fmt, asked)
+
+
+def _replace(baseline: str, current: str) -> None:
+    from pitstop.atomic import write_text
+
+    with open(current, encoding="utf-8") as handle:
+        write_text(baseline, handle.read())
+
+
+def _emit(outcome: Outcome, fmt: str, asked: list[tuple[str, str]]) -> None:
+    """Every gate's ending: GitHub's annotations, the outcome in the chosen format, each
+    --output written, the job summary, and the exit code (0 pass, 1 fail)."""
+    from pitstop.atomic import write_text
     from pitstop.gate import output
+    from pitstop.gate.outcome_junit import junit
+    from pitstop.gate.outcome_sarif import sarif
 
-    shown = {"text": output.text, "json": output.as_json, "markdown": output.markdown}[fmt]
+    render = {
+        "text": output.text,
+        "json": output.as_json,
+        "markdown": output.markdown,
+        "sarif": sarif,
+        "junit": junit,
+    }
     for line_out in output.annotation_lines(outcome):
         click.echo(line_out)
-    click.echo(shown(outcome))
+    click.echo(render[fmt](outcome))
+    for kind, path in asked:
+        try:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            write_text(path, render[kind](outcome) + "\n")
+        except OSError as error:
+            click.echo(f"pitstop: {path}: cannot write: {error.strerror}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
     output.to_job_summary(outcome)
     raise SystemExit(EXIT_OK if outcome.passed else EXIT_FAILED)
+
+
+def _outputs(asked: tuple[str, ...]) -> list[tuple[str, str]]:
+    """``--output sarif=gate.sarif`` as (format, path); a bad one is a usage error, before any
+    work is done."""
+    found = []
+    for item in asked:
+        kind, _, path = item.partition("=")
+        if kind not in FORMATS or not path:
+            raise click.UsageError(
+                f"--output {item!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
+            )
+        found.append((kind, path))
+    return found

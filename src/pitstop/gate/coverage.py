@@ -226,36 +226,59 @@ def judge(
     change's own lines are held against ``min_diff``; a change with no measured line passes."""
     line = percent(*coverage.lines)
     branch = percent(*coverage.branches)
-    reasons: list[str] = []
-    notes: list[str] = []
+    verdict = Verdict()
+    notes = verdict.notes
     if diff is not None:
         covered, total = diff.lines
         if total == 0:
             notes.append(f"the change ({diff.base}) adds no line the reports measure")
-        elif min_diff is not None and 100.0 * covered / total < min_diff:
-            reasons.append(
-                f"changed-line coverage {_shown(percent(covered, total))} ({covered} of {total}) "
-                f"is below the minimum {min_diff:g}%"
+        elif min_diff is not None:
+            now = 100.0 * covered / total
+            figure = f"changed-line coverage {_shown(now)} ({covered} of {total})"
+            verdict.check(
+                f"changed-line coverage >= {min_diff:g}%",
+                now >= min_diff,
+                figure if now >= min_diff else f"{figure} is below the minimum {min_diff:g}%",
             )
-    if min_line is not None and (line is None or line < min_line):
-        reasons.append(f"line coverage {_shown(line)} is below the minimum {min_line:g}%")
+    if min_line is not None:
+        ok = line is not None and line >= min_line
+        verdict.check(
+            f"line coverage >= {min_line:g}%",
+            ok,
+            f"line coverage {_shown(line)}"
+            + ("" if ok else f" is below the minimum {min_line:g}%"),
+        )
     if min_branch is not None:
         if branch is None:
-            reasons.append("no branch coverage in the reports (run coverage with branches on)")
-        elif branch < min_branch:
-            reasons.append(f"branch coverage {_shown(branch)} is below the minimum {min_branch:g}%")
+            verdict.check(
+                f"branch coverage >= {min_branch:g}%",
+                False,
+                "no branch coverage in the reports (run coverage with branches on)",
+            )
+        else:
+            ok = branch >= min_branch
+            verdict.check(
+                f"branch coverage >= {min_branch:g}%",
+                ok,
+                f"branch coverage {_shown(branch)}"
+                + ("" if ok else f" is below the minimum {min_branch:g}%"),
+            )
     if ratchet is not None:
         baseline = _baseline(ratchet)
-        for kind, now in (("line", line), ("branch", branch)):
+        for kind, value in (("line", line), ("branch", branch)):
             before = baseline.get(kind)
-            if before is None or now is None:
+            if before is None or value is None:
                 continue
-            if now < before - slack:
-                reasons.append(
-                    f"{kind} coverage {_shown(now)} fell from the baseline {before:.2f}% "
-                    f"(by {before - now:.2f} points; {slack:g} allowed)"
-                )
-        if update and not reasons:
+            fell = value < before - slack
+            verdict.check(
+                f"{kind} coverage no lower than the baseline {before:.2f}% (less {slack:g})",
+                not fell,
+                f"{kind} coverage {_shown(value)} fell from the baseline {before:.2f}% "
+                f"(by {before - value:.2f} points; {slack:g} allowed)"
+                if fell
+                else f"{kind} coverage {_shown(value)}",
+            )
+        if update and verdict.passed:
             raised = {
                 k: round(max(v, baseline.get(k, 0.0)), 2)
                 for k, v in (("line", line), ("branch", branch))
@@ -271,7 +294,7 @@ def judge(
             f"{len(coverage.outside)} reported file(s) are not in this repository and count as "
             f"reported (first: {coverage.outside[0]})"
         )
-    return Verdict(not reasons, reasons, notes)
+    return verdict
 
 
 def _baseline(path: str) -> dict[str, float]:
@@ -306,12 +329,17 @@ def _figures(values: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.2f}%" for k, v in sorted(values.items()))
 
 
+def runs(lines: set[int]) -> list[tuple[int, int]]:
+    """Line numbers as runs of consecutive lines: {3, 4, 5, 9} is (3, 5), (9, 9)."""
+    out: list[tuple[int, int]] = []
+    for line in sorted(lines):
+        if out and out[-1][1] == line - 1:
+            out[-1] = (out[-1][0], line)
+        else:
+            out.append((line, line))
+    return out
+
+
 def spans(lines: set[int]) -> str:
     """Line numbers as people read them: ``3-5, 9``."""
-    out: list[str] = []
-    for line in sorted(lines):
-        if out and out[-1].split("-")[-1] == str(line - 1):
-            out[-1] = f"{out[-1].split('-')[0]}-{line}"
-        else:
-            out.append(str(line))
-    return ", ".join(out)
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(lines))

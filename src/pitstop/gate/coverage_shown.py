@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pitstop.gate import output
-from pitstop.gate.coverage import Coverage, DiffCoverage, spans
+from pitstop.gate.coverage import Coverage, DiffCoverage, runs, spans
 from pitstop.gate.coverage_model import percent
 from pitstop.gate.verdict import Verdict
 
@@ -66,14 +66,33 @@ def shown_outcome(found: Coverage, diff: DiffCoverage | None, verdict: Verdict) 
                 ],
             )
         )
+    marks = (
+        [
+            output.Mark(
+                (f"changed lines {a}-{b}" if b > a else f"changed line {a}")
+                + " never ran in the tests",
+                name,
+                a,
+                b,
+                rule="pitstop-gate/uncovered-changed-line",
+                title="A line the change adds that no test runs",
+                severity="low",
+            )
+            for name, missed in sorted(diff.uncovered.items())
+            for a, b in runs(missed)
+        ]
+        if diff is not None
+        else []
+    )
     outcome = output.Outcome(
         "coverage",
         verdict.passed,
         headline,
         figures,
-        verdict.reasons,
+        verdict.checks,
         verdict.notes,
         tables,
+        marks,
     )
     return outcome
 

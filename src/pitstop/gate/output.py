@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from pitstop.gate.verdict import Check
 from pitstop.report.command_text import escape_data, escape_property
 
 # GitHub's limit on one step's summary (docs, "Adding a job summary": 1 MiB per step).
@@ -21,18 +22,29 @@ class Outcome:
     passed: bool
     headline: str
     figures: dict[str, Any]
-    reasons: list[str]
+    checks: list[Check]
     notes: list[str]
     tables: list[Table] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)  # annotations on files, worst first
     details: dict[str, Any] = field(default_factory=dict)  # the JSON's, beside the figures
 
+    @property
+    def reasons(self) -> list[str]:
+        return [check.detail for check in self.checks if not check.passed]
+
 
 @dataclass
 class Mark:
+    """One thing a gate found at a place: an uncovered changed line, a scanner's finding."""
+
     message: str
     file: str = ""
     line: int = 0
+    end_line: int = 0
+    rule: str = ""  # what it is an instance of: a scanner's rule or advisory id
+    title: str = ""  # the rule's short description
+    severity: str = "high"  # critical, high, medium, low
+    url: str = ""
 
 
 @dataclass
@@ -70,6 +82,9 @@ def as_json(outcome: Outcome) -> str:
             "headline": outcome.headline,
             "figures": outcome.figures,
             "reasons": outcome.reasons,
+            "checks": [
+                {"name": c.name, "passed": c.passed, "detail": c.detail} for c in outcome.checks
+            ],
             "notes": outcome.notes,
             **outcome.details,
         },
@@ -117,20 +132,34 @@ def to_job_summary(outcome: Outcome) -> str | None:
     return path
 
 
+# GitHub's workflow command for each severity; it shows at most 10 of each per step (docs,
+# "Workflow commands"; actions/runner's annotation limits)
+COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
+PER_LEVEL = 10
+
+
 def annotation_lines(outcome: Outcome) -> list[str]:
-    """``::error`` lines for GitHub Actions: one per failed limit, then the marks on files
-    (GitHub shows at most 10 errors of a step: the rest are counted in the last)."""
+    """Workflow commands for GitHub Actions when the gate failed: an ``::error`` per failed
+    limit, then the marks on their files, ``::error``, ``::warning`` or ``::notice`` by
+    severity; at most 10 of each, the last of a level counting the rest."""
     if not os.environ.get("GITHUB_ACTIONS") or outcome.passed:
         return []
-    title = f"pitstop gate {outcome.gate}"
-    lines = [(f"title={escape_property(title)}", reason) for reason in outcome.reasons]
+    title = escape_property(f"pitstop gate {outcome.gate}")
+    by_level: dict[str, list[str]] = {"error": [], "warning": [], "notice": []}
+    for reason in outcome.reasons:
+        by_level["error"].append(f"::error title={title}::{escape_data(reason)}")
     for mark in outcome.marks:
         where = f"file={escape_property(mark.file)}," if mark.file else ""
-        where += f"line={mark.line}," if mark.file and mark.line else ""
-        lines.append((f"{where}title={escape_property(title)}", mark.message))
-    shown = lines[:10]
-    out = [f"::error {props}::{escape_data(message)}" for props, message in shown]
-    left = len(lines) - len(shown)
-    if left > 0:
-        out[-1] += escape_data(f" (and {left} more)")
+        if mark.file and mark.line:
+            where += f"line={mark.line}," + (
+                f"endLine={mark.end_line}," if mark.end_line > mark.line else ""
+            )
+        level = COMMANDS[mark.severity]
+        by_level[level].append(f"::{level} {where}title={title}::{escape_data(mark.message)}")
+    out: list[str] = []
+    for lines in by_level.values():
+        shown = lines[:PER_LEVEL]
+        if len(lines) > PER_LEVEL:
+            shown[-1] += escape_data(f" (and {len(lines) - PER_LEVEL} more)")
+        out += shown
     return out

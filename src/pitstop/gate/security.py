@@ -162,30 +162,44 @@ def judge(
     """Fail on any finding at or above ``fail_on`` (``none``: never by severity) that no budget
     covers, on a budget exceeded, and on an expired allowlist entry."""
     counts = security.counts()
-    reasons: list[str] = []
-    notes: list[str] = []
+    verdict = Verdict()
+    notes = verdict.notes
     for severity in SEVERITIES:
         if fail_on == "none" or rank(severity) > rank(fail_on):
             continue
-        if counts[severity] and not any(b.covers(severity) for b in budgets):
-            reasons.append(
-                f"{counts[severity]} {severity} finding{'s' if counts[severity] > 1 else ''} "
-                f"(the gate fails on {fail_on} and above)"
-            )
+        if any(b.covers(severity) for b in budgets):
+            continue
+        found = counts[severity]
+        verdict.check(
+            f"no {severity} findings",
+            not found,
+            f"{found} {severity} finding{'s' if found != 1 else ''}"
+            + (f" (the gate fails on {fail_on} and above)" if found else ""),
+        )
     for budget in budgets:
         counted = budget.counted(counts)
-        if counted > budget.most:
-            label = f"{budget.severity} or above" if budget.at_or_above else budget.severity
-            reasons.append(
-                f"{counted} {label} findings, over the budget of {budget.most} (--max {budget})"
-            )
+        label = f"{budget.severity} or above" if budget.at_or_above else budget.severity
+        verdict.check(
+            f"at most {budget.most} {label} findings",
+            counted <= budget.most,
+            f"{counted} {label} findings"
+            + (
+                f", over the budget of {budget.most} (--max {budget})"
+                if counted > budget.most
+                else ""
+            ),
+        )
     for entry in allowances:
-        if entry.expired(today):
-            reasons.append(
-                f"the allowlist entry for {entry.id} ({entry.span}) expired on "
-                f"{entry.expires.isoformat()}: review it, then renew or remove it"
-            )
-        elif not entry.matched:
+        expired = entry.expired(today)
+        verdict.check(
+            f"allowlist entry {entry.id} is current",
+            not expired,
+            f"the allowlist entry for {entry.id} ({entry.span}) expired on "
+            f"{entry.expires.isoformat()}: review it, then renew or remove it"
+            if expired
+            else f"{entry.id} accepted until {entry.expires.isoformat()}: {entry.reason}",
+        )
+        if not expired and not entry.matched:
             notes.append(
                 f"stale allowlist entry: {entry.id} ({entry.span}) matches no finding; remove it"
             )
@@ -206,4 +220,4 @@ def judge(
             f"{left_out} SARIF result(s) suppressed in the report, absent from its baseline, "
             "or not failures: not counted"
         )
-    return Verdict(not reasons, reasons, notes)
+    return verdict

@@ -37,9 +37,16 @@ def shown_outcome(security: Security, verdict: Verdict, default_severity: str) -
     if len(security.findings) > TABLE_ROWS:
         title += f" (the first {TABLE_ROWS} of {len(security.findings):,}; --format json lists all)"
     marks = [
-        output.Mark(f"{f.severity}: {f.id}: {f.title}", f.file, f.line)
+        output.Mark(
+            f"{f.severity}: {f.id}: {f.title}" + (f" ({f.where()})" if f.package else ""),
+            f.file,
+            f.line,
+            rule=f.id,
+            title=f.title,
+            severity=f.severity,
+            url=f.url,
+        )
         for f in security.findings
-        if f.file and not f.package
     ]
     figures: dict[str, Any] = {
         "findings": len(security.findings),
@@ -74,7 +81,7 @@ def shown_outcome(security: Security, verdict: Verdict, default_severity: str) -
         verdict.passed,
         headline,
         figures,
-        verdict.reasons,
+        verdict.checks,
         verdict.notes,
         [output.Table(title, rows)],
         marks,

@@ -13,15 +13,14 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from pitstop import __version__
 from pitstop.audit import AuditResult
 from pitstop.audit.baseline import fingerprints
 from pitstop.audit.findings import Finding
 from pitstop.audit.rule import Rule
+from pitstop.report.sarif_log import sarif_log
 
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0"}
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 def render_sarif(result: AuditResult, root: str, rules: Iterable[Rule]) -> str:
@@ -31,25 +30,12 @@ def render_sarif(result: AuditResult, root: str, rules: Iterable[Rule]) -> str:
         if finding.rule not in index:
             index[finding.rule] = len(descriptors)
             descriptors.append(_foreign_descriptor(finding))
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "pitstop",
-                        "version": __version__,
-                        "informationUri": "https://pypi.org/project/pitstop/",
-                        "rules": descriptors,
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": _directory_uri(os.path.abspath(root))}},
-                "columnKind": "unicodeCodePoints",
-                "results": _results(result.findings, root, index),
-            }
-        ],
-    }
+    log = sarif_log(
+        descriptors,
+        originalUriBaseIds={"%SRCROOT%": {"uri": _directory_uri(os.path.abspath(root))}},
+        columnKind="unicodeCodePoints",
+        results=_results(result.findings, root, index),
+    )
     return json.dumps(log, indent=2, ensure_ascii=False)
 
 

@@ -4,12 +4,11 @@ format is adding a module here and a line in ``READERS``."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from pitstop.errors import PitstopError, Span
-from pitstop.gate.report_file import report_text
+from pitstop.gate.report_file import report_json
 from pitstop.gate.scans import (
     bandit,
     gitleaks,
@@ -40,14 +39,7 @@ def read_scan(path: str, default_severity: str) -> ScanReport:
     """The findings in the scanner report at ``path``, whatever its format; a finding whose
     tool gives no severity gets ``default_severity``. A file that cannot be read, is not JSON,
     or is none of the formats raises PitstopError naming it (and the place, for bad JSON)."""
-    text = report_text(path, "scanner report")
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as error:
-        line, column = error.lineno, error.colno
-        raise PitstopError(
-            f"not valid JSON: {error.msg}", Span(path, line, column, line, column)
-        ) from None
+    parsed = report_json(path, "scanner report")
     if parsed == []:  # Gitleaks' report when it finds nothing; no other format is a bare []
         return ScanReport(path, "Gitleaks JSON (no leaks)", [])
     for name, looks_like, read in READERS:
