@@ -229,6 +229,106 @@ def _replace(baseline: str, current: str) -> None:
         write_text(baseline, handle.read())
 
 
+@command.command(name="manifest")
+@click.argument("manifest", type=click.Path())
+@click.option(
+    "--max-age", metavar="DURATION", help="How old the manifest's date may be: 90d, 12w, 36h."
+)
+@click.option(
+    "--date-field",
+    default="last_updated",
+    show_default=True,
+    help="The manifest's date (a dotted path for a nested one).",
+)
+@click.option(
+    "--files-field",
+    default="files",
+    show_default=True,
+    help="The manifest's files and their sha256 (a mapping or a list).",
+)
+@_output_options
+def manifest_command(
+    manifest: str,
+    max_age: str | None,
+    date_field: str,
+    files_field: str,
+    fmt: str,
+    outputs: tuple[str, ...],
+) -> None:
+    """A JSON or YAML manifest held to freshness (its date no older than --max-age) and to the
+    sha256 of each file it lists."""
+    import datetime
+
+    from pitstop.durations import parse_duration
+    from pitstop.gate.manifest import judge, read_manifest
+    from pitstop.gate.output import Outcome
+
+    asked = _outputs(outputs)
+    try:
+        limit = parse_duration(max_age) if max_age is not None else None
+        found = read_manifest(manifest, date_field if limit is not None else None, files_field)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        verdict = judge(found, date_field, limit, now)
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    broken = sum(1 for c in verdict.checks if not c.passed)
+    headline = f"{manifest}: {len(verdict.checks) - broken} of {len(verdict.checks)} checks hold"
+    figures = {
+        "manifest": manifest,
+        "dated": found.dated.isoformat() if found.dated else None,
+        "files": [
+            {"path": f.path, "expected": f.expected, "actual": f.actual} for f in found.files
+        ],
+    }
+    _emit(
+        Outcome("manifest", verdict.passed, headline, figures, verdict.checks, verdict.notes),
+        fmt,
+        asked,
+    )
+
+
+@command.command(name="env")
+@click.argument("environment")
+@click.option(
+    "--env-file",
+    "env_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A dotenv file whose variables count where the process has none of that name.",
+)
+@_output_options
+def env_command(
+    environment: str, env_files: tuple[str, ...], fmt: str, outputs: tuple[str, ...]
+) -> None:
+    """This job's variables held against the policy for ENVIRONMENT
+    ([tool.pitstop.gate.env.ENVIRONMENT]): required, forbidden, exact values, denied
+    patterns. Values are never printed."""
+    import os
+
+    from pitstop.config import load_settings
+    from pitstop.gate.env_policy import env_policy, judge, read_env_file
+    from pitstop.gate.output import Outcome
+
+    asked = _outputs(outputs)
+    try:
+        policy = env_policy(load_settings("."), environment)
+        variables: dict[str, str] = {}
+        for path in env_files:
+            variables.update(read_env_file(path))
+        variables.update(os.environ)
+        verdict = judge(policy, variables)
+    except PitstopError as error:
+        click.echo(f"pitstop: {error}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    broken = sum(1 for c in verdict.checks if not c.passed)
+    headline = f"{environment}: {len(verdict.checks) - broken} of {len(verdict.checks)} rules hold"
+    figures = {"environment": environment, "env_files": list(env_files)}
+    _emit(
+        Outcome("env", verdict.passed, headline, figures, verdict.checks, verdict.notes), fmt, asked
+    )
+
+
 def _emit(outcome: Outcome, fmt: str, asked: list[tuple[str, str]]) -> None:
     """Every gate's ending: GitHub's annotations, the outcome in the chosen format, each
     --output written, the job summary, and the exit code (0 pass, 1 fail)."""

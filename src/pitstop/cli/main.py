@@ -31,7 +31,8 @@ class _Commands(click.Group):
         "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
         "audit": ("pitstop.cli.audit", "Score the workflows against the bulletproof standard."),
         "fix": ("pitstop.cli.fix", "Fix what the audit finds, editing only what it must."),
-        "gate": ("pitstop.cli.gate", "Block a change on its coverage reports."),
+        "gate": ("pitstop.cli.gate", "Block a change on its coverage, scans, benchmarks."),
+        "summary": ("pitstop.cli.summary", "Turn the reports into one pull-request comment."),
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -26,9 +26,10 @@ def security_settings(settings: Settings) -> SecuritySettings:
         return SecuritySettings()
     gate = settings.section("gate")
     for name in gate:
-        if name not in ("security",):
+        if name not in ("security", "env"):
             raise settings.error(
-                f"unknown table [gate.{name}] (pitstop reads [gate.security])", name
+                f"unknown table [gate.{name}] (pitstop reads [gate.security] and [gate.env])",
+                name,
             )
     table = gate.get("security", {})
     if not isinstance(table, dict):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pitstop.errors import PitstopError, Span
 from pitstop.folders import SKIP_DIRS
+from pitstop.git import git
 from pitstop.workflow.calls import Resolve, check_calls, local_resolver
 from pitstop.workflow.model import Action, Workflow, build_action, build_workflow
 from pitstop.workflow.validate import (
@@ -56,7 +57,19 @@ def find_workflow_files(root: str = ".") -> list[str]:
 
 
 def find_action_files(root: str = ".") -> list[str]:
-    """Local actions under ``root``, outside the projects nested in it (``nested_project``)."""
+    """Local actions under ``root``, outside the projects nested in it (``nested_project``)
+    and, in a git repository, outside what git ignores (a cache of other projects' files, a
+    build folder): the files a checkout of the repository would hold."""
+    listed = _git_files(root)
+    if listed is not None:
+        named = [
+            p
+            for p in outside_nested_projects(listed)
+            if p.rsplit("/", 1)[-1] in _ACTION_FILES and not set(p.split("/")[:-1]) & SKIP_DIRS
+        ]
+        return sorted(
+            os.path.normpath(p) for p in named if kind_of_file(os.path.join(root, p)) == "action"
+        )
     found = []
     for directory, dirs, files in os.walk(root):
         dirs[:] = sorted(
@@ -66,6 +79,15 @@ def find_action_files(root: str = ".") -> list[str]:
             if name in files and kind_of_file(os.path.join(directory, name)) == "action":
                 found.append(os.path.normpath(os.path.relpath(os.path.join(directory, name), root)))
     return sorted(found)
+
+
+def _git_files(root: str) -> list[str] | None:
+    """The files git tracks or would add under ``root`` (``/``-separated, relative to it), or
+    None when ``root`` is not in a git work tree."""
+    listed = git("ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=root)
+    if listed is None:
+        return None
+    return sorted({name for name in listed.split("\0") if name})
 
 
 def nested_project(folder: str) -> bool:
