@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,8 +34,12 @@ def pitstop(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pitstop", "gate", "coverage", *args],
-        cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False,
-    )  # fmt: skip
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -140,9 +145,12 @@ def test_the_job_summary_gets_the_markdown(measured: Path, tmp_path: Path) -> No
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
     result = pitstop(
-        "coverage.xml", "--min", "99", cwd=measured,
+        "coverage.xml",
+        "--min",
+        "99",
+        cwd=measured,
         env={"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"},
-    )  # fmt: skip
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("::error title=pitstop gate coverage::line coverage")
     text = summary.read_text()
@@ -226,3 +234,105 @@ def test_a_cobertura_report_reads_the_same_however_its_xml_is_written(measured: 
             n: (f.lines, f.branches) for n, f in expected.files.items()
         }
         assert read.sources == expected.sources
+
+
+VITEST = Path(__file__).resolve().parents[2] / ".ci" / "cache" / "vitest" / "node_modules"
+
+GRADE_JS = """\
+export function grade(score) {
+  if (score >= 90) {
+    return "A";
+  }
+  if (score >= 50) {
+    return "B";
+  }
+  return "C";
+}
+
+export function unused() {
+  return 1;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def frontend(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JavaScript front end tested by Vitest with istanbul coverage: its LCOV, Cobertura and
+    json-summary reports, as a front end's CI writes them."""
+    vitest = VITEST / ".bin" / "vitest"
+    if not vitest.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{vitest} is missing: .ci/deps installs it")
+        pytest.skip(f"vitest is not installed here ({vitest}); run `bash .ci/deps`")
+    root = tmp_path_factory.mktemp("frontend")
+    (root / "src").mkdir()
+    (root / "test").mkdir()
+    (root / "src" / "grade.js").write_text(GRADE_JS)
+    (root / "test" / "grade.test.js").write_text(
+        'import { expect, test } from "vitest";\nimport { grade } from "../src/grade.js";\n\n'
+        'test("an A", () => {\n  expect(grade(95)).toBe("A");\n});\n'
+    )
+    (root / "package.json").write_text('{"type": "module"}\n')
+    (root / "node_modules").symlink_to(VITEST)  # ES modules are found beside, not by NODE_PATH
+    subprocess.run(
+        [
+            str(vitest),
+            "run",
+            "--root",
+            ".",
+            "--coverage.enabled",
+            "--coverage.provider=istanbul",
+            "--coverage.reporter=lcov",
+            "--coverage.reporter=cobertura",
+            "--coverage.reporter=json-summary",
+            "--coverage.include=src/**",
+        ],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "CI": "true"},
+    )
+    return root
+
+
+@pytest.mark.parametrize("report", ["coverage/lcov.info", "coverage/cobertura-coverage.xml"])
+def test_vitests_reports_give_its_own_figures(frontend: Path, report: str) -> None:
+    summary = json.loads((frontend / "coverage" / "coverage-summary.json").read_text())["total"]
+    result = pitstop(report, "--format", "json", cwd=frontend)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert figures["lines"] == [summary["lines"]["covered"], summary["lines"]["total"]]
+    assert figures["branches"] == [summary["branches"]["covered"], summary["branches"]["total"]]
+
+
+def test_a_python_backend_and_a_vitest_frontend_gate_together(
+    measured: Path, frontend: Path, tmp_path: Path
+) -> None:
+    """One repository, a backend measured by coverage.py and a front end by Vitest: both
+    reports merged, each file found in its part of the repository."""
+    shutil.copytree(measured / "app", tmp_path / "backend" / "app")
+    shutil.copytree(frontend / "src", tmp_path / "frontend" / "src")
+    backend = tmp_path / "backend" / "coverage.json"
+    backend.write_text((measured / "coverage.json").read_text())
+    front = tmp_path / "frontend" / "lcov.info"
+    front.write_text((frontend / "coverage" / "lcov.info").read_text())
+    result = pitstop(str(backend), str(front), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["figures"]
+    assert figures["files"] == 3 and "outside" not in result.stdout
+
+
+def test_istanbuls_cobertura_reads_the_same_scanned_or_from_the_tree(frontend: Path) -> None:
+    """istanbul lists each function's declaration line under <methods>; neither way of reading
+    counts it as a line (diff-cover reads ./lines/line too)."""
+    from pitstop.gate.formats import cobertura
+
+    text = (frontend / "coverage" / "cobertura-coverage.xml").read_text()
+    scanned = cobertura._scanned(text, "istanbul.xml")
+    assert scanned is not None
+    tree = cobertura._from_tree(text, "istanbul.xml")
+    assert {n: (f.lines, f.branches) for n, f in scanned.files.items()} == {
+        n: (f.lines, f.branches) for n, f in tree.files.items()
+    }
+    assert 1 not in scanned.files["src/grade.js"].lines  # `export function grade(score) {`

@@ -54,8 +54,12 @@ def _scanned(text: str, path: str) -> Report | None:
     seen = 0
     for index, (start, name) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
-        rows = _LINE.findall(text, start, end)
-        seen += len(rows)
+        seen += len(_LINE.findall(text, start, end))
+        # the class's own <lines> follow its <methods> (the DTD's order); istanbul lists each
+        # function's declaration line there, which is not a line of line coverage
+        methods_end = text.find("</methods>", start, end)
+        lines_from = start if methods_end < 0 else methods_end
+        rows = _LINE.findall(text, lines_from, end)
         if not name:
             continue
         file = report.file(unescape(name))
@@ -65,9 +69,9 @@ def _scanned(text: str, path: str) -> Report | None:
                 file.add_line(int(number), int(hits))
         else:
             file.lines = lines
-        if text.find('branch="true"', start, end) >= 0:
-            branches = _BRANCHES.findall(text, start, end)
-            if len(branches) != text.count('branch="true"', start, end):
+        if text.find('branch="true"', lines_from, end) >= 0:
+            branches = _BRANCHES.findall(text, lines_from, end)
+            if len(branches) != text.count('branch="true"', lines_from, end):
                 return None
             for number, taken, total in branches:
                 file.add_branches(int(number), int(taken), int(total))
@@ -85,7 +89,7 @@ def _from_tree(text: str, path: str) -> Report:
         if not name:
             continue
         file = report.file(name)
-        for line in cls.iter("line"):
+        for line in cls.findall("./lines/line"):  # a method's lines are not line coverage
             number, hits = int_attribute(line, "number"), int_attribute(line, "hits")
             if number is None:
                 continue
