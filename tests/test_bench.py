@@ -56,6 +56,13 @@ def test_gate_security_prints_the_time_beside_json_load() -> None:
     assert "ratio gate / json.load:" in out
 
 
+def test_wait_latency_prints_both_waiters_and_the_goal() -> None:
+    out = bench("wait_latency.py", "--trials", "2", "--interval", "0.1")
+    assert "2 trials, interval 100 ms" in out
+    assert "bash until-loop (baseline)" in out and "pitstop wait" in out
+    assert "ratio pitstop / bash loop (median):" in out
+
+
 def test_fix_memory_prints_fix_beside_audit() -> None:
     out = bench("fix_memory.py", "--files", "8", "--rounds", "1")
     assert "8 workflow files" in out

@@ -31,6 +31,7 @@ class _Commands(click.Group):
         "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
         "audit": ("pitstop.cli.audit", "Score the workflows against the bulletproof standard."),
         "fix": ("pitstop.cli.fix", "Fix what the audit finds, editing only what it must."),
+        "wait": ("pitstop.cli.wait", "Wait until services answer, in place of sleep."),
         "gate": ("pitstop.cli.gate", "Block a change on its coverage, scans, benchmarks."),
         "summary": ("pitstop.cli.summary", "Turn the reports into one pull-request comment."),
     }
@@ -76,9 +77,22 @@ def batch() -> None:
     gc.disable()
 
 
+def _command_after_dashes(argv: list[str]) -> tuple[list[str], list[str]]:
+    """``pitstop wait TARGET… -- CMD ARGS``: the words after ``--`` are the command wait runs,
+    not wait's arguments (click would take them as more targets)."""
+    index = 0
+    while index < len(argv) and argv[index].startswith("-"):
+        index += 2 if argv[index] == "-C" else 1
+    if index < len(argv) and argv[index] == "wait" and "--" in argv[index:]:
+        at = argv.index("--", index)
+        return argv[:at], argv[at + 1 :]
+    return argv, []
+
+
 def main() -> None:
+    args, then = _command_after_dashes(sys.argv[1:])
     try:
-        code = cli.main(standalone_mode=False)
+        code = cli.main(args=args, obj=then, standalone_mode=False)
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.ClickException as error:
