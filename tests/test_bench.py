@@ -63,6 +63,13 @@ def test_wait_latency_prints_both_waiters_and_the_goal() -> None:
     assert "ratio pitstop / bash loop (median):" in out
 
 
+def test_smoke_vs_tavern_prints_the_three_times_and_ratios() -> None:
+    out = bench("smoke_vs_tavern.py", "--requests", "5", "--rounds", "1")
+    assert "5 requests against http://127.0.0.1:" in out and "5 of 5 requests passed" in out
+    assert "tavern via pytest (baseline)" in out and "pitstop smoke --concurrency 8" in out
+    assert "ratio tavern / pitstop (sequential):" in out
+
+
 def test_fix_memory_prints_fix_beside_audit() -> None:
     out = bench("fix_memory.py", "--files", "8", "--rounds", "1")
     assert "8 workflow files" in out

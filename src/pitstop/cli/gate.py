@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from pitstop.cli.outputs import parse_outputs, write_outputs
 from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def coverage_command(
     from pitstop.gate.coverage import judge, load_measured
     from pitstop.gate.coverage_shown import shown_outcome
 
-    asked = _outputs(outputs)
+    asked = parse_outputs(outputs, FORMATS)
     try:
         with_diff = diff_against is not None or min_diff is not None
         found, diff = load_measured(list(reports), ".", with_diff, diff_against)
@@ -118,7 +119,7 @@ def security_command(
     against a severity limit, budgets and the allowlist."""
     import datetime
 
-    asked = _outputs(outputs)
+    asked = parse_outputs(outputs, FORMATS)
 
     from pitstop.config import load_settings
     from pitstop.gate.allowlist import load_allowances
@@ -188,14 +189,13 @@ def bench_command(
     """Benchmark results (pytest-benchmark JSON, hyperfine JSON; detected from their content)
     held against a baseline: a benchmark slower by more than --max-regression on --stat fails,
     unless saved timings show it is noise (Mann-Whitney U, scipy)."""
-    import os
 
     from pitstop.gate.bench import BenchComparison, compare, judge
     from pitstop.gate.bench_shown import shown_outcome
     from pitstop.gate.benchmarks import read_bench
     from pitstop.gate.verdict import Verdict
 
-    asked = _outputs(outputs)
+    asked = parse_outputs(outputs, FORMATS)
     try:
         limit = float(max_regression.strip().removesuffix("%"))
     except ValueError:
@@ -263,7 +263,7 @@ def manifest_command(
     from pitstop.gate.manifest import judge, read_manifest
     from pitstop.gate.output import Outcome
 
-    asked = _outputs(outputs)
+    asked = parse_outputs(outputs, FORMATS)
     try:
         limit = parse_duration(max_age) if max_age is not None else None
         found = read_manifest(manifest, date_field if limit is not None else None, files_field)
@@ -304,13 +304,12 @@ def env_command(
     """This job's variables held against the policy for ENVIRONMENT
     ([tool.pitstop.gate.env.ENVIRONMENT]): required, forbidden, exact values, denied
     patterns. Values are never printed."""
-    import os
 
     from pitstop.config import load_settings
     from pitstop.gate.env_policy import env_policy, judge, read_env_file
     from pitstop.gate.output import Outcome
 
-    asked = _outputs(outputs)
+    asked = parse_outputs(outputs, FORMATS)
     try:
         policy = env_policy(load_settings("."), environment)
         variables: dict[str, str] = {}
@@ -332,7 +331,6 @@ def env_command(
 def _emit(outcome: Outcome, fmt: str, asked: list[tuple[str, str]]) -> None:
     """Every gate's ending: GitHub's annotations, the outcome in the chosen format, each
     --output written, the job summary, and the exit code (0 pass, 1 fail)."""
-    from pitstop.atomic import write_text
     from pitstop.gate import output
     from pitstop.gate.outcome_junit import junit
     from pitstop.gate.outcome_sarif import sarif
@@ -347,26 +345,6 @@ def _emit(outcome: Outcome, fmt: str, asked: list[tuple[str, str]]) -> None:
     for line_out in output.annotation_lines(outcome):
         click.echo(line_out)
     click.echo(render[fmt](outcome))
-    for kind, path in asked:
-        try:
-            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            write_text(path, render[kind](outcome) + "\n")
-        except OSError as error:
-            click.echo(f"pitstop: {path}: cannot write: {error.strerror}", err=True)
-            raise SystemExit(EXIT_USAGE) from None
+    write_outputs(asked, lambda kind: render[kind](outcome))
     output.to_job_summary(outcome)
     raise SystemExit(EXIT_OK if outcome.passed else EXIT_FAILED)
-
-
-def _outputs(asked: tuple[str, ...]) -> list[tuple[str, str]]:
-    """``--output sarif=gate.sarif`` as (format, path); a bad one is a usage error, before any
-    work is done."""
-    found = []
-    for item in asked:
-        kind, _, path = item.partition("=")
-        if kind not in FORMATS or not path:
-            raise click.UsageError(
-                f"--output {item!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
-            )
-        found.append((kind, path))
-    return found
