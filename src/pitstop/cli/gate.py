@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from pitstop.cli.outputs import parse_outputs, write_outputs
+from pitstop.cli.outputs import format_options, parse_outputs, write_outputs
 from pitstop.errors import PitstopError
 
 if TYPE_CHECKING:
@@ -17,21 +16,6 @@ if TYPE_CHECKING:
 
 
 FORMATS = ("text", "json", "markdown", "sarif", "junit")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _output_options(function: F) -> F:
-    """Every gate's ``--format`` and ``--output FORMAT=PATH``."""
-    function = click.option(
-        "--output",
-        "outputs",
-        multiple=True,
-        metavar="FORMAT=PATH",
-        help=f"Also write the outcome as FORMAT ({', '.join(FORMATS)}) to PATH; repeatable.",
-    )(function)
-    return click.option(
-        "--format", "fmt", type=click.Choice(FORMATS), default="text", help="What to print."
-    )(function)
 
 
 @click.group(name="gate")
@@ -56,7 +40,7 @@ def command() -> None:
               "(default: the pull request's base branch, else the default branch).")  # fmt: skip
 @click.option("--min-diff", type=click.FloatRange(0, 100),
               help="Least coverage of the changed lines, %.")  # fmt: skip
-@_output_options
+@format_options(FORMATS)
 def coverage_command(
     reports: tuple[str, ...],
     min_line: float | None,
@@ -105,7 +89,7 @@ def coverage_command(
     type=click.Choice(["critical", "high", "medium", "low"]),
     help="The severity of a finding whose tool gives none: pip-audit, Gitleaks (default: high).",
 )
-@_output_options
+@format_options(FORMATS)
 def security_command(
     reports: tuple[str, ...],
     fail_on: str | None,
@@ -175,7 +159,7 @@ def security_command(
 @click.option(
     "--update", is_flag=True, help="Replace the baseline with today's results when they pass."
 )
-@_output_options
+@format_options(FORMATS)
 def bench_command(
     current: str,
     baseline: str,
@@ -246,7 +230,7 @@ def _replace(baseline: str, current: str) -> None:
     show_default=True,
     help="The manifest's files and their sha256 (a mapping or a list).",
 )
-@_output_options
+@format_options(FORMATS)
 def manifest_command(
     manifest: str,
     max_age: str | None,
@@ -297,7 +281,7 @@ def manifest_command(
     type=click.Path(dir_okay=False),
     help="A dotenv file whose variables count where the process has none of that name.",
 )
-@_output_options
+@format_options(FORMATS)
 def env_command(
     environment: str, env_files: tuple[str, ...], fmt: str, outputs: tuple[str, ...]
 ) -> None:

@@ -31,6 +31,7 @@ class _Commands(click.Group):
         "run": ("pitstop.cli.run", "Run the workflows on this machine, as GitHub would."),
         "audit": ("pitstop.cli.audit", "Score the workflows against the bulletproof standard."),
         "fix": ("pitstop.cli.fix", "Fix what the audit finds, editing only what it must."),
+        "canary": ("pitstop.cli.canary", "Judge a canary: promote, or roll back."),
         "smoke": ("pitstop.cli.smoke", "Smoke-test a deploy from a suite of requests."),
         "wait": ("pitstop.cli.wait", "Wait until services answer, in place of sleep."),
         "gate": ("pitstop.cli.gate", "Block a change on its coverage, scans, benchmarks."),

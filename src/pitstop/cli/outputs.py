@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import click
 
@@ -34,3 +35,28 @@ def write_outputs(asked: list[tuple[str, str]], render: Callable[[str], str]) ->
         except OSError as error:
             click.echo(f"pitstop: {path}: cannot write: {error.strerror}", err=True)
             raise SystemExit(EXIT_USAGE) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_options(formats: Sequence[str]) -> Callable[[F], F]:
+    """``--format`` (what to print) and ``--output FORMAT=PATH`` (what else to write)."""
+
+    def add(function: F) -> F:
+        function = click.option(
+            "--output",
+            "outputs",
+            multiple=True,
+            metavar="FORMAT=PATH",
+            help=f"Also write the outcome as FORMAT ({', '.join(formats)}) to PATH; repeatable.",
+        )(function)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=formats[0],
+            help="What to print.",
+        )(function)
+
+    return add

@@ -8,7 +8,7 @@ import os
 import click
 
 from pitstop.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from pitstop.cli.outputs import parse_outputs, write_outputs
+from pitstop.cli.outputs import format_options, parse_outputs, write_outputs
 from pitstop.errors import PitstopError
 
 FORMATS = ("text", "json", "markdown", "junit")
@@ -24,14 +24,7 @@ FORMATS = ("text", "json", "markdown", "junit")
     show_default=True,
     help="Requests at once; one waits for the request whose capture it uses.",
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text")
-@click.option(
-    "--output",
-    "outputs",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    help="Also write FORMAT (json, markdown, junit, text) to PATH; repeatable.",
-)
+@format_options(FORMATS)
 def command(
     suite: str, base_url: str | None, concurrency: int, fmt: str, outputs: tuple[str, ...]
 ) -> None:

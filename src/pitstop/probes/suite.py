@@ -33,9 +33,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pitstop.durations import parse_duration
 from pitstop.errors import PitstopError, Span
 from pitstop.gate.report_file import report_text
+from pitstop.probes import yaml_fields as fields
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode, parse_yaml
 
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
@@ -121,12 +121,12 @@ def load_suite(path: str) -> Suite:
     root = doc.root
     if not isinstance(root, MappingNode):
         raise PitstopError("a smoke suite is a mapping with requests:", Span.file_start(path))
-    _known(doc.path, root, ("base_url", "headers", "timeout", "requests"), "the suite")
-    timeout = _duration(doc.path, root.get("timeout")) or 10.0
+    fields.known(doc.path, root, ("base_url", "headers", "timeout", "requests"), "the suite")
+    timeout = fields.duration(doc.path, root.get("timeout")) or 10.0
     listed = root.get("requests")
     if not isinstance(listed, SequenceNode) or not listed.items:
         raise PitstopError(
-            "requests: must list at least one request", _at(doc.path, listed or root)
+            "requests: must list at least one request", fields.at(doc.path, listed or root)
         )
     requests = [_request(doc.path, node, n) for n, node in enumerate(listed, start=1)]
     names = [r.name for r in requests]
@@ -144,9 +144,9 @@ def load_suite(path: str) -> Suite:
 
 def _request(path: str, node: Node, number: int) -> Request:
     if not isinstance(node, MappingNode):
-        raise PitstopError("a request is a mapping (get: /path, expect: …)", _at(path, node))
-    _known(path, node, REQUEST_KEYS, "a request")
-    request = Request(str(_scalar(node.get("name")) or f"request {number}"), _at(path, node))
+        raise PitstopError("a request is a mapping (get: /path, expect: …)", fields.at(path, node))
+    fields.known(path, node, REQUEST_KEYS, "a request")
+    request = Request(str(_scalar(node.get("name")) or f"request {number}"), fields.at(path, node))
     verbs = [m for m in METHODS if m in node]
     if node.get("websocket") is not None:
         request.websocket, request.path = True, str(_scalar(node.get("websocket")))
@@ -158,7 +158,9 @@ def _request(path: str, node: Node, number: int) -> Request:
     else:
         method = str(_scalar(node.get("method")) or "GET").upper()
         if method.lower() not in METHODS:
-            raise PitstopError(f"unknown method {method!r}", _at(path, node.get("method") or node))
+            raise PitstopError(
+                f"unknown method {method!r}", fields.at(path, node.get("method") or node)
+            )
         request.method, request.path = method, str(_scalar(node.get("path")) or "")
     if not request.path:
         raise PitstopError(f"{request.name}: no path (get: /health)", request.span)
@@ -168,26 +170,28 @@ def _request(path: str, node: Node, number: int) -> Request:
         request.json = node.values["json"].to_python()
     if node.get("form") is not None:
         request.form = _strings(path, node.get("form"), "form")
-    request.timeout = _duration(path, node.get("timeout"))
+    request.timeout = fields.duration(path, node.get("timeout"))
     retry = node.get("retry")
     if retry is not None:
         if not isinstance(retry, MappingNode):
-            raise PitstopError("retry: {attempts: 3, interval: 500ms}", _at(path, retry))
-        _known(path, retry, ("attempts", "interval"), "retry")
+            raise PitstopError("retry: {attempts: 3, interval: 500ms}", fields.at(path, retry))
+        fields.known(path, retry, ("attempts", "interval"), "retry")
         attempts = _scalar(retry.get("attempts"))
         if not isinstance(attempts, int) or attempts < 1:
-            raise PitstopError("retry.attempts must be a whole number from 1", _at(path, retry))
+            raise PitstopError(
+                "retry.attempts must be a whole number from 1", fields.at(path, retry)
+            )
         request.attempts = attempts
-        request.retry_interval = _duration(path, retry.get("interval")) or 0.5
+        request.retry_interval = fields.duration(path, retry.get("interval")) or 0.5
     capture = node.get("capture")
     if capture is not None:
         if not isinstance(capture, MappingNode):
-            raise PitstopError("capture: {name: json.path}", _at(path, capture))
+            raise PitstopError("capture: {name: json.path}", fields.at(path, capture))
         for key, value in capture.items():
             where = str(_scalar(value))
             if not where.startswith("json.") and where != "json":
                 raise PitstopError(
-                    f"capture {key.value}: a JSON path (json.token)", _at(path, value)
+                    f"capture {key.value}: a JSON path (json.token)", fields.at(path, value)
                 )
             request.captures[str(key.value)] = [p for p in where.split(".")[1:] if p]
     _expect(path, node.get("expect"), request)
@@ -200,8 +204,10 @@ def _expect(path: str, node: Node | None, request: Request) -> None:
             request.statuses = [(200, 299)]
         return
     if not isinstance(node, MappingNode):
-        raise PitstopError("expect: is a mapping (status:, json:, headers:…)", _at(path, node))
-    _known(path, node, EXPECT_KEYS, "expect")
+        raise PitstopError(
+            "expect: is a mapping (status:, json:, headers:…)", fields.at(path, node)
+        )
+    fields.known(path, node, EXPECT_KEYS, "expect")
     status = node.get("status")
     request.statuses = (
         _statuses(path, status)
@@ -211,14 +217,14 @@ def _expect(path: str, node: Node | None, request: Request) -> None:
     json_node = node.get("json")
     if json_node is not None:
         if not isinstance(json_node, MappingNode):
-            raise PitstopError("expect.json maps JSON paths to checks", _at(path, json_node))
+            raise PitstopError("expect.json maps JSON paths to checks", fields.at(path, json_node))
         for key, value in json_node.items():
             parts = [p for p in str(key.value).removeprefix("$.").split(".") if p and p != "$"]
             request.checks += _checks(path, value, "json", parts)
     headers = node.get("headers")
     if headers is not None:
         if not isinstance(headers, MappingNode):
-            raise PitstopError("expect.headers maps names to checks", _at(path, headers))
+            raise PitstopError("expect.headers maps names to checks", fields.at(path, headers))
         for key, value in headers.items():
             request.checks += _checks(path, value, "header", [str(key.value)])
     for subject in ("body", "message"):
@@ -227,9 +233,9 @@ def _expect(path: str, node: Node | None, request: Request) -> None:
     duration = node.get("duration")
     if duration is not None:
         if not isinstance(duration, MappingNode) or "under" not in duration:
-            raise PitstopError("expect.duration: {under: 500ms}", _at(path, duration))
-        request.under = _duration(path, duration.get("under"))
-    request.within = _duration(path, node.get("within"))
+            raise PitstopError("expect.duration: {under: 500ms}", fields.at(path, duration))
+        request.under = fields.duration(path, duration.get("under"))
+    request.within = fields.duration(path, node.get("within"))
     expects_message = any(c.subject == "message" for c in request.checks)
     if request.websocket and request.send is not None and not expects_message:
         raise PitstopError(f"{request.name}: expect a message: after send:", request.span)
@@ -238,30 +244,30 @@ def _expect(path: str, node: Node | None, request: Request) -> None:
 def _checks(path: str, node: Node, subject: str, parts: list[str]) -> list[Check]:
     """A check mapping ({equals: x, type: string}), or a plain value meaning equals."""
     if not isinstance(node, MappingNode):
-        return [Check(subject, parts, "equals", node.to_python(), _at(path, node))]
+        return [Check(subject, parts, "equals", node.to_python(), fields.at(path, node))]
     found = []
     for key, value in node.items():
         kind = str(key.value)
         if kind not in CHECKS:
             raise PitstopError(
-                f"unknown assert {kind!r} (asserts: {', '.join(CHECKS)})", _at(path, key)
+                f"unknown assert {kind!r} (asserts: {', '.join(CHECKS)})", fields.at(path, key)
             )
         expected = value.to_python()
         if kind == "type" and expected not in TYPES:
-            raise PitstopError(f"type is one of {', '.join(TYPES)}", _at(path, value))
+            raise PitstopError(f"type is one of {', '.join(TYPES)}", fields.at(path, value))
         if kind == "matches":
             try:
                 re.compile(str(expected))
             except re.error as error:
                 raise PitstopError(
-                    f"{expected!r} is not a regular expression: {error}", _at(path, value)
+                    f"{expected!r} is not a regular expression: {error}", fields.at(path, value)
                 ) from None
         if kind == "length" and not (
             isinstance(expected, int)
             or (isinstance(expected, dict) and set(expected) <= {"min", "max"})
         ):
-            raise PitstopError("length is a number or {min: N, max: M}", _at(path, value))
-        found.append(Check(subject, parts, kind, expected, _at(path, value)))
+            raise PitstopError("length is a number or {min: N, max: M}", fields.at(path, value))
+        found.append(Check(subject, parts, kind, expected, fields.at(path, value)))
     return found
 
 
@@ -273,41 +279,21 @@ def _statuses(path: str, node: Node) -> list[tuple[int, int]]:
         text = str(value)
         found = re.fullmatch(r"(\d{3})|([1-5])xx", text)
         if found is None:
-            raise PitstopError(f"status {text!r}: a code (404), a list, or 2xx", _at(path, node))
+            raise PitstopError(
+                f"status {text!r}: a code (404), a list, or 2xx", fields.at(path, node)
+            )
         low = int(found.group(1)) if found.group(1) else int(found.group(2)) * 100
         out.append((low, low if found.group(1) else low + 99))
     return out
-
-
-def _known(path: str, node: MappingNode, keys: tuple[str, ...], what: str) -> None:
-    for key, _ in node.items():
-        if key.value not in keys:
-            raise PitstopError(
-                f"unknown key {key.value!r} in {what} (keys: {', '.join(keys)})", _at(path, key)
-            )
 
 
 def _strings(path: str, node: Node | None, what: str) -> dict[str, str]:
     if node is None:
         return {}
     if not isinstance(node, MappingNode):
-        raise PitstopError(f"{what} maps names to values", _at(path, node))
+        raise PitstopError(f"{what} maps names to values", fields.at(path, node))
     return {str(k.value): str(v.to_python()) for k, v in node.items()}
-
-
-def _duration(path: str, node: Node | None) -> float | None:
-    if node is None:
-        return None
-    try:
-        return parse_duration(str(_scalar(node)))
-    except PitstopError as error:
-        raise PitstopError(error.message, _at(path, node)) from None
 
 
 def _scalar(node: Node | None) -> Any:
     return node.value if isinstance(node, ScalarNode) else None
-
-
-def _at(path: str, node: Node) -> Span:
-    s = node.start
-    return Span(path, s.line, s.column, s.line, s.column)
