@@ -6,12 +6,19 @@ import asyncio
 import json
 import os
 import subprocess
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from pitstop.cli.main import EXIT_USAGE
 from pitstop.cli.outputs import format_options, parse_outputs, write_outputs
 from pitstop.errors import PitstopError
+
+if TYPE_CHECKING:
+    from pitstop.probes.canary import Analysis, CheckResult
+    from pitstop.probes.canary_config import Canary
 
 EXIT_CODES = {"promote": 0, "rollback": 1, "inconclusive": 3}
 FORMATS = ("text", "json", "markdown")
@@ -29,22 +36,27 @@ def command(
     hold them to their thresholds and to the baseline (Mann-Whitney U), and decide: promote
     (exit 0), rollback (1), inconclusive (3). The verdict is in PITSTOP_CANARY_VERDICT for
     --on-rollback and --on-promote."""
-    from pitstop.probes.canary import Analysis, CheckResult, analyse
+    from pitstop.probes.canary import Analysis, analyse
     from pitstop.probes.canary_config import load_canary
 
     asked = parse_outputs(outputs, FORMATS)
     done: list[CheckResult] = []
 
+    live = fmt == "text" and sys.stdout.isatty()
+
     def progress(check: CheckResult) -> None:
         done.append(check)
-        if fmt == "text":
+        if fmt == "text" and not live:
             said = "; ".join(f"{r.metric} {r.said}" for r in check.readings)
             click.echo(f"check {check.number}/{loaded.checks}: {check.state}: {said}")
 
     try:
         loaded = load_canary(config)
         try:
-            result = asyncio.run(analyse(loaded, progress))
+            if live:
+                result = _with_live_view(loaded, done, progress)
+            else:
+                result = asyncio.run(analyse(loaded, progress))
         except KeyboardInterrupt:
             result = Analysis("interrupted", "interrupted before the last check", done)
     except PitstopError as error:
@@ -117,3 +129,37 @@ def command(
             click.echo(f"pitstop: the {result.verdict} command exited {code}", err=True)
             raise SystemExit(1)
     raise SystemExit(EXIT_CODES[result.verdict])
+
+
+def _with_live_view(
+    canary: Canary, done: list[CheckResult], progress: Callable[[CheckResult], None]
+) -> Analysis:
+    """The analysis with a table on the terminal, redrawn at each check: every check's state
+    and each metric's value against its limit."""
+    from rich.console import Console
+    from rich.live import Live
+    from rich.table import Table
+
+    from pitstop.probes.canary import analyse
+
+    def table() -> Table:
+        shown = Table(
+            title=f"canary: check {len(done)} of {canary.checks}, every {canary.interval:g}s"
+        )
+        shown.add_column("check", justify="right")
+        shown.add_column("state")
+        for metric in canary.metrics:
+            shown.add_column(metric.name)
+        colours = {"pass": "green", "fail": "red", "no data": "yellow"}
+        for check in done:
+            state = f"[{colours[check.state]}]{check.state}[/]"
+            shown.add_row(str(check.number), state, *(r.said for r in check.readings))
+        return shown
+
+    with Live(table(), console=Console(), refresh_per_second=8, transient=False) as view:
+
+        def redraw(check: CheckResult) -> None:
+            progress(check)
+            view.update(table())
+
+        return asyncio.run(analyse(canary, redraw))

@@ -110,12 +110,19 @@ async def _read(
         if found is None:
             return Reading(metric.name, None, state="no data", said="no data")
         value = found
-        reading = Reading(metric.name, value, said=f"{value:.4g}")
+        reading = Reading(metric.name, value, said=_within(value, metric))
     if metric.high is not None and value >= metric.high:
         reading.state, reading.said = "fail", f"{value:.4g}, not below {metric.high:g}"
     elif metric.low is not None and value <= metric.low:
         reading.state, reading.said = "fail", f"{value:.4g}, not above {metric.low:g}"
     return reading
+
+
+def _within(value: float, metric: Metric) -> str:
+    """A value that holds, beside its limits: ``0.012 < 0.05``."""
+    low = f"{metric.low:g} < " if metric.low is not None else ""
+    high = f" < {metric.high:g}" if metric.high is not None else ""
+    return f"{low}{value:.4g}{high}"
 
 
 def _mann_whitney() -> Callable[[list[float], list[float]], float]:

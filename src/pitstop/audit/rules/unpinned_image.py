@@ -37,6 +37,18 @@ def check(repo: Repo, out: Check) -> None:
                     severity="low",
                 )
                 continue
+            built = _built_at_run_time(job, value)
+            if built:
+                out.checked += 1
+                out.flag(
+                    span(workflow.doc, node),
+                    f"{what} of job '{job.id}' takes values from a matrix built at run time "
+                    f"({built}): whoever sets it decides what runs here, and nothing shows it "
+                    "is pinned by digest",
+                    confidence="low",
+                    severity="low",
+                )
+                continue
             for image in _values(job, value):
                 out.checked += 1
                 if not _floating(image):
@@ -86,6 +98,22 @@ def _values(job: Job, value: Any) -> list[str]:
     return [i for i in images if not i.endswith(":latest")]
 
 
+def _built_at_run_time(job: Job, value: Any) -> str | None:
+    """The expression a ``${{ matrix.x }}`` image's values come from when the matrix, or its
+    ``include``, is computed at run time from what a caller or a variable says
+    (``${{ fromJSON(vars.TARGETS) }}``)."""
+    if not isinstance(value, str) or not MATRIX.match(value.strip()) or job.strategy is None:
+        return None
+    matrix = job.strategy.matrix
+    if isinstance(matrix, str) and CHOSEN.search(matrix):
+        return matrix.strip()
+    if isinstance(matrix, dict):
+        include = matrix.get("include")
+        if isinstance(include, str) and CHOSEN.search(include):
+            return f"include: {include.strip()}"
+    return None  # a matrix the workflow computes itself (needs.setup.outputs) is its own
+
+
 def _floating(image: str) -> bool:
     """No digest, and no tag or the `latest` tag (a registry's port is not a tag)."""
     if "@" in image:
@@ -106,7 +134,8 @@ RULE = Rule(
         "image takes, except an explicit `:latest` written into a matrix (a version matrix "
         "testing the newest release on purpose). An image chosen by another expression is "
         "left alone (one that only an input or a variable names is flagged low: nothing shows "
-        "it is pinned), and so is a versioned tag (`postgres:16`), which names a release.",
+        "it is pinned, and so is a matrix image whose matrix, or its `include`, is computed at "
+        "run time), and so is a versioned tag (`postgres:16`), which names a release.",
         why="`latest` is whatever the publisher pushed last: a run today and a rerun "
         "tomorrow test against different software, and a compromised publisher reaches your "
         "job with its next push.",
