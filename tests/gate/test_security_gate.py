@@ -92,13 +92,19 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert (root / name).stat().st_size > 0, f"bandit wrote no {name}"
     zizmor = subprocess.run(
         [program("zizmor"), "--offline", "--format", "sarif", "."],
-        cwd=root, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     (root / "zizmor.sarif").write_text(zizmor.stdout)
     audit = subprocess.run(
         [sys.executable, "-m", "pitstop", "audit", "--format", "sarif"],
-        cwd=root, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     (root / "pitstop.sarif").write_text(audit.stdout)
     return root
 
@@ -332,9 +338,11 @@ def test_a_leaked_secret_is_never_printed(tmp_path: Path) -> None:
 def test_inside_actions_findings_become_annotations_on_their_files(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     result = gate(
-        str(FIXTURES / "semgrep.sarif"), str(FIXTURES / "trivy.json"), cwd=tmp_path,
+        str(FIXTURES / "semgrep.sarif"),
+        str(FIXTURES / "trivy.json"),
+        cwd=tmp_path,
         env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
-    )  # fmt: skip
+    )
     assert result.returncode == 1
     errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
     assert errors[0].startswith("::error title=pitstop gate security::")
@@ -387,3 +395,37 @@ def test_a_valid_file_of_another_kind_is_refused_as_unknown(tmp_path: Path, name
     result = gate(name, cwd=tmp_path)
     assert result.returncode == 2
     assert "not a scanner report pitstop reads" in result.stderr
+
+
+def test_two_findings_of_one_report_on_one_line_stay_two(tmp_path: Path) -> None:
+    """Two template injections on one line are two findings; the same one from two reports
+    (the same SARIF given twice) is one."""
+    result = {
+        "ruleId": "template-injection",
+        "level": "error",
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "ci.yml"},
+                    "region": {"startLine": 9},
+                }
+            }
+        ],
+    }
+    log = {
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "zizmor"}},
+                "results": [
+                    {**result, "message": {"text": "a"}},
+                    {**result, "message": {"text": "b"}},
+                ],
+            }
+        ],
+    }
+    (tmp_path / "one.sarif").write_text(json.dumps(log))
+    (tmp_path / "again.sarif").write_text(json.dumps(log))
+    assert len(as_json("one.sarif", cwd=tmp_path)["findings"]) == 2
+    both = as_json("one.sarif", "again.sarif", cwd=tmp_path)
+    assert len(both["findings"]) == 2 and both["figures"]["merged"] == 2

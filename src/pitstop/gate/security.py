@@ -39,7 +39,8 @@ def load(paths: list[str], default_severity: str, allowances: list[Allowance]) -
     """The reports at ``paths`` read and merged, the allowed findings set aside."""
     reports = [read_scan(path, default_severity) for path in paths]
     everything = [finding for report in reports for finding in report.findings]
-    findings = merge(everything)
+    origin = [n for n, report in enumerate(reports) for _ in report.findings]
+    findings = merge(everything, origin)
     kept: list[SecurityFinding] = []
     allowed: list[tuple[SecurityFinding, Allowance]] = []
     for finding in findings:
@@ -53,31 +54,39 @@ def load(paths: list[str], default_severity: str, allowances: list[Allowance]) -
     return Security(reports, kept, allowed, len(everything) - len(findings))
 
 
-def merge(findings: list[SecurityFinding]) -> list[SecurityFinding]:
+def merge(
+    findings: list[SecurityFinding], reports: list[int] | None = None
+) -> list[SecurityFinding]:
     """One finding per advisory on a package (or rule at a place), whichever tools reported
     it: two findings are one when they share an id or alias (GHSA, CVE, PYSEC… compared without
-    case) and do not differ where both say: the package, its version, the file, the line. The
-    merged finding keeps the most severe rating a tool gave and every id."""
+    case) and do not differ where both say: the package, its version, the file, the line. Two
+    findings of one report are never one (two injections on one line are two). The merged
+    finding keeps the most severe rating a tool gave and every id. ``reports`` gives each
+    finding's report (by default each its own)."""
     merged: list[SecurityFinding] = []
+    sources: list[set[int]] = []  # the reports each merged finding came from
     by_place: dict[tuple[str, str], list[int]] = {}  # (id, package or file) -> merged findings
-    for finding in findings:
+    for number, finding in enumerate(findings):
+        report = reports[number] if reports is not None else -1 - number
         keys = _keys(finding)
         into = next(
             (
                 index
                 for key in keys
                 for index in by_place.get(key, ())
-                if _same_place(merged[index], finding)
+                if report not in sources[index] and _same_place(merged[index], finding)
             ),
             None,
         )
         if into is None:
             finding.tools = {finding.tool}
             merged.append(finding)
+            sources.append(set())
             into = len(merged) - 1
         else:
             _absorb(merged[into], finding)
             keys = _keys(merged[into])
+        sources[into].add(report)
         for key in keys:
             places = by_place.setdefault(key, [])
             if into not in places:
