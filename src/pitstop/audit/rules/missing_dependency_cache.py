@@ -61,6 +61,12 @@ def check(repo: Repo, out: Check) -> None:
             continue
         if not any(file in names for file, _ in KEYS[action]) or _left_alone(place):
             continue
+        if place.action is not None and repo.relative(place.path) in ("action.yml", "action.yaml"):
+            # the repository's published action runs in its callers' workspaces: a cache there
+            # is keyed on their files, and setup-python and setup-node fail a caller that has
+            # none ("No file in ... matched to [**/requirements.txt ...]"; their READMEs,
+            # "Caching packages dependencies": the lock file must exist)
+            continue
         managers = _installs_later(place, action, bare)
         kind = next((v for file, v in KEYS[action] if file in names and v in managers), None)
         if kind is None:
@@ -203,7 +209,8 @@ RULE = Rule(
         "input when a later step of the job installs packages (pip, poetry, pipenv, npm, yarn, "
         "pnpm) and the repository has the file the cache is keyed on (a lock file, "
         "`requirements.txt` or `pyproject.toml`). Left alone: jobs that cache with "
-        "`actions/cache`, jobs with no checkout (nothing to key a cache on), jobs that deploy "
+        "`actions/cache`, the repository's published action (`action.yml` at its top, run in its "
+        "callers' workspaces), jobs with no checkout (nothing to key a cache on), jobs that deploy "
         "or publish (a release should not be built from a cache another run wrote), and "
         "installs that are not the project's dependencies (`npm install -g`, `pip install "
         "--user`, `pip install nox` and other build and check runners alone) or that uv caches "
