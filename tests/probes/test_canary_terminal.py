@@ -4,14 +4,17 @@ against its limit; the same run off a terminal prints plain lines."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
 import select
+import signal
 import struct
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -68,3 +71,29 @@ def test_a_table_on_a_terminal_plain_lines_off_it(tmp_path: Path) -> None:
     plain = subprocess.run(argv, capture_output=True, text=True, check=False)
     assert plain.returncode == 0
     assert "check 3/3: pass: error_rate 0.01 < 0.05; queue_depth 12 < 100" in plain.stdout
+
+
+def test_ctrl_c_ends_with_130_and_the_checks_so_far_written(tmp_path: Path) -> None:
+    (tmp_path / "canary.yml").write_text(CONFIG.replace("checks: 3", "checks: 100"))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pitstop",
+            "canary",
+            str(tmp_path / "canary.yml"),
+            "--output",
+            f"json={tmp_path / 'report.json'}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, out + err
+    assert "Traceback" not in err
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["verdict"] == "interrupted" and len(report["checks"]) >= 2
+    assert all(c["state"] == "pass" for c in report["checks"])
