@@ -8,9 +8,10 @@ import contextlib
 import json
 import os
 import signal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from pitstop.probes.json_path import MISSING, dig
 from pitstop.probes.targets import Target
 
 if TYPE_CHECKING:
@@ -73,26 +74,12 @@ async def _http(target: Target, client: httpx.AsyncClient, timeout: float) -> No
         except ValueError:
             raise NotReady("body is not JSON") from None
         for path, expected in target.json:
-            found = _dig(data, path)
-            if found is _MISSING:
+            found = dig(data, path)
+            if found is MISSING:
                 raise NotReady(f"no {'.'.join(path)} in the JSON")
             said = found if isinstance(found, str) else json.dumps(found)
             if said != expected:
                 raise NotReady(f"{'.'.join(path)} is {said!r}, not {expected!r}")
-
-
-_MISSING = object()
-
-
-def _dig(data: Any, path: list[str]) -> Any:
-    for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
-            return _MISSING
-    return data
 
 
 async def _tcp(target: Target) -> None:

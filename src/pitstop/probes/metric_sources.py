@@ -15,6 +15,7 @@ import httpx
 
 from pitstop.errors import PitstopError
 from pitstop.probes.canary_config import Metric
+from pitstop.probes.json_path import MISSING, dig
 
 
 async def instant(client: httpx.AsyncClient, metric: Metric, query: str) -> float | None:
@@ -102,13 +103,9 @@ async def _http(client: httpx.AsyncClient, metric: Metric) -> float | None:
         raise PitstopError(f"{metric.name}: {metric.query}: {error}") from None
     except ValueError:
         raise PitstopError(f"{metric.name}: {metric.query} did not answer JSON") from None
-    for part in metric.path or []:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
-            data = data[int(part)]
-        else:
-            return None
+    data = dig(data, metric.path or [])
+    if data is MISSING:
+        return None
     if data is None:
         return None
     if isinstance(data, bool) or not isinstance(data, (int, float, str)):

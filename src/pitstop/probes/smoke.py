@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from pitstop.probes.json_path import MISSING, dig
 from pitstop.probes.suite import TYPES, VARIABLE, Check, Request, Suite
 from pitstop.probes.websocket import WebSocket, WebSocketError
 
@@ -135,9 +136,9 @@ async def _http(
     if request.under is not None and result.duration > request.under:
         failures.append(f"took {result.duration * 1000:.0f} ms, over {request.under * 1000:.0f} ms")
     body = response.text
-    parsed: Any = _MISSING
+    parsed: Any = MISSING
     for check in request.checks:
-        if check.subject == "json" and parsed is _MISSING:
+        if check.subject == "json" and parsed is MISSING:
             try:
                 parsed = response.json()
             except ValueError:
@@ -187,7 +188,6 @@ async def _websocket(
         await socket.close()
 
 
-_MISSING = object()
 _NOT_JSON = object()
 
 
@@ -195,7 +195,7 @@ def _message_value(check: Check, message: str) -> Any:
     if not check.path:
         return message
     try:
-        return _dig(json.loads(message), check.path)
+        return dig(json.loads(message), check.path)
     except ValueError:
         return _NOT_JSON
 
@@ -205,25 +205,10 @@ def _subject(check: Check, body: str, parsed: Any, headers: httpx.Headers) -> An
         return body
     if check.subject == "header":
         value = headers.get(check.path[0])
-        return _MISSING if value is None else value
+        return MISSING if value is None else value
     if parsed is _NOT_JSON:
         return _NOT_JSON
-    return _dig(parsed, check.path)
-
-
-def _dig(data: Any, path: list[str]) -> Any:
-    for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif (
-            isinstance(data, list)
-            and part.lstrip("-").isdigit()
-            and -len(data) <= int(part) < len(data)
-        ):
-            data = data[int(part)]
-        else:
-            return _MISSING
-    return data
+    return dig(parsed, check.path)
 
 
 def _holds(check: Check, value: Any) -> str | None:
@@ -232,13 +217,13 @@ def _holds(check: Check, value: Any) -> str | None:
     if value is _NOT_JSON:
         return f"{where}: the body is not JSON"
     if check.kind == "exists":
-        present = value is not _MISSING
+        present = value is not MISSING
         return (
             None
             if present == bool(check.expected)
             else (f"{where} {'is missing' if check.expected else 'exists'}")
         )
-    if value is _MISSING:
+    if value is MISSING:
         return f"{where} is missing"
     expected = check.expected
     if check.kind == "equals":
@@ -280,8 +265,8 @@ def _capture(request: Request, body: str, result: Result) -> None:
         result.failures.append("cannot capture: the body is not JSON")
         return
     for name, path in request.captures.items():
-        value = _dig(parsed, path)
-        if value is _MISSING:
+        value = dig(parsed, path)
+        if value is MISSING:
             result.failures.append(f"cannot capture {name}: no json.{'.'.join(path)}")
         else:
             result.captured[name] = value if isinstance(value, str) else json.dumps(value)
