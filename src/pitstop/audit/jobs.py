@@ -36,6 +36,13 @@ TESTS = re.compile(
     # Hatch's test command (hatch.pypa.io, CLI reference: `hatch test` runs pytest), or a script
     # of its `test` environment (rq: `hatch run test:cov`); Task's `task test` (taskfile.dev)
     r"|hatch\s+(run\s+)?test|(?<!-)task\s+test"
+    # Deno's and Bun's test runners (docs.deno.com/runtime/reference/cli/test,
+    # bun.sh/docs/cli/test)
+    r"|(deno|bun)\s+test"
+    # a script of the repository's tests folder, run by its interpreter (deno's web platform
+    # tests: `deno run -A --config tests/config/deno.json ./tests/wpt/wpt.ts run`)
+    r"|(python3?|node|deno\s+run|bun|bash|sh|tsx)\s+"
+    r"((?!-m\b|[-\w=./]*\.(py|js|mjs|ts|sh)\b)[-\w=./\\]+\s+)*(\./)?tests?/[\w./-]+\.(py|js|mjs|ts|sh)"
     # chart-testing installs each chart into a cluster and runs its `helm test`s
     # (helm/chart-testing README: "ct install ... and runs tests")
     r"|ct\s+(install|lint-and-install))\b(?![./-])",
@@ -78,12 +85,37 @@ def _runs_deploy(script: str) -> bool:
     approved") nor an option (`cargo build --release`) nor a folder (`target/release/deno`)."""
     for command in commands(script):
         said = [w for w in words(command.text) if not re.match(r"[A-Za-z_]\w*=", w)]
+        while said and said[0] in ("{", "(", "!", "then", "do", "else"):
+            said = said[1:]  # a group's or a clause's opening word: its command follows
         if not said or said[0] in ("echo", "printf", ":", "true", "sleep"):
             continue
-        named = [w.rsplit("/", 1)[-1] for w in said[:4] if not w.startswith("-")]
-        if any(SAYS_DEPLOY.search(w) for w in named):
+        if any(SAYS_DEPLOY.search(w) for w in _program_words(said[:4])):
             return True
     return False
+
+
+# A file a command runs as its program: what follows it are the script's arguments.
+SCRIPT_FILE = re.compile(r"\.(py|sh|bash|js|mjs|cjs|ts|rb|pl|ps1)$", re.IGNORECASE)
+
+
+def _program_words(said: list[str]) -> list[str]:
+    """The words of a command that name what it runs (their last path part): the program and
+    its subcommands (a path after the program only when it is the script file it runs), up
+    to that script file, if any, and not past a word the shell
+    expands (gradio's `python scripts/delete_old_spaces.py $DAYS gradio-pr-deploys` runs a
+    clean-up, whatever its arguments say)."""
+    named: list[str] = []
+    for word in said:
+        if word.startswith("-"):
+            continue
+        if "$" in word or "://" in word or any(c.isspace() for c in word):
+            break  # expanded, a URL or a quoted message: arguments from here on
+        if named and "/" in word and not SCRIPT_FILE.search(word):
+            continue  # a path it is given (deno's `mkdir -p target/release`), not a program
+        named.append(word.rsplit("/", 1)[-1])
+        if SCRIPT_FILE.search(word):
+            break
+    return named
 
 
 # A branch a release is cut from: `release`, `release/1.2`, `release-v2.0.0`, `v1.x`.

@@ -93,7 +93,9 @@ def _script_ships(script: str) -> Ships | None:
     """What a script ships: each script is searched once, however many rules ask."""
     if not MAY_SHIP.search(script):
         return None  # none of the table's programs appears: most scripts stop here
-    script = script.replace("\\\n", " ")  # a command continued over lines reads as one line
+    # a comment runs nothing (renovate's dry run explains "…merge commit; semantic-release
+    # runs"), and ends at its line even after a backslash; other lines continued read as one
+    script = COMMENT_LINE.sub("", script).replace("\\\n", " ")
     for pattern, ships in _commands():
         for found in pattern.finditer(script):
             end = script.find("\n", found.end())
@@ -101,6 +103,9 @@ def _script_ships(script: str) -> Ships | None:
                 return ships
     return None
 
+
+# A line that is only a shell comment.
+COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.MULTILINE)
 
 # A rehearsal ships nothing: `cargo publish --dry-run`, `npm publish --dry-run`.
 DRY_RUN = re.compile(r"\s--dry-run\b")

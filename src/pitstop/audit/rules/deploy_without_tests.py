@@ -13,8 +13,10 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
 from pitstop.knowledge.ci_verdicts import reads_status, waits_for_checks
+from pitstop.knowledge.deploys import shipping
 from pitstop.knowledge.inputs import FALSE, input_text
 from pitstop.knowledge.permissions import raise_to
+from pitstop.workflow.filters import matches
 from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.yaml import MappingNode, SequenceNode
 
@@ -46,6 +48,10 @@ NOT_CODE = frozenset(
 )
 
 
+# Events of a pull request: their runs test a change that has not landed.
+PULL_REQUESTS = frozenset({"pull_request", "pull_request_target"})
+
+
 # An environment named for testing: what is deployed there is being tested, not shipped.
 TEST_ENVIRONMENT = re.compile(r"\b(test|testing|e2e|ci)\b", re.IGNORECASE)
 
@@ -62,11 +68,16 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         if workflow.triggers and set(workflow.triggers) <= NOT_CODE:
             continue  # a notifier with an environment for its webhook: nothing built ships
+        if _previews_only(workflow):
+            continue  # a preview of unmerged code, for review (pulumi's on-pr-neo.yml builds
+            # with `goreleaser --snapshot`): what it ships is under test, as a test environment is
         if set(workflow.triggers) == {"workflow_call"}:
             continue  # its callers decide when it runs: a call that deploys is judged there
         # started by another workflow's completion, or a push whose every commit a merge queue
         # tested before it landed (mermaid's changesets release)
-        gated = "workflow_run" in workflow.triggers or (queued and _branch_pushes_only(workflow))
+        gated = "workflow_run" in workflow.triggers or (
+            bool(queued) and _branch_pushes_only(workflow)
+        )
         # or a human publishing a draft release that a job gated on the tests made (pulumi's
         # on-release.yml: its drafts come from a job that needs CI)
         gated = gated or (_on_release_only(workflow) and _drafts_made_after_tests(repo))
@@ -74,8 +85,10 @@ def check(repo: Repo, out: Check) -> None:
             if never_runs(job):
                 off += 1
                 continue
-            if not _deploys(repo, job) or runs_tests(job, repo) or _wheels_tested(repo, job):
+            if not _deploys(repo, job) or _tests(repo, job):
                 continue
+            if _image_for_the_tests(repo, workflow, job):
+                continue  # the tests' input, tagged by commit: no release channel moves
             if _only_when_called(workflow, job):
                 continue  # judged at its callers, as a workflow_call-only workflow is
             if TEST_ENVIRONMENT.search(_environment_name(job.environment)):
@@ -83,8 +96,11 @@ def check(repo: Repo, out: Check) -> None:
                 # end-to-end check of the pull request's action, environment 'automation test')
             out.checked += 1
             needed = workflow.with_needs(job.needs)
-            if gated or any(runs_tests(workflow.jobs[n], repo) for n in needed):
+            if gated or any(_tests(repo, workflow.jobs[n]) for n in needed):
                 continue
+            if _on_a_queued_branch_only(job, queued):
+                continue  # its commits landed through the merge queue (openai-python's
+                # manual publish-pypi.yml: `if: github.ref == 'refs/heads/main' && …`)
             if _waits_for_verdict(repo, [job, *(workflow.jobs[n] for n in needed)]):
                 continue  # it checks the commit's CI itself before it ships
             out.flag(
@@ -99,6 +115,45 @@ def check(repo: Repo, out: Check) -> None:
             )
     note = f" ({off} job{'s' if off != 1 else ''} with if: false not audited)" if off else ""
     out.figure = f"{out.checked - out.failed} of {out.checked} deploy jobs wait for tests{note}"
+
+
+# A tag that names one commit's build: it ends in the commit's SHA (appwrite's
+# `${{ env.RUNS_ON_ECR_CACHE }}:${{ env.IMAGE }}-${{ github.sha }}`).
+COMMIT_TAG = re.compile(r"\$\{\{\s*github\.sha\s*\}\}\s*$")
+
+
+def _image_for_the_tests(repo: Repo, workflow: Workflow, job: Job) -> bool:
+    """The job ships only images tagged by the commit (docker/build-push-action's `tags`),
+    and a job of the workflow that needs it runs the tests: it builds once for the tests, and
+    a red build moves no tag anyone pulls (appwrite's ci.yml `build`)."""
+    shipping_steps = [s for s in job.steps if shipping(s) is not None]
+    if not shipping_steps:
+        return False
+    for step in shipping_steps:
+        if not (step.uses or "").lower().startswith("docker/build-push-action@"):
+            return False
+        tags = [t for t in re.split(r"[\n,]", input_text(step.with_.get("tags", ""))) if t.strip()]
+        if not tags or not all(COMMIT_TAG.search(t) for t in tags):
+            return False
+    return any(
+        job.id in workflow.with_needs(other.needs) and _tests(repo, other)
+        for other in workflow.jobs.values()
+    )
+
+
+def _previews_only(workflow: Workflow) -> bool:
+    """The workflow runs only for open pull requests: not when one closes, which is when a
+    merged change ships (saleor's create-tag-with-release-pr.yml: `types: [closed]`)."""
+    return bool(workflow.triggers) and all(
+        t.event in PULL_REQUESTS and "closed" not in t.activity_types()
+        for t in workflow.triggers.values()
+    )
+
+
+def _tests(repo: Repo, job: Job) -> bool:
+    """The job runs the tests: a test command, or wheels built with their test command
+    (Pillow's and black's publish jobs need such builds)."""
+    return runs_tests(job, repo) or _wheels_tested(repo, job)
 
 
 def _deploys(repo: Repo, job: Job, seen: frozenset[str] = frozenset()) -> bool:
@@ -213,18 +268,45 @@ def _only_when_called(workflow: Workflow, job: Job) -> bool:
         return False
 
 
-def _merge_queue_tests(repo: Repo) -> bool:
-    """A workflow runs tests on `merge_group`: every commit lands tested on the branch."""
-    return any(
-        "merge_group" in w.triggers and any(runs_test_commands(j) for j in w.jobs.values())
+def _merge_queue_tests(repo: Repo) -> list[tuple[str, ...] | None]:
+    """The branch filters of the workflows that run tests on `merge_group` (None: every
+    branch): the commits of those branches landed tested."""
+    return [
+        w.triggers["merge_group"].branches
         for w in repo.workflows
-    )
+        if "merge_group" in w.triggers and any(runs_test_commands(j) for j in w.jobs.values())
+    ]
+
+
+# A condition's requirement that the run is on one branch.
+ON_BRANCH = re.compile(
+    r"github\.ref\s*==\s*'refs/heads/(?P<ref>[^'*]+)'"
+    r"|github\.ref_name\s*==\s*'(?P<name>[^'*]+)'\s*&&\s*github\.ref_type\s*==\s*'branch'"
+)
+
+
+def _on_a_queued_branch_only(job: Job, queues: list[tuple[str, ...] | None]) -> bool:
+    """The job's `if:` runs it only on a branch (a tag or another branch skips it) whose
+    commits a merge queue tested: every `&&`-joined part must hold, so a condition with `||`
+    or `!` is not read."""
+    condition = job.if_ if isinstance(job.if_, str) else ""
+    if "||" in condition or "!" in condition.replace("!=", ""):
+        return False
+    found = ON_BRANCH.search(condition)
+    if found is None:
+        return False
+    branch = found.group("ref") or found.group("name")
+    return any(q is None or matches(q, branch) for q in queues)
 
 
 def _branch_pushes_only(workflow: Workflow) -> bool:
     push = workflow.triggers.get("push")
     code = {e for e in workflow.triggers if e not in ("workflow_dispatch",)}
-    return push is not None and code == {"push"} and push.tags is None
+    if push is None or code != {"push"} or push.tags_ignore is not None:
+        return False
+    # tags that only exclude select no tag (prisma's publish.yml: `tags: ["!**"]`; a list's
+    # last matching pattern decides, and a `!` one deselects: workflow.filters.matches)
+    return push.tags is None or all(t.startswith("!") for t in push.tags)
 
 
 # cibuildwheel runs a test command on every wheel it builds when one is set (its docs,
@@ -365,7 +447,12 @@ RULE = Rule(
         "first (`lewagon/wait-on-check-action` on a test job, a script that reads the "
         "commit's combined status: `knowledge/ci_verdicts.toml`) is gated too. A deploy "
         "into an environment named for testing (`test`, `e2e`, `ci`) is itself a test and is "
-        "left alone; chart-testing's `ct install` counts as tests.",
+        "left alone; chart-testing's `ct install` counts as tests, and so do wheels built by "
+        "cibuildwheel with a `test-command`. Also left alone: workflows run only for open "
+        "pull requests (previews; `types: [closed]` runs ship the merge and are audited), "
+        "images pushed only under the commit's SHA for the tests that need the job, and "
+        "deploys that run only on a branch whose commits a merge queue tested (pushes of "
+        "that branch, or an `if:` requiring it).",
         why="A deploy workflow triggered by the same push as CI runs beside it, not after it. "
         "The broken commit reaches staging, or production, while its tests are still failing.",
         example="on: {push: {branches: [main]}}\njobs:\n  deploy:\n    environment: staging\n"
