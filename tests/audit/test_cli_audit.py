@@ -113,6 +113,28 @@ def test_zizmors_inline_ignores_silence_pitstops_rule_for_the_same_problem(
     assert [f["line"] for f in report["ignored"]] == [8]
 
 
+def test_zizmors_ignore_on_the_input_inside_the_step_silences_the_step(tmp_path: Path) -> None:
+    """pydantic's ci.yml puts `# zizmor: ignore[cache-poisoning]` on `enable-cache: true`, the
+    line zizmor reports; pitstop's cache-poisoning points at the step's `uses:`, and honours a
+    comment anywhere in that step, not in the step beside it."""
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "release.yml").write_text(
+        "on:\n  push:\n    tags: ['v*']\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: astral-sh/setup-uv@v6\n"
+        "        with:\n"
+        "          enable-cache: true  # zizmor: ignore[cache-poisoning] -- reviewed\n"
+        "      - uses: actions/setup-python@v5\n"
+        "        with:\n"
+        "          cache: pip\n"
+        "      - run: uv build && uv publish\n"
+    )
+    proc = audit(str(tmp_path), "--format", "json", "--rule", "cache-poisoning")
+    report = json.loads(proc.stdout)
+    assert [f["line"] for f in report["ignored"]] == [8]
+    assert [f["line"] for f in report["findings"]] == [11]
+
+
 def test_inline_ignores_on_the_line_or_an_enclosing_key(tmp_path: Path) -> None:
     rules = ("--rule", "sleep-for-readiness", "--rule", "unchecked-curl")
     proc = audit(str(repo(tmp_path, WAITS)), "--format", "json", *rules)

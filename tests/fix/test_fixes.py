@@ -315,11 +315,11 @@ CASES = [
     pytest.param(
         "missing-concurrency",
         "on:\n  pull_request:\npermissions:\n  contents: read\n\njobs:\n  a:\n    runs-on: x\n"
-        "    steps:\n      - run: make\n",
+        "    steps:\n      - run: git fetch && make\n",
         "on:\n  pull_request:\npermissions:\n  contents: read\n\n"
         "concurrency:\n  group: ${{ github.workflow }}-"
         "${{ github.event.pull_request.number || github.run_id }}\n  cancel-in-progress: true\n"
-        "\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n",
+        "\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: git fetch && make\n",
         False,
         {},
         id="concurrency-before-jobs",

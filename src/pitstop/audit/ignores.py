@@ -1,7 +1,8 @@
 """Inline ignores: ``# pitstop: ignore[rule-id] reason`` on the offending line, or on the line of
-a key that encloses it (the step's ``- name:``, the ``run:`` key, the job's key), silences that
-rule there. Several ids may be given, comma-separated; another linter's rules are named as the
-report names them (``zizmor/artipacked``).
+a key that encloses it (the step's ``- name:``, the ``run:`` key, the job's key), or on any line
+of the step it points into, silences that rule there. Several ids may be given,
+comma-separated; another linter's rules are named as the report names them
+(``zizmor/artipacked``).
 
 zizmor's own ``# zizmor: ignore[template-injection]`` is honoured too, for zizmor's rule and for
 pitstop's rules that report the same problem (the merge table of ``--with zizmor``): a
@@ -63,10 +64,31 @@ def _walk(node: Node, offset: int, depth: int) -> Iterator[tuple[int, int]]:
                 return
 
 
+def step_lines(doc: YamlDocument, offset: int) -> range:
+    """The lines of the innermost list item holding ``offset`` when it is a mapping (a step):
+    zizmor puts its finding, and so its ignore comment, on the input that causes it
+    (pydantic's `enable-cache: true # zizmor: ignore[cache-poisoning]`), where pitstop
+    points at the step's action."""
+    found = range(0)
+    node = doc.root
+    while isinstance(node, (MappingNode, SequenceNode)):
+        if isinstance(node, MappingNode):
+            node = next(
+                (v for k, v in node.items() if v.start.offset <= offset <= v.end.offset), None
+            )
+            continue
+        item = next((i for i in node.items if i.start.offset <= offset <= i.end.offset), None)
+        if isinstance(item, MappingNode):
+            found = range(item.start.line, item.end.line + 1)
+        node = item
+    return found
+
+
 def is_ignored(finding: Finding, doc: YamlDocument | None, comments: dict[int, set[str]]) -> bool:
     if not comments:
         return False
     lines = {finding.span.line}
     if doc is not None:
         lines.update(enclosing_lines(doc, finding.span.start))
+        lines.update(step_lines(doc, finding.span.start))
     return any(finding.rule in comments.get(line, ()) for line in lines)

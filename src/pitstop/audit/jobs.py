@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 TESTS = re.compile(
     r"(?<!\.)\b(pytest|(tox|nox)(?![^\n;&|]*\s(-[es]|--sessions?)[\s=]+"
     r"(lint|docs?|typing|mypy|format|pre-commit|check|type-?check)\b)"
-    r"|unittest|jest|vitest|mocha|playwright\s+test|cypress\s+run"
+    # listing the tests runs none: `vitest list` (vitest.dev/guide/cli), `jest --listTests`
+    # (jestjs.io/docs/cli), `playwright test --list` (playwright.dev/docs/test-cli)
+    r"|unittest|jest(?![^\n;&|]*\s--listTests\b)|vitest(?!\s+list\b)|mocha"
+    r"|playwright\s+test(?![^\n;&|]*\s--list\b)|cypress\s+run"
     r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)"
     # Maven's phases from `test` on run the tests (maven.apache.org, "Introduction to the Build
     # Lifecycle"), Gradle's `check` and `build` depend on `test` (docs.gradle.org, "The Java

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
+from pitstop.audit.jobs import step_text
 from pitstop.audit.repo import Repo
 from pitstop.knowledge.permissions import LEVELS, Needs, action_entry, raise_to, script_needs
 from pitstop.workflow.model import Action, Job, Step, Workflow
@@ -59,7 +61,9 @@ def _steps(repo: Repo, steps: Iterable[Step], env: list[str], seen: frozenset[st
     for step in steps:
         step_env = [*env, *_values(step.env)]
         if step.run is not None:
-            needs.merge(script_needs(step.run, step_env))
+            # with the repository's scripts and make targets it runs (supabase-py's `make
+            # publish` is `uv publish`, trusted publishing with the job's id-token)
+            needs.merge(script_needs(step_text(replace(step, name=None), repo), step_env))
         elif step.uses:
             needs.merge(_uses(repo, step, step_env, seen))
     return needs

@@ -145,7 +145,8 @@ RULE = Rule(
         "table with a source per entry (`pitstop/knowledge/permissions.toml`: stale and "
         "lock-threads need issues and pull-requests, CodeQL and SARIF uploads "
         "security-events, release actions contents, attestations id-token and attestations, "
-        "`gh pr merge` contents and pull-requests…). A job with a step the table does not "
+        "`gh pr merge` contents and pull-requests…), read in a step's script and in the "
+        "repository's scripts and make targets it runs. A job with a step the table does not "
         "know (github-script, an unlisted action, a script handing the token to curl) is "
         "never called over-privileged. The fix writes the permissions the jobs need, and is "
         "not offered when a job's needs are unknown.",

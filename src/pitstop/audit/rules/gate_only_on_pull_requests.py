@@ -87,6 +87,9 @@ def check(repo: Repo, out: Check) -> None:
             continue  # a schedule runs on the default branch: it tests what was merged
         if workflow.path in called_on_push:
             continue
+        if all(_checks_out_the_base(job) for job in tests):
+            continue  # it tests the change against its base (saleor's migrations against the
+            # base's tests): a push has no base to hold it against
         mine = [c for job in tests for c in _test_commands(repo, job)]
         if pushed and (not mine or all(key in tested_on_push for key, _ in mine)):
             continue  # the same test commands run on push (or, named only, some tests do)
@@ -103,6 +106,28 @@ def check(repo: Repo, out: Check) -> None:
             )
         out.flag(span(workflow.doc, event_node(workflow, event)), message)
     out.figure = f"{out.checked - out.failed} of {out.checked} test workflows also guard {branch}"
+
+
+# The pull request's base, as a ref a checkout can take.
+BASE_REF = re.compile(
+    r"github\.event\.pull_request\.base\.(sha|ref)|github\.base_ref|\$\{?GITHUB_BASE_REF\b"
+)
+
+
+def _checks_out_the_base(job: Job) -> bool:
+    """A step of the job checks out the pull request's base (`actions/checkout` with `ref:` of
+    the base, or `git checkout` of it): the job compares the change with what it changes."""
+    for step in job.steps:
+        given = step.with_ if isinstance(step.with_, dict) else {}
+        if (step.uses or "").lower().startswith("actions/checkout@") and BASE_REF.search(
+            str(given.get("ref", ""))
+        ):
+            return True
+        if step.run and re.search(
+            r"\bgit\s+(checkout|switch)\b[^\n]*" + BASE_REF.pattern, step.run
+        ):
+            return True
+    return False
 
 
 def _test_commands(
@@ -221,7 +246,8 @@ RULE = Rule(
         "runs on pushes to the default branch calls that workflow or runs the same test "
         "commands (the same words in any order: a push that runs `pytest` does not cover "
         "`pytest --cov-fail-under=80`; `npm run test --if-present` is `npm test`), and "
-        "workflows that also run on a schedule (which runs on the default branch); and test "
+        "workflows that also run on a schedule (which runs on the default branch), or whose "
+        "every test job checks out the pull request's base to compare with it; and test "
         "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
         "The default branch is origin's HEAD, else main or master; option `default-branch` "
         "sets it. A repository that also configures another CI system whose files mention "

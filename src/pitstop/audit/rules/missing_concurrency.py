@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
-from pitstop.workflow.model import Trigger, Workflow
+from pitstop.workflow.model import Job, Trigger, Workflow
 from pitstop.workflow.yaml import MappingNode
 
 if TYPE_CHECKING:
@@ -28,8 +29,11 @@ def check(repo: Repo, out: Check) -> None:
             _pushes_start_it(workflow.triggers.get(t)) for t in PULL_REQUESTS
         ):
             continue
-        out.checked += 1
         jobs = list(workflow.jobs.values())
+        if jobs and not any(_works_on_the_code(j) for j in jobs):
+            continue  # a bot's API call (sqlmodel's add-to-project, fastapi's conflict labels):
+            # seconds a run, nothing saved by cancelling it
+        out.checked += 1
         if workflow.concurrency is not None or (jobs and all(j.concurrency for j in jobs)):
             continue
         out.flag(
@@ -41,6 +45,22 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} pull-request workflows cancel superseded runs"
     )
+
+
+def _works_on_the_code(job: Job) -> bool:
+    """The job fetches the pushed code (a checkout, a clone) or calls a workflow that may:
+    a run of it builds, tests or lints, and a superseded one wastes a runner."""
+    if job.uses:
+        return True
+    return any(
+        (s.uses or "").lower().startswith("actions/checkout@")
+        or (s.run is not None and CLONES.search(s.run))
+        for s in job.steps
+    )
+
+
+# A script that fetches the repository's code itself.
+CLONES = re.compile(r"\bgit\s+(clone|fetch|checkout)\b|\bgh\s+(repo\s+clone|pr\s+checkout)\b")
 
 
 def _pushes_start_it(trigger: Trigger | None) -> bool:
@@ -69,7 +89,8 @@ RULE = Rule(
         what="Flags workflows triggered by `pull_request` or `pull_request_target` with no "
         "`concurrency:` for the workflow (or for every job). Workflows whose pull-request "
         "types leave out `synchronize` (run on `closed` or `labeled` only) are left alone: a "
-        "push does not start them.",
+        "push does not start them; so are workflows none of whose jobs fetches the code (a "
+        "checkout, `git clone`, a reusable workflow): a bot's API call is over in seconds.",
         why="Each push to a pull request starts the whole pipeline again, and the run for the "
         "previous push goes on to the end. On a busy repository that doubles the queue, and "
         "the result nobody will read arrives first.",

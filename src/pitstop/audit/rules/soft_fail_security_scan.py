@@ -13,6 +13,7 @@ from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.scanners import DEPENDENCIES, SCAN_ACTIONS, kinds_of, scanner
 from pitstop.audit.scripts import SOFT_FAIL, commands
 from pitstop.audit.softening import continue_on_error, run_step
+from pitstop.workflow.model import Step
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, YamlDocument
 
 if TYPE_CHECKING:
@@ -59,13 +60,37 @@ def _gated_later(place: StepPlace) -> bool:
     """A later step of the job holds the scans' reports against ``pitstop gate security`` and
     can fail: a scan that writes its report and exits 0 then hides nothing; the gate blocks,
     with its budgets and allowlist (the way the seeds' plans want scanners to feed one gate)."""
+    reports = _reports_written(place)
     for step in place.later():
         if str(step.continue_on_error).lower() == "true" or not step.run:
             continue
         for command in commands(step.run):
             if PITSTOP_GATE.search(command.text) and not SOFT_FAIL.search(command.text):
                 return True
+        if _on_its_failure(place, step) and any(r in step.run for r in reports):
+            return True  # the job's own gate judges the report of a failed scan
     return False
+
+
+# A report file named in a scan's inputs or command (`--output=/github/workspace/osv.json`).
+REPORT_FILE = re.compile(r"[\w.-]+\.(json|sarif|xml|txt)\b")
+
+
+def _reports_written(place: StepPlace) -> set[str]:
+    given = place.step.with_ if isinstance(place.step.with_, dict) else {}
+    text = " ".join(str(v) for v in given.values()) + " " + (place.step.run or "")
+    return {m.group(0) for m in REPORT_FILE.finditer(text)}
+
+
+def _on_its_failure(place: StepPlace, step: Step) -> bool:
+    """``step`` runs when the scan step failed: its `if:` reads the scan's `outcome`, the result
+    before `continue-on-error` made it a success (docs.github.com, "Contexts reference",
+    steps context; nautilus_trader's osv-severity-gate.sh after its osv-scanner)."""
+    scan_id = place.step.id
+    condition = step.if_ if isinstance(step.if_, str) else ""
+    return bool(scan_id) and bool(
+        re.search(rf"steps\.{re.escape(str(scan_id))}\.outcome\s*==\s*'failure'", condition)
+    )
 
 
 def _review_gate(repo: Repo) -> bool:
@@ -144,7 +169,8 @@ RULE = Rule(
         "`|| true`, `|| exit 0`, `set +e`, `--exit-zero`, `exit-code: 0`, `fail-build: false`, "
         "or `continue-on-error: true`. A scan whose report a later, blocking `pitstop gate "
         "security` step of the job reads is not flagged: the gate blocks, with its budgets and "
-        "allowlist.",
+        "allowlist. Nor is one whose report a later step reads when the scan failed (its "
+        "`if:` reads `steps.<id>.outcome == 'failure'`): the job's own gate decides.",
         why="A scan that cannot fail is a log nobody reads. The known CVE ships, the leaked key "
         "stays, and the dashboard says the scan ran.",
         example="- run: bandit -r src -ll || true",

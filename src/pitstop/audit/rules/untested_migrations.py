@@ -13,7 +13,9 @@ from pitstop.errors import Span
 from pitstop.workflow.model import Job
 
 MIGRATION_FILES = re.compile(
-    r"(^|/)(alembic|migrations)/versions/[^/]+\.py$|(^|/)migrations/(?!__init__\.py$)[^/]+\.(py|sql)$"
+    # Django's makemigrations numbers its files (0001_initial.py): a module of helpers in a
+    # folder named migrations (freqtrade's util/migrations/binance_mig.py) is not a migration
+    r"(^|/)(alembic|migrations)/versions/[^/]+\.py$|(^|/)migrations/(\d+[_.][^/]*\.py|[^/]+\.sql)$"
     r"|(^|/)db/migrate/[^/]+\.rb$|(^|/)prisma/migrations/[^/]+/migration\.sql$"
     r"|(^|/)V\d+(\.\d+)*__[^/]+\.sql$|\.up\.sql$"
 )
@@ -22,6 +24,12 @@ UP = re.compile(
     r"|prisma\s+migrate\s+(deploy|dev)|flyway\s+migrate|knex\s+migrate:latest"
     r"|(rails|rake)\s+db:migrate\b|goose\s+[^\n]*\bup\b|dbmate\s+up|sqlx\s+migrate\s+run"
     r"|yoyo\s+apply|\bmigrate\s+-path\s+[^\n]*\bup\b"
+    # Django's test runner builds its test database by running every migration
+    # (docs.djangoproject.com/en/stable/topics/testing/overview/#the-test-database)
+    r"|(manage\.py|django-admin)\s+test\b"
+    # `supabase start` and `supabase db reset` apply supabase/migrations to the local database
+    # (supabase.com/docs/reference/cli/supabase-start, supabase-db-reset)
+    r"|supabase\s+(start|db\s+reset)\b"
 )
 DOWN = re.compile(
     r"alembic\s+downgrade|\bmigrate(\.py)?\s+down\b|manage\.py\s+migrate\s+\w+\s+zero"
@@ -83,7 +91,8 @@ RULE = Rule(
         what="When the repository holds migrations (Alembic, Django, Rails, Prisma, Flyway, "
         "golang-migrate, dbmate, sqlx, Knex, or `*.up.sql` files), flags it unless one job "
         "runs them up, then down, then up again against a database. Points at the first "
-        "`upgrade` a job runs, or at the first migration file when nothing runs them.",
+        "`upgrade` a job runs (Django's `manage.py test` and `supabase start` run them up "
+        "too), or at the first migration file when nothing runs them.",
         why="The downgrade is the rollback plan for a schema change, and the one path nobody "
         "runs until the deploy has failed. Up-down-up finds the missing `DROP`, the "
         "irreversible data migration and the migration that is not idempotent while they are "
