@@ -264,6 +264,9 @@ EPHEMERAL_ACTIONS = re.compile(
 EPHEMERAL_COMMANDS = re.compile(
     r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b"
     r"|\bct\s+install\b|\b(terraform|tofu)\s+destroy\b"
+    # destroy mode of apply (developer.hashicorp.com/terraform/cli/commands/plan, "Planning
+    # modes": `terraform apply -destroy`), moto's terraform examples tear down so
+    r"|\b(terraform|tofu)\s+apply\b[^\n]*\s-destroy\b"
     # a namespace named for the pull request or the run (microservices-demo's `pr${PR_NUMBER}`
     # on its CI cluster): a preview that a cleanup workflow deletes
     r"|\bNAMESPACE\s*=\s*[\"']?[\w-]*\$\{?\{?\s*(PR_NUMBER|PR|GITHUB_RUN_ID|GITHUB_SHA"
@@ -279,8 +282,29 @@ def ephemeral_target(job: Job, repo: Repo | None = None) -> bool:
     return any(
         (s.uses and EPHEMERAL_ACTIONS.match(s.uses))
         or (s.run and says(EPHEMERAL_COMMANDS, step_text(s, repo)))
+        or _local_cloud(job, s)
         for s in job.steps
     )
+
+
+# The cloud's API pointed at this machine: an emulator (moto, LocalStack) the job started
+# (AWS SDKs' AWS_ENDPOINT_URL, docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html;
+# the CLI's --endpoint-url).
+LOCAL_ENDPOINT = re.compile(
+    r"(AWS_ENDPOINT_URL\w*|--endpoint-url)[\s=:\"']+https?://(localhost|127\.0\.0\.1)\b"
+)
+
+
+def _local_cloud(job: Job, step: Step) -> bool:
+    """The step ships to a cloud API served on localhost (moto's `cdk deploy` with
+    `AWS_ENDPOINT_URL: http://localhost:5000`): a test of the deploy."""
+    if shipping(step) is None:
+        return False
+    given = [job.env, step.env]
+    settings = " ".join(
+        f"{k}={v}" for env in given if isinstance(env, dict) for k, v in env.items()
+    )
+    return bool(LOCAL_ENDPOINT.search(f"{settings}\n{step.run or ''}"))
 
 
 def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:

@@ -28,6 +28,9 @@ COMMANDS: dict[str, frozenset[str]] = {
     "trivy": frozenset({DEPENDENCIES, SECRETS, IMAGES}),
     "grype": frozenset({DEPENDENCIES, IMAGES}),
     "snyk": frozenset({DEPENDENCIES, SAST, IMAGES}),
+    # SonarQube's analysis reports vulnerabilities and security hotspots in the code
+    # (docs.sonarsource.com/sonarqube-server/latest/user-guide/security-hotspots/)
+    "sonar-scanner": frozenset({SAST}),
     "checkov": frozenset({SAST}),
     "zizmor": frozenset({SAST}),
 }
@@ -49,6 +52,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "bridgecrewio/checkov-action": frozenset({SAST}),
     "actions/dependency-review-action": frozenset({DEPENDENCIES}),
     "docker/scout-action": frozenset({IMAGES, DEPENDENCIES}),
+    "sonarsource/sonarqube-scan-action": frozenset({SAST}),
+    "sonarsource/sonarcloud-github-action": frozenset({SAST}),
 }
 SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", re.IGNORECASE)
 _WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")

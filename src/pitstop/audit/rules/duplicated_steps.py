@@ -39,12 +39,19 @@ def check(repo: Repo, out: Check) -> None:
             if sum(movable[number][start : start + size]) < 2:
                 continue  # a checkout, a hardening step, a composite already: nothing to move
             windows[tuple(steps[start : start + size])].append((number, start))
+
+    def written(number: int, start: int) -> tuple[str, int]:
+        """Where the window's first step is written: a job whose `steps:` is a YAML alias
+        (biome's `steps: *bench_steps`) shares its anchor's, and copies nothing."""
+        place = places[number]
+        return place.workflow.doc.path or "", place.job.steps[start].node.start.offset
+
     covered: list[set[int]] = [set() for _ in places]
-    first_seen: dict[tuple[str, ...], int] = {}
+    first_seen: dict[tuple[str, ...], tuple[int, int]] = {}
     for window, found in windows.items():
-        if len({number for number, _ in found}) < 2:
+        if len({written(number, start) for number, start in found}) < 2:
             continue
-        first_seen[window] = min(number for number, _ in found)
+        first_seen[window] = min(found)
         for number, start in found:
             covered[number].update(range(start, start + size))
     total = sum(len(steps) for steps in keys)
@@ -53,9 +60,9 @@ def check(repo: Repo, out: Check) -> None:
     for number, place in enumerate(places):
         for start, end in _runs(sorted(covered[number])):
             window = tuple(keys[number][start : start + size])
-            origin = first_seen.get(window, number)
-            if origin == number:
-                continue  # the first copy is the one the others repeat
+            origin, origin_start = first_seen.get(window, (number, start))
+            if origin == number or written(origin, origin_start) == written(number, start):
+                continue  # the first copy is the one the others repeat; an alias repeats none
             step = place.job.steps[start]
             out.flag(
                 span(place.workflow.doc, step.node),
@@ -108,7 +115,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags runs of `min-steps` (default 3) or more consecutive steps that appear in "
         "two or more jobs, in one workflow or across workflows (steps compare equal when they "
-        "differ only in `name` or `id`). Each copy after the first is flagged; the figure is "
+        "differ only in `name` or `id`; steps a YAML alias shares are written once). Each "
+        "copy after the first is flagged; the figure is "
         "the duplication ratio, the share of all steps that sit in a copied run.",
         why="Copies drift. The security fix lands in three of the four jobs that install the "
         "toolchain, the cache key changes in one, and 'it passes in lint but not in test' "

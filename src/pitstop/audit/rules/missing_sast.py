@@ -169,7 +169,8 @@ RULE = Rule(
     summary="No static security analysis of the source code.",
     docs=Docs(
         what="Flags a repository with Python, JavaScript or TypeScript sources whose workflows "
-        "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, or "
+        "run no static security analysis: CodeQL, semgrep, bandit, snyk code, njsscan, "
+        "SonarQube, or "
         "ruff with flake8-bandit (`S`) rules selected (or `hatch fmt`, whose defaults select "
         "them), ESLint with eslint-plugin-security, a shared workflow named for "
         "CodeQL or semgrep, or one of these named in another CI system's configuration "

@@ -69,8 +69,9 @@ def check(repo: Repo, out: Check) -> None:
     else:
         out.flag(
             repo.file_span(migrations[0]),
-            f"{len(migrations)} migration files, and no job applies them: a migration that "
-            "fails on a real database is found by the deploy",
+            f"{len(migrations)} migration files, and no step runs them up, down and up again "
+            "(nor up alone, unless a test runner does): a broken downgrade is found during an "
+            "incident, and a failing migration by the deploy",
         )
     out.figure = f"{len(migrations)} migration files not run up, down and up"
 
