@@ -55,12 +55,19 @@ def check(repo: Repo, out: Check) -> None:
             if other is None:
                 continue
             out.checked += 1
-            if not (_check_job(job, tests=True) and _check_job(other, tests=False)):
-                continue  # a gate, a hand-off or a pipeline's order: not ours to judge
-            if sum(needed in j.needs for j in workflow.jobs.values()) >= GATE_FAN_OUT:
-                continue  # a job many wait for is a gate by design (webpack's "basic")
-            if _uses(workflow, job, other):
+            if not _needless(workflow, job, other):
                 continue
+            if any(
+                k != needed
+                and k in workflow.jobs
+                and not _needless(workflow, job, workflow.jobs[k])
+                and not _uses(workflow, job, workflow.jobs[k])
+                and needed not in workflow.with_needs(workflow.jobs[k].needs)
+                for k in job.needs
+            ):
+                continue  # it waits anyway, for nothing it reads, for a job beside this one
+                # (fastify's package, after the test-unit matrix): "after all of them" by design,
+                # and dropping the edge saves time only if this one is the longer
             node = _needs_item(job, index)
             out.flag(
                 span(workflow.doc, node),
@@ -75,6 +82,16 @@ def check(repo: Repo, out: Check) -> None:
                 ),
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} needs edges carry something"
+
+
+def _needless(workflow: Workflow, job: Job, other: Job) -> bool:
+    """``job`` waits for ``other`` for nothing: both only check, ``other`` is no gate many
+    wait for, and ``job`` reads nothing of it."""
+    if not (_check_job(job, tests=True) and _check_job(other, tests=False)):
+        return False  # a gate, a hand-off or a pipeline's order: not ours to judge
+    if sum(other.id in j.needs for j in workflow.jobs.values()) >= GATE_FAN_OUT:
+        return False  # a job many wait for is a gate by design (webpack's "basic")
+    return not _uses(workflow, job, other)
 
 
 def _check_job(job: Job, tests: bool) -> bool:
@@ -150,7 +167,9 @@ RULE = Rule(
         "lint or type-check job, when the waiting job reads none of the needed job's outputs "
         "or result (`needs.<id>`, `needs.*`, `success()`, `failure()`, `always()`) and "
         "restores none of the caches it saves, and fewer than three jobs wait for the needed one "
-        "(a job three or more wait for is a gate by design). Every other edge is left alone: "
+        "(a job three or more wait for is a gate by design), and the waiting job does not "
+        "also wait, for nothing it reads, for another job beside it (then it runs after all "
+        "of them by design). Every other edge is left alone: "
         "deploys, "
         "releases, publishing, summary and merge jobs, calls of reusable workflows, and any "
         "job that touches artifacts order their jobs on purpose or hand something over.",
