@@ -22,11 +22,11 @@ def other_ci(repo: Repo) -> list[Config]:
     (cibuildwheel's `examples/azure-pipelines-minimal.yml` is the reader's, not its own)."""
 
     def read() -> list[Config]:
-        ours = [f for f in repo.files if not under(f, NOT_OURS | SAMPLES)]
+        found = configured(repo.files)  # few files match: the folder test is for those only
         return [
             Config(system, path, text)
-            for system, path in configured(ours)
-            if (text := repo.read(path)) is not None
+            for system, path in found
+            if not under(path, NOT_OURS | SAMPLES) and (text := repo.read(path)) is not None
         ]
 
     return repo.memo("other-ci", read)
