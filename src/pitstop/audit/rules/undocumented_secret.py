@@ -36,13 +36,18 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def _documented(repo: Repo) -> set[str]:
-    """Every name a document mentions, and the secrets reusable workflows declare."""
+    """Every name a document or a comment line of a workflow or action mentions, and the
+    secrets reusable workflows declare."""
     names: set[str] = set()
     examples = [f for f in repo.files if DOC_NAMES.search(f)]
     for relative in repo.documentation + examples:
         if posixpath.basename(relative).lower() in ("license.txt", "requirements.txt"):
             continue
         names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", repo.read(relative) or ""))
+    for doc in repo.documents.values():  # a workflow's own comments (huggingface_hub's
+        # release.yml lists its "Required secrets" in its header)
+        comments = [line for line in doc.text.splitlines() if line.lstrip().startswith("#")]
+        names.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", "\n".join(comments)))
     for workflow in repo.workflows:
         call = workflow.triggers.get("workflow_call")
         if call is not None:
@@ -67,7 +72,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags the first use of each `secrets.NAME` (other than GITHUB_TOKEN) whose name "
         "appears in no Markdown, reStructuredText, AsciiDoc or text document of the "
-        "repository, nor in an `.env.example`, nor as a described `workflow_call` secret.",
+        "repository, nor in an `.env.example`, nor in a comment line of a workflow or action, "
+        "nor as a described `workflow_call` secret.",
         why="Secrets live in settings no one can read back. When a fork, a new environment or "
         "a disaster recovery needs them, the workflow fails with an empty value at the step "
         "that uses it, and someone reverse-engineers the list from YAML.",
