@@ -103,10 +103,10 @@ SCRIPT_FILE = re.compile(r"\.(py|sh|bash|js|mjs|cjs|ts|rb|pl|ps1)$", re.IGNORECA
 
 def _program_words(said: list[str]) -> list[str]:
     """The words of a command that name what it runs (their last path part): the program and
-    its subcommands (a path after the program only when it is the script file it runs), up
-    to that script file, if any, and not past a word the shell
-    expands (gradio's `python scripts/delete_old_spaces.py $DAYS gradio-pr-deploys` runs a
-    clean-up, whatever its arguments say)."""
+    its subcommands (a path after the program only when it is the script file it runs), up to
+    that script file, if any, and not past a word the shell expands (gradio's `python
+    scripts/delete_old_spaces.py $DAYS gradio-pr-deploys` runs a clean-up, whatever its
+    arguments say)."""
     named: list[str] = []
     for word in said:
         if word.startswith("-"):
@@ -184,8 +184,10 @@ def commits_back(steps: Sequence[Step]) -> bool:
     return any(BOT.search(s.run or "") or BOT.search(s.uses or "") for s in steps)
 
 
+# A pull request's events: their runs test a change that has not landed.
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 # Events that never release: what deploys on them is a preview of a change under review.
-PREVIEW_EVENTS = frozenset({"pull_request", "pull_request_target", "merge_group"})
+PREVIEW_EVENTS = frozenset({*PULL_REQUEST_EVENTS, "merge_group"})
 
 
 def live_jobs(repo: Repo) -> tuple[list[tuple[Workflow, Job]], str]:

@@ -8,7 +8,14 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import is_deploy, never_runs, runs_test_commands, runs_tests, step_text
+from pitstop.audit.jobs import (
+    PULL_REQUEST_EVENTS,
+    is_deploy,
+    never_runs,
+    runs_test_commands,
+    runs_tests,
+    step_text,
+)
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
@@ -46,10 +53,6 @@ NOT_CODE = frozenset(
         "branch_protection_rule",
     }
 )
-
-
-# Events of a pull request: their runs test a change that has not landed.
-PULL_REQUESTS = frozenset({"pull_request", "pull_request_target"})
 
 
 # An environment named for testing: what is deployed there is being tested, not shipped.
@@ -145,7 +148,7 @@ def _previews_only(workflow: Workflow) -> bool:
     """The workflow runs only for open pull requests: not when one closes, which is when a
     merged change ships (saleor's create-tag-with-release-pr.yml: `types: [closed]`)."""
     return bool(workflow.triggers) and all(
-        t.event in PULL_REQUESTS and "closed" not in t.activity_types()
+        t.event in PULL_REQUEST_EVENTS and "closed" not in t.activity_types()
         for t in workflow.triggers.values()
     )
 

@@ -112,6 +112,7 @@ def check(repo: Repo, out: Check) -> None:
 BASE_REF = re.compile(
     r"github\.event\.pull_request\.base\.(sha|ref)|github\.base_ref|\$\{?GITHUB_BASE_REF\b"
 )
+CHECKOUT_BASE = re.compile(r"\bgit\s+(checkout|switch)\b[^\n]*" + BASE_REF.pattern)
 
 
 def _checks_out_the_base(job: Job) -> bool:
@@ -123,9 +124,7 @@ def _checks_out_the_base(job: Job) -> bool:
             str(given.get("ref", ""))
         ):
             return True
-        if step.run and re.search(
-            r"\bgit\s+(checkout|switch)\b[^\n]*" + BASE_REF.pattern, step.run
-        ):
+        if step.run and CHECKOUT_BASE.search(step.run):
             return True
     return False
 

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import PULL_REQUEST_EVENTS
 from pitstop.audit.repo import Repo, key_span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
@@ -16,7 +17,6 @@ from pitstop.workflow.yaml import MappingNode
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
 
-PULL_REQUESTS = ("pull_request", "pull_request_target")
 # One group per pull request; every other event gets a group of its own (its run id), so pushes
 # to the default branch are never queued behind or cancelled by one another.
 GROUP = "${{ github.workflow }}-${{ github.event.pull_request.number || github.run_id }}"
@@ -26,7 +26,7 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         root = workflow.doc.root
         if not isinstance(root, MappingNode) or not any(
-            _pushes_start_it(workflow.triggers.get(t)) for t in PULL_REQUESTS
+            _pushes_start_it(workflow.triggers.get(t)) for t in PULL_REQUEST_EVENTS
         ):
             continue
         jobs = list(workflow.jobs.values())
@@ -47,6 +47,10 @@ def check(repo: Repo, out: Check) -> None:
     )
 
 
+# A script that fetches the repository's code itself.
+CLONES = re.compile(r"\bgit\s+(clone|fetch|checkout)\b|\bgh\s+(repo\s+clone|pr\s+checkout)\b")
+
+
 def _works_on_the_code(job: Job) -> bool:
     """The job fetches the pushed code (a checkout, a clone) or calls a workflow that may:
     a run of it builds, tests or lints, and a superseded one wastes a runner."""
@@ -57,10 +61,6 @@ def _works_on_the_code(job: Job) -> bool:
         or (s.run is not None and CLONES.search(s.run))
         for s in job.steps
     )
-
-
-# A script that fetches the repository's code itself.
-CLONES = re.compile(r"\bgit\s+(clone|fetch|checkout)\b|\bgh\s+(repo\s+clone|pr\s+checkout)\b")
 
 
 def _pushes_start_it(trigger: Trigger | None) -> bool:
