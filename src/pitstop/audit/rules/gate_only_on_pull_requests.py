@@ -112,7 +112,8 @@ def check(repo: Repo, out: Check) -> None:
 BASE_REF = re.compile(
     r"github\.event\.pull_request\.base\.(sha|ref)|github\.base_ref|\$\{?GITHUB_BASE_REF\b"
 )
-CHECKOUT_BASE = re.compile(r"\bgit\s+(checkout|switch)\b[^\n]*" + BASE_REF.pattern)
+# (the base's alternatives grouped: each must follow the checkout, not stand anywhere)
+CHECKOUT_BASE = re.compile(r"\bgit\s+(checkout|switch)\b[^\n]*(" + BASE_REF.pattern + ")")
 
 
 def _checks_out_the_base(job: Job) -> bool:
