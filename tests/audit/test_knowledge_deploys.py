@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from pitstop.knowledge.deploys import KINDS, _script_ships, shipping
+from pitstop.knowledge.deploys import KINDS, script_ships, shipping
 from pitstop.knowledge.tables import table
 from pitstop.workflow.repository import load_file
 
@@ -52,7 +52,7 @@ def test_entries_are_sourced_and_of_a_known_kind(row: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(("script", "kind"), USUAL)
 def test_the_usual_form_of_each_command_ships(script: str, kind: str) -> None:
-    found = _script_ships(f"echo start\n{script}\n")
+    found = script_ships(f"echo start\n{script}\n")
     assert found is not None and found.kind == kind
 
 
@@ -72,7 +72,7 @@ def test_the_usual_form_of_each_command_ships(script: str, kind: str) -> None:
     ],
 )
 def test_a_word_in_a_path_or_an_argument_is_not_a_deploy(script: str) -> None:
-    assert _script_ships(script) is None
+    assert script_ships(script) is None
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pitstop.audit.package_scripts import run_scripts
 from pitstop.audit.scripts import commands, words
-from pitstop.knowledge.deploys import shipping
+from pitstop.knowledge.deploys import Ships, script_ships, shipping
 from pitstop.workflow.model import Job, Step, Workflow
 
 if TYPE_CHECKING:
@@ -70,11 +71,11 @@ _TEST_NAME = re.compile(r"(?<![^\W_])tests?(?![^\W_])", re.IGNORECASE)  # test_l
 SAYS_DEPLOY = re.compile(r"\b(deploy|release|publish|rollout)\w*", re.IGNORECASE)
 
 
-def is_deploy(job: Job) -> bool:
+def is_deploy(job: Job, repo: Repo | None = None) -> bool:
     """A job that ships: a step runs a deploy or publish command or action of the table
-    (``knowledge/deploys.toml``), or the job names an `environment:` and a step says it
-    deploys."""
-    if any(shipping(s) is not None for s in job.steps):
+    (``knowledge/deploys.toml``), itself or through a package.json script of ``repo``, or the
+    job names an `environment:` and a step says it deploys."""
+    if any(ships(s, repo, job) is not None for s in job.steps):
         return True
     if job.environment is None or commits_back(job.steps):
         return False  # a job that proposes a change (a version bump's pull request) ships none
@@ -144,18 +145,18 @@ def release_only(workflow: Workflow) -> bool:
     return True
 
 
-def builds_release(workflow: Workflow, job: Job) -> bool:
+def builds_release(workflow: Workflow, job: Job, repo: Repo | None = None) -> bool:
     """A job whose output ships: it deploys or publishes itself, it runs in a release-only
     workflow, or it uploads an artifact that a shipping job of the workflow waits for and
     downloads."""
     if commits_back(job.steps):
         return False  # it proposes a change (codeql-action's bundle update opens a pull request)
-    if _ships(job) or release_only(workflow):
+    if _ships(job, repo) or release_only(workflow):
         return True
     uploads = any((s.uses or "").lower().startswith("actions/upload-artifact@") for s in job.steps)
     return uploads and any(
         job.id in workflow.with_needs(other.needs)
-        and _ships(other)
+        and _ships(other, repo)
         and any(
             (s.uses or "").lower().startswith("actions/download-artifact@") for s in other.steps
         )
@@ -164,10 +165,28 @@ def builds_release(workflow: Workflow, job: Job) -> bool:
     )
 
 
-def _ships(job: Job) -> bool:
+def _ships(job: Job, repo: Repo | None = None) -> bool:
     """A step of the table ships (an `environment:` and a step that says "publish" are not
     enough here), and not into a cluster the job makes for itself."""
-    return any(shipping(s) is not None for s in job.steps) and not ephemeral_target(job)
+    return any(ships(s, repo, job) is not None for s in job.steps) and not ephemeral_target(job)
+
+
+def ships(step: Step, repo: Repo | None = None, job: Job | None = None) -> Ships | None:
+    """What the step ships by the deploys table: itself, or through the package.json scripts
+    of ``repo`` it runs (drizzle's `npm run publish` is `npm publish package.tgz`)."""
+    found = shipping(step)
+    if found is not None or repo is None or not step.run or not PACKAGE_RUNNER.search(step.run):
+        return found
+    folder = step.working_directory
+    if folder is None and job is not None and isinstance(job.defaults.get("run"), dict):
+        given = job.defaults["run"].get("working-directory")
+        folder = given if isinstance(given, str) else None
+    scripts = run_scripts(repo, step.run, folder)
+    return script_ships(scripts) if scripts else None
+
+
+# A package manager that may run a package.json script.
+PACKAGE_RUNNER = re.compile(r"\b(npm|pnpm|yarn|bun)\s")
 
 
 # A bot's job: it commits what a check found, or opens a pull request with the repair, so a
@@ -321,11 +340,11 @@ def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
         if not _own_action(s, own)
         and (
             (
-                (found := shipping(s)) is not None
+                (found := ships(s, repo, job)) is not None
                 and found.kind == "service"
                 and not (s.run and _rollback_only(s.run))
             )
-            or (job.environment is not None and shipping(s) is None and _deploy_action(s))
+            or (job.environment is not None and ships(s, repo, job) is None and _deploy_action(s))
         )
     ]
     return [] if found and ephemeral_target(job, repo) else found  # most jobs deploy nothing

@@ -64,7 +64,7 @@ def _actions() -> dict[str, Ships]:
 def shipping(step: Step) -> Ships | None:
     """What the step ships, by the table: None for a step that does not deploy or publish."""
     if step.run:
-        return _script_ships(step.run)
+        return script_ships(step.run)
     if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
         return None
     name = step.uses.partition("@")[0].lower()
@@ -89,7 +89,7 @@ def shipping(step: Step) -> Ships | None:
 
 
 @lru_cache(maxsize=16384)
-def _script_ships(script: str) -> Ships | None:
+def script_ships(script: str) -> Ships | None:
     """What a script ships: each script is searched once, however many rules ask."""
     if not MAY_SHIP.search(script):
         return None  # none of the table's programs appears: most scripts stop here

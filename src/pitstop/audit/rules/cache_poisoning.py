@@ -40,7 +40,7 @@ def check(repo: Repo, out: Check) -> None:
         for job in workflow.jobs.values():
             if never_runs(job):
                 continue
-            releasing = builds_release(workflow, job)
+            releasing = builds_release(workflow, job, repo)
             if not releasing and not (tagged and any(_tag_gated(s) for s in job.steps)):
                 continue
             for step in job.steps:

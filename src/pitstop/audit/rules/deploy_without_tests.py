@@ -14,13 +14,13 @@ from pitstop.audit.jobs import (
     never_runs,
     runs_test_commands,
     runs_tests,
+    ships,
     step_text,
 )
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix, Patch
 from pitstop.knowledge.ci_verdicts import reads_status, waits_for_checks
-from pitstop.knowledge.deploys import shipping
 from pitstop.knowledge.inputs import FALSE, input_text
 from pitstop.knowledge.permissions import raise_to
 from pitstop.workflow.filters import matches
@@ -129,7 +129,7 @@ def _image_for_the_tests(repo: Repo, workflow: Workflow, job: Job) -> bool:
     """The job ships only images tagged by the commit (docker/build-push-action's `tags`),
     and a job of the workflow that needs it runs the tests: it builds once for the tests, and
     a red build moves no tag anyone pulls (appwrite's ci.yml `build`)."""
-    shipping_steps = [s for s in job.steps if shipping(s) is not None]
+    shipping_steps = [s for s in job.steps if ships(s, repo, job) is not None]
     if not shipping_steps:
         return False
     for step in shipping_steps:
@@ -171,7 +171,7 @@ def _deploys(repo: Repo, job: Job, seen: frozenset[str] = frozenset()) -> bool:
         )
     own = (repo.slug or "").lower()
     steps = [s for s in job.steps if not (s.uses or "").lower().startswith(("./", f"{own}@"))]
-    return is_deploy(replace(job, steps=tuple(steps)))
+    return is_deploy(replace(job, steps=tuple(steps)), repo)
 
 
 def _waits_for_verdict(repo: Repo, jobs: list[Job]) -> bool:
@@ -338,7 +338,7 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
         for j in workflow.jobs.values()
         if j.id != job.id
         and not never_runs(j)
-        and not is_deploy(j)
+        and not is_deploy(j, repo)
         and (runs_test_commands(j, repo) or (j.uses is not None and runs_tests(j, repo)))
         and job.id not in workflow.with_needs(j.needs)
     ]
@@ -351,7 +351,7 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
         if w is not workflow
         # a job switched off runs no tests (prefect's api-compatibility-tests: `if: false`)
         and any(runs_test_commands(j, repo) and not never_runs(j) for j in w.jobs.values())
-        and not any(is_deploy(j) for j in w.jobs.values())
+        and not any(is_deploy(j, repo) for j in w.jobs.values())
     ]
     # the repository's CI first: run on pushes and pull requests, with the most test jobs (uv's
     # ci.yml, not its test-windows-trampolines.yml); a workflow that must be given inputs to be

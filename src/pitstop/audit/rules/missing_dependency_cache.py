@@ -59,7 +59,7 @@ def check(repo: Repo, out: Check) -> None:
         action = (place.step.uses or "").partition("@")[0].lower()
         if action not in KEYS:
             continue
-        if not any(file in names for file, _ in KEYS[action]) or _left_alone(place):
+        if not any(file in names for file, _ in KEYS[action]) or _left_alone(repo, place):
             continue
         if place.action is not None and repo.relative(place.path) in ("action.yml", "action.yaml"):
             # the repository's published action runs in its callers' workspaces: a cache there
@@ -174,7 +174,7 @@ def _no_dependencies(repo: Repo) -> bool:
     return not project.get("dependencies") and not project.get("optional-dependencies")
 
 
-def _left_alone(place: StepPlace) -> bool:
+def _left_alone(repo: Repo, place: StepPlace) -> bool:
     """A job with nothing checked out (no file to key a cache on: setup fails asking for one),
     a job that switches pip's cache off (`PIP_NO_CACHE_DIR`: `pip cache dir` then fails, and
     setup-python with it), or a job that ships: a release built from a cache another run
@@ -187,7 +187,7 @@ def _left_alone(place: StepPlace) -> bool:
     envs = [place.job.env, place.workflow.env if place.workflow else {}, place.step.env]
     if any(isinstance(e, dict) and "PIP_NO_CACHE_DIR" in e for e in envs):
         return True  # pip's cache switched off on purpose (maturin's tests): setup would fail
-    return place.workflow is not None and builds_release(place.workflow, place.job)
+    return place.workflow is not None and builds_release(place.workflow, place.job, repo)
 
 
 def _add_cache(place: StepPlace, kind: str, context: FixContext) -> None:

@@ -55,12 +55,12 @@ def check(repo: Repo, out: Check) -> None:
             if other is None:
                 continue
             out.checked += 1
-            if not _needless(workflow, job, other):
+            if not _needless(repo, workflow, job, other):
                 continue
             if any(
                 k != needed
                 and k in workflow.jobs
-                and not _needless(workflow, job, workflow.jobs[k])
+                and not _needless(repo, workflow, job, workflow.jobs[k])
                 and not _uses(workflow, job, workflow.jobs[k])
                 and needed not in workflow.with_needs(workflow.jobs[k].needs)
                 for k in job.needs
@@ -84,22 +84,22 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} needs edges carry something"
 
 
-def _needless(workflow: Workflow, job: Job, other: Job) -> bool:
+def _needless(repo: Repo, workflow: Workflow, job: Job, other: Job) -> bool:
     """``job`` waits for ``other`` for nothing: both only check, ``other`` is no gate many
     wait for, and ``job`` reads nothing of it."""
-    if not (_check_job(job, tests=True) and _check_job(other, tests=False)):
+    if not (_check_job(repo, job, tests=True) and _check_job(repo, other, tests=False)):
         return False  # a gate, a hand-off or a pipeline's order: not ours to judge
     if sum(other.id in j.needs for j in workflow.jobs.values()) >= GATE_FAN_OUT:
         return False  # a job many wait for is a gate by design (webpack's "basic")
     return not _uses(workflow, job, other)
 
 
-def _check_job(job: Job, tests: bool) -> bool:
+def _check_job(repo: Repo, job: Job, tests: bool) -> bool:
     """A job that only checks: it runs tests (the waiting job may also be one with service
     containers, a check against a database; the needed job may also run a linter or a type
     checker), calls no reusable workflow, ships nothing, and as the waiting job touches no
     artifact."""
-    if job.uses or never_runs(job) or is_deploy(job):
+    if job.uses or never_runs(job) or is_deploy(job, repo):
         return False
     if tests:  # the waiting job: anything that may fetch what another job left
         if any(s.uses and HANDOFF.search(s.uses) for s in job.steps):

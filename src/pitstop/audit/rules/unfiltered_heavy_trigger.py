@@ -23,7 +23,7 @@ def check(repo: Repo, out: Check) -> None:
     for workflow in repo.workflows:
         if not any(_heavy(job, repo) for job in workflow.jobs.values()):
             continue
-        if any(is_deploy(job) for job in workflow.jobs.values()):
+        if any(is_deploy(job, repo) for job in workflow.jobs.values()):
             continue  # it runs to ship what was pushed, docs and all
         if _detects_changes(workflow) or _checks_docs(workflow, repo):
             continue
