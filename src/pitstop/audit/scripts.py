@@ -46,7 +46,7 @@ def _commands(script: str) -> Iterator[Command]:
         if _LOOP_START.match(code):
             depth += 1
         cursor = 0
-        for part in re.split(r"(;|&&|\|\||\|)", code):
+        for part in _split(code):
             if part in (";", "&&", "||", "|"):
                 cursor += len(part)
                 continue
@@ -62,6 +62,37 @@ def _commands(script: str) -> Iterator[Command]:
         if _DONE.search(code):
             depth = max(0, depth - len(_DONE.findall(code)))
         position += len(line) + 1
+
+
+SEPARATOR = re.compile(r"(;|&&|\|\||\|)")
+
+
+def _split(code: str) -> list[str]:
+    """A line's commands and the separators between them (`;`, `&&`, `||`, `|`), as
+    ``re.split`` with the separators kept gives them, but not split inside quotes (reflex's
+    `grep -vE 'pyright|ruff'` is one command)."""
+    if "'" not in code and '"' not in code:
+        return SEPARATOR.split(code)
+    parts: list[str] = []
+    start = 0
+    for found in SEPARATOR.finditer(code):
+        if found.start() < start or inside_quotes(code, found.start()):
+            continue
+        parts += [code[start : found.start()], found.group(0)]
+        start = found.end()
+    return [*parts, code[start:]]
+
+
+def inside_quotes(text: str, position: int) -> bool:
+    """Whether ``position`` of a line falls inside a quoted string."""
+    quote = ""
+    for index, char in enumerate(text[:position]):
+        if quote:
+            if char == quote and (quote == "'" or text[index - 1] != "\\"):
+                quote = ""
+        elif char in "'\"" and (index == 0 or text[index - 1] != "\\"):
+            quote = char
+    return bool(quote)
 
 
 def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:

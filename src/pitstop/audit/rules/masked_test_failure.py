@@ -8,7 +8,7 @@ from functools import partial
 from pitstop.audit.jobs import TESTS, commits_back
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import SOFT_FAIL, commands
+from pitstop.audit.scripts import SOFT_FAIL, commands, inside_quotes
 from pitstop.audit.softening import EXIT_ZERO, run_step, with_tail
 from pitstop.workflow.model import Step
 
@@ -30,11 +30,32 @@ FIXERS = re.compile(
 RERAISED = re.compile(r"\bexit\s+\$|\$\?")
 
 
+# Programs that read or print text: a tool's name among their arguments runs nothing (reflex's
+# `grep -vE 'pyright|ruff' || true` filters a list of outdated packages).
+TEXT_TOOLS = frozenset("grep egrep fgrep rg sed awk echo printf jq yq cat test [ [[".split())
+
+
+def _runs(pattern: re.Pattern[str], command: str) -> re.Match[str] | None:
+    """Where the command runs what ``pattern`` names: not inside a quoted argument, and not
+    as an argument of a program that only reads or prints text."""
+    if command.split(maxsplit=1)[0] in TEXT_TOOLS:
+        return None
+    code = SHELL_CODE.search(command) is not None  # `sh -c "pytest"` runs what it quotes
+    for found in pattern.finditer(command):
+        if code or not inside_quotes(command, found.start()):
+            return found
+    return None
+
+
+# A quoted argument that is code to run: `bash -c "…"`, `nix-shell --command '…'`.
+SHELL_CODE = re.compile(r"\s(-\w*c|--command[= ]?)\s*['\"]")
+
+
 def _checked(command: str, blocking: frozenset[str] = frozenset(), where: str = "") -> str | None:
     if FIXERS.search(command):
         return None
     for pattern, kind in ((TESTS, "tests"), (CHECKERS, "check")):
-        found = pattern.search(command)
+        found = _runs(pattern, command)
         if found:
             tool = found.group(0).split()[0]
             soft = SOFT_FAIL.search(command) or EXIT_ZERO.search(command)
