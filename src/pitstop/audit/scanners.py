@@ -6,54 +6,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.scripts import commands, words
+from pitstop.knowledge.tables import table
 
 DEPENDENCIES, SECRETS, SAST, IMAGES = "dependencies", "secrets", "sast", "images"
+KINDS = (DEPENDENCIES, SECRETS, SAST, IMAGES)
 
-# A command's program name -> what it scans.
+
+def _rows(kind: str) -> dict[str, dict[str, Any]]:
+    return {row["name"]: row for row in table("scanners.toml")[kind]}
+
+
+# A command's program name (or program and subcommand, `npm audit`) -> what it scans;
+# an action (owner/repo[/path], lower case, prefix) -> what it scans. From
+# ``knowledge/scanners.toml``, each with its source.
 COMMANDS: dict[str, frozenset[str]] = {
-    "pip-audit": frozenset({DEPENDENCIES}),
-    "pip_audit": frozenset({DEPENDENCIES}),
-    "safety": frozenset({DEPENDENCIES}),
-    "osv-scanner": frozenset({DEPENDENCIES}),
-    "bandit": frozenset({SAST}),
-    "semgrep": frozenset({SAST}),
-    "njsscan": frozenset({SAST}),
-    "gitleaks": frozenset({SECRETS}),
-    "trufflehog": frozenset({SECRETS}),
-    "detect-secrets": frozenset({SECRETS}),
-    "ggshield": frozenset({SECRETS}),
-    "trivy": frozenset({DEPENDENCIES, SECRETS, IMAGES}),
-    "grype": frozenset({DEPENDENCIES, IMAGES}),
-    "snyk": frozenset({DEPENDENCIES, SAST, IMAGES}),
-    # SonarQube's analysis reports vulnerabilities and security hotspots in the code
-    # (docs.sonarsource.com/sonarqube-server/latest/user-guide/security-hotspots/)
-    "sonar-scanner": frozenset({SAST}),
-    "checkov": frozenset({SAST}),
-    "zizmor": frozenset({SAST}),
+    name: frozenset(row["scans"]) for name, row in _rows("command").items()
 }
-# `npm audit`: dependencies; `pn` is pnpm's short name (pnpm's package.json, "bin": pn)
-PACKAGE_AUDITS = ("npm", "pnpm", "pn", "yarn")
-# An action (owner/repo[/path], lower case, prefix) -> what it scans.
 ACTIONS: dict[str, frozenset[str]] = {
-    "aquasecurity/trivy-action": frozenset({DEPENDENCIES, SECRETS, IMAGES}),
-    "anchore/scan-action": frozenset({DEPENDENCIES, IMAGES}),
-    "gitleaks/gitleaks-action": frozenset({SECRETS}),
-    "trufflesecurity/trufflehog": frozenset({SECRETS}),
-    "returntocorp/semgrep-action": frozenset({SAST}),
-    "semgrep/semgrep-action": frozenset({SAST}),
-    "google/osv-scanner-action": frozenset({DEPENDENCIES}),
-    "pypa/gh-action-pip-audit": frozenset({DEPENDENCIES}),
-    "zizmorcore/zizmor-action": frozenset({SAST}),
-    "snyk/actions": frozenset({DEPENDENCIES, SAST, IMAGES}),
-    "github/codeql-action/analyze": frozenset({SAST}),
-    "bridgecrewio/checkov-action": frozenset({SAST}),
-    "actions/dependency-review-action": frozenset({DEPENDENCIES}),
-    "docker/scout-action": frozenset({IMAGES, DEPENDENCIES}),
-    "sonarsource/sonarqube-scan-action": frozenset({SAST}),
-    "sonarsource/sonarcloud-github-action": frozenset({SAST}),
+    name: frozenset(row["scans"]) for name, row in _rows("action").items()
+}
+# The ecosystems a dependency audit reads; a scanner absent here reads any.
+ECOSYSTEMS: dict[str, frozenset[str]] = {
+    name: frozenset(row["ecosystems"])
+    for kind in ("command", "action")
+    for name, row in _rows(kind).items()
+    if "ecosystems" in row
 }
 SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", re.IGNORECASE)
 _WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")
@@ -73,17 +54,21 @@ def scanner(command: str) -> str | None:
         name = word.rsplit("/", 1)[-1]
         if name in COMMANDS:
             return name
-        if name in PACKAGE_AUDITS and index + 1 < len(said) and said[index + 1] == "audit":
-            return f"{name} audit"
+        if index + 1 < len(said) and f"{name} {said[index + 1]}" in COMMANDS:
+            return f"{name} {said[index + 1]}"  # `npm audit`, `bin/importmap audit`
         if name not in _WRAPPERS:
             return None
     return None
 
 
 def kinds_of(name: str) -> frozenset[str]:
-    if name.endswith(" audit"):
-        return frozenset({DEPENDENCIES})
     return COMMANDS.get(name, frozenset())
+
+
+def ecosystems_of(name: str) -> frozenset[str] | None:
+    """The ecosystems a dependency audit (a command or an action of the table) reads, or
+    None when it reads any."""
+    return ECOSYSTEMS.get(name)
 
 
 def scans(repo: Repo) -> list[tuple[StepPlace, str, frozenset[str]]]:

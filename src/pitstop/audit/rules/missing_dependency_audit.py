@@ -11,7 +11,8 @@ import yaml
 from pitstop.audit.folders import NOT_OURS, SAMPLES, TOOLING, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scanners import DEPENDENCIES, scans
+from pitstop.audit.scanners import DEPENDENCIES, ecosystems_of, scans
+from pitstop.workflow.model import Step
 
 # Manifests by ecosystem, most telling first; the tools that read them.
 MANIFESTS = {
@@ -37,10 +38,6 @@ SHARED_AUDITS = {
 DEPENDABOT = {"Python": ("pip", "uv", "pipenv", "poetry"), "JavaScript": ("npm", "bun")}
 # A workflow that submits the dependency graph, whose alerts are the audit (aiohttp's).
 SUBMITS_GRAPH = re.compile(r"dependency-submission|dependency-graph", re.IGNORECASE)
-TOOLS = {
-    "Python": {"pip-audit", "pip_audit", "safety", "pypa/gh-action-pip-audit"},
-    "JavaScript": {"npm audit", "pnpm audit", "yarn audit"},
-}
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -55,9 +52,9 @@ def check(repo: Repo, out: Check) -> None:
         )
     ]  # a shared workflow that runs the dependency-review action (nuxt/.github's), or one known
     # to audit
-    every = {name for name, _ in audits} - set().union(*TOOLS.values())  # any ecosystem
+    every = {name for name, _ in audits if ecosystems_of(name) is None}  # any ecosystem
     watched = _security_updates(repo)
-    if any(SUBMITS_GRAPH.search(p.step.uses or "") for p in repo.steps()):
+    if any(_submits_graph(p.step) for p in repo.steps()):
         every.add("a dependency-graph submission (its alerts)")
     found = []
     for ecosystem, names in MANIFESTS.items():
@@ -65,7 +62,9 @@ def check(repo: Repo, out: Check) -> None:
         if manifest is None:
             continue
         out.checked += 1
-        tools = sorted({name for name, _ in audits if name in TOOLS[ecosystem]} | every)
+        tools = sorted(
+            {name for name, _ in audits if ecosystem in (ecosystems_of(name) or ())} | every
+        )
         if watched & set(DEPENDABOT[ecosystem]):
             tools.append("Dependabot security updates")
         if tools:
@@ -79,6 +78,21 @@ def check(repo: Repo, out: Check) -> None:
         )
     if out.checked:
         out.figure = "dependencies audited: " + ("; ".join(found) if found else "none")
+
+
+def _submits_graph(step: Step) -> bool:
+    """The step submits to the dependency graph: an action for it, or a call of the API
+    (aiohttp's github-script POSTs its vendored llhttp to `…/dependency-graph/snapshots`;
+    docs.github.com, REST API, "Dependency submission")."""
+    script = step.with_.get("script") if isinstance(step.with_, dict) else None
+    return bool(
+        SUBMITS_GRAPH.search(step.uses or "")
+        or GRAPH_API.search(step.run or "")
+        or (isinstance(script, str) and GRAPH_API.search(script))
+    )
+
+
+GRAPH_API = re.compile(r"/dependency-graph/snapshots\b")
 
 
 def _security_updates(repo: Repo) -> set[str]:
@@ -119,9 +133,11 @@ RULE = Rule(
     docs=Docs(
         what="For each ecosystem the repository declares (a Python lock file, requirements.txt "
         "or pyproject.toml; package.json or a JavaScript lock file), flags the manifest when "
-        "no workflow runs a dependency audit: pip-audit or safety, npm/pnpm/yarn audit, or a "
-        "tool that covers both (osv-scanner, trivy, grype, snyk, the dependency-review action, "
-        "or a shared workflow named for it, a dependency-graph submission), and "
+        "no workflow runs a dependency audit of it (`knowledge/scanners.toml`): pip-audit or "
+        "safety, npm/pnpm/yarn audit or importmap-rails' `bin/importmap audit`, or a tool that "
+        "covers both (osv-scanner, trivy, grype, snyk, the dependency-review action, or a shared "
+        "workflow named for it, a dependency-graph submission by an action or through the API), "
+        "and "
         "`.github/dependabot.yml` keeps none of its ecosystems for security updates alone "
         "(`open-pull-requests-limit: 0`; version updates alone are not an audit). Manifests in "
         "test data, vendored code, sample apps and tooling folders (`.github`, `hack`, `ci`, "
