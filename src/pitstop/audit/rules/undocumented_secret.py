@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import cache
 
 from pitstop.audit.locate import offset_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.knowledge.tables import table
 
 SECRET = re.compile(r"\bsecrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\bsecrets\s*\[\s*'([^']+)'\s*\]")
 PROVIDED = frozenset({"GITHUB_TOKEN"})  # GitHub creates it for every run
@@ -16,7 +18,7 @@ DOC_NAMES = re.compile(r"(^|/)(\.env\.(example|sample|template)|env\.example)$")
 
 
 def check(repo: Repo, out: Check) -> None:
-    documented = _documented(repo)
+    documented = _documented(repo) | _documented_by_their_action(repo)
     seen: set[str] = set()
     for _, doc in sorted(repo.documents.items()):
         for found in SECRET.finditer(doc.text):
@@ -59,6 +61,31 @@ def _documented(repo: Repo) -> set[str]:
     return names
 
 
+def _documented_by_their_action(repo: Repo) -> set[str]:
+    """The secrets a step passes to the action whose README names them and says how to make
+    them (``knowledge/secret_names.toml``: codecov-action's CODECOV_TOKEN)."""
+    known = _by_action()
+    names: set[str] = set()
+    for place in repo.steps():
+        action = (place.step.uses or "").partition("@")[0].lower()
+        wanted = next(
+            (n for a, n in known.items() if action == a or action.startswith(a + "/")), None
+        )
+        if not wanted:
+            continue
+        given = place.doc.text[place.step.node.start.offset : place.step.node.end.offset]
+        names.update(n for n in wanted if re.search(rf"\bsecrets\s*\.\s*{n}\b", given))
+    return names
+
+
+@cache
+def _by_action() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for row in table("secret_names.toml")["secret"]:
+        found.setdefault(row["action"], set()).add(row["name"])
+    return {action: frozenset(names) for action, names in found.items()}
+
+
 def _in_comment(text: str, offset: int) -> bool:
     line = text[text.rfind("\n", 0, offset) + 1 : offset]
     return line.lstrip().startswith("#")
@@ -73,7 +100,9 @@ RULE = Rule(
         what="Flags the first use of each `secrets.NAME` (other than GITHUB_TOKEN) whose name "
         "appears in no Markdown, reStructuredText, AsciiDoc or text document of the "
         "repository, nor in an `.env.example`, nor in a comment line of a workflow or action, "
-        "nor as a described `workflow_call` secret.",
+        "nor as a described `workflow_call` secret, nor passed to the action whose README "
+        "names it and says how to create it (`knowledge/secret_names.toml`: codecov-action's "
+        "`CODECOV_TOKEN`, docker/login-action's `DOCKERHUB_TOKEN`…).",
         why="Secrets live in settings no one can read back. When a fork, a new environment or "
         "a disaster recovery needs them, the workflow fails with an empty value at the step "
         "that uses it, and someone reverse-engineers the list from YAML.",
