@@ -54,6 +54,7 @@ JAVASCRIPT = Ecosystem(
 
 def check(repo: Repo, out: Check) -> None:
     thresholds: list[str] = []
+    count = 0
     for ecosystem in (PYTHON, JAVASCRIPT):
         measured = [
             (place, found)
@@ -64,23 +65,28 @@ def check(repo: Repo, out: Check) -> None:
         ]
         if not measured:
             continue
-        out.checked += len(measured)
+        out.checked += 1
+        count += len(measured)
         where = _threshold(repo, ecosystem, [p.step.run or "" for p, _ in measured])
         if where:
             thresholds.append(where)
             continue
-        for place, found in measured:
-            node = place.step.node.get("run")
-            assert node is not None
-            out.flag(
-                fragment_span(place.doc, node, found.group(0).rstrip()),
-                f"{ecosystem.name} coverage is measured here but no threshold anywhere fails "
-                "the build when it drops",
-            )
+        # one finding for the ecosystem: one threshold in its settings covers every measurement
+        # (wagtail's six test shards, each measured, each flagged before)
+        place, found = measured[0]
+        node = place.step.node.get("run")
+        assert node is not None
+        more = len(measured) - 1
+        out.flag(
+            fragment_span(place.doc, node, found.group(0).rstrip()),
+            f"{ecosystem.name} coverage is measured here"
+            + (f" and in {more} other step{'s' if more > 1 else ''}" if more else "")
+            + " but no threshold anywhere fails the build when it drops",
+        )
     if thresholds:
         out.figure = "coverage threshold: " + "; ".join(thresholds)
     elif out.checked:
-        out.figure = f"no coverage threshold for {out.checked} coverage measurements"
+        out.figure = f"no coverage threshold for {count} coverage measurements"
 
 
 def _feeds_own_action(place: StepPlace) -> bool:
