@@ -31,6 +31,10 @@ UP = re.compile(
     # (supabase.com/docs/reference/cli/supabase-start, supabase-db-reset)
     r"|supabase\s+(start|db\s+reset)\b"
 )
+# Prisma Migrate has no down migrations: a successful migration is undone by a new one, made
+# from the reverted schema (prisma.io/docs/orm/prisma-migrate/workflows/generating-down-migrations),
+# so applying them is the whole test.
+PRISMA = re.compile(r"(^|/)prisma/migrations/[^/]+/migration\.sql$")
 DOWN = re.compile(
     r"alembic\s+downgrade|\bmigrate(\.py)?\s+down\b|manage\.py\s+migrate\s+\w+\s+zero"
     r"|flyway\s+undo|knex\s+migrate:rollback|(rails|rake)\s+db:rollback|goose\s+[^\n]*\bdown\b"
@@ -51,7 +55,11 @@ def check(repo: Repo, out: Check) -> None:
         return
     out.checked += 1
     first_up: Span | None = None
+    up_only = all(PRISMA.search(f) for f in migrations)
     for workflow, job in repo.jobs():
+        if up_only and any(UP.search(s.run or "") for s in job.steps):
+            out.figure = f"job '{job.id}' applies {len(migrations)} Prisma migrations"
+            return
         if _up_down_up(job):
             out.figure = f"job '{job.id}' runs {len(migrations)} migration files up, down and up"
             return
@@ -60,7 +68,13 @@ def check(repo: Repo, out: Check) -> None:
             node = step.node.get("run")
             if found and node is not None and first_up is None:
                 first_up = fragment_span(workflow.doc, node, found.group(0))
-    if first_up is not None:
+    if up_only:
+        out.flag(
+            repo.file_span(migrations[0]),
+            f"{len(migrations)} Prisma migrations, and no step applies them (`prisma migrate "
+            "deploy` against a database service): a failing migration is found by the deploy",
+        )
+    elif first_up is not None:
         out.flag(
             first_up,
             "migrations run up only: no job runs them down and up again, so a broken "
@@ -93,7 +107,9 @@ RULE = Rule(
         "golang-migrate, dbmate, sqlx, Knex, or `*.up.sql` files), flags it unless one job "
         "runs them up, then down, then up again against a database. Points at the first "
         "`upgrade` a job runs (Django's `manage.py test` and `supabase start` run them up "
-        "too), or at the first migration file when nothing runs them.",
+        "too), or at the first migration file when nothing runs them. Prisma Migrate has no "
+        "down migrations: a repository whose migrations are all Prisma's needs them applied "
+        "(`prisma migrate deploy`) in one job.",
         why="The downgrade is the rollback plan for a schema change, and the one path nobody "
         "runs until the deploy has failed. Up-down-up finds the missing `DROP`, the "
         "irreversible data migration and the migration that is not idempotent while they are "
