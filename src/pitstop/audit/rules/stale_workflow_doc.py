@@ -37,6 +37,9 @@ def check(repo: Repo, out: Check) -> None:
                 continue  # "create .github/workflows/x.yml in your repository": for the reader
             if _sample_follows(text, found.end()) or _snippet(text, found.start()):
                 continue  # "you could use this .github/workflows/x.yml:" and the sample
+            if _configured_above(text, fences, name, found.start()):
+                continue  # the section's sample sets it: the reader's file (reflex-release's
+                # `workflow = "build_wheels.yml"`, then "publish.yml calls …/build_wheels.yml")
             link = LINK.search(text[max(0, found.start() - 200) : found.start()])
             owner, ref = (
                 (link.group("slug") or link.group("raw"), link.group("ref") or link.group("rawref"))
@@ -88,6 +91,19 @@ LINK = re.compile(
 )
 COMMIT = re.compile(r"[0-9a-f]{7,40}")
 SENTENCE_END = re.compile(r"[.!?:]\s+(?=[A-Z(\[])|\n\s*\n")
+
+
+HEADING = re.compile(r"^#{1,6}\s", re.MULTILINE)
+
+
+def _configured_above(text: str, fences: list[tuple[int, int]], name: str, start: int) -> bool:
+    """A code sample earlier in the mention's section names the same file: a setting the
+    reader writes in their own repository, which the prose then explains."""
+    headings = [h.start() for h in HEADING.finditer(text, 0, start)]
+    section = headings[-1] if headings else 0
+    return any(
+        section <= begin and end <= start and name in text[begin:end] for begin, end in fences
+    )
 
 
 def _sentence_before(text: str, start: int) -> str:
