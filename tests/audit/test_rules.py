@@ -96,3 +96,19 @@ def test_credential_tiers(tmp_path: Path) -> None:
     (workflows / "w.yml").write_text(extra)
     found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["hardcoded-credential"]).findings
     assert [f.severity for f in found] == ["high", "medium"]
+
+
+def test_a_localhost_password_without_a_service_says_so(tmp_path: Path) -> None:
+    """hoppscotch's tests.yml sets a connection string to localhost for `pnpm install`, with no
+    service container: low, and the message does not claim a service it does not have."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "w.yml").write_text(
+        "on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: pnpm install\n"
+        "        env:\n          DATABASE_URL: postgresql://postgres:testpass@localhost:5432/app\n"
+    )
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["hardcoded-credential"]).findings
+    assert [(f.severity, f.message.endswith("of a database on localhost)")) for f in found] == [
+        ("low", True)
+    ]
+    assert "service container" not in found[0].message

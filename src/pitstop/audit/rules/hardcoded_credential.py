@@ -143,7 +143,9 @@ def check(repo: Repo, out: Check) -> None:
             )
         else:
             message = f"'{key.raw}' is a literal value; use ${{{{ secrets.{names[literal]} }}}}"
-        if tier == "low":
+        if tier == "low" and candidate.local:
+            message += " (a throwaway password of a database on localhost)"
+        elif tier == "low":
             message += " (a throwaway password of a service container of this workflow)"
         out.flag(
             span(doc, value),
@@ -174,6 +176,7 @@ class Candidate(NamedTuple):
     tier: str = "high"  # the finding's severity
     at: int = -1  # where the literal starts inside the value's text, when it is part of it
     owner: str = ""  # the action whose input this is
+    local: bool = False  # low for a connection string to localhost, not to a service's password
 
 
 def _candidates(repo: Repo) -> Iterator[Candidate]:
@@ -198,10 +201,11 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 yield Candidate(doc, key, value, "token", token.group(0), owner=owner)
             elif url and "${{" not in url.group("password"):
                 password = url.group("password")
-                local = LOCAL_HOST.search(text) or password in throwaway
-                tier = "low" if local else "high" if random_looking(password) else "medium"
+                local = password not in throwaway and LOCAL_HOST.search(text) is not None
+                low = local or password in throwaway
+                tier = "low" if low else "high" if random_looking(password) else "medium"
                 at = _offset(doc, value, text, url.start("password"))
-                yield Candidate(doc, key, value, "url", password, tier, at, owner)
+                yield Candidate(doc, key, value, "url", password, tier, at, owner, local)
             elif (
                 named
                 and "${{" not in text
