@@ -39,6 +39,7 @@ USUAL = [
     ("goreleaser release --clean", "release"),
     ("gh release create v1.0.0 dist/*", "release"),
     ("mkdocs gh-deploy --force", "pages"),
+    ("git push --force origin HEAD:gh-pages", "pages"),
 ]
 
 

@@ -172,17 +172,27 @@ def _ships(job: Job, repo: Repo | None = None) -> bool:
 
 
 def ships(step: Step, repo: Repo | None = None, job: Job | None = None) -> Ships | None:
-    """What the step ships by the deploys table: itself, or through the package.json scripts
-    of ``repo`` it runs (drizzle's `npm run publish` is `npm publish package.tgz`)."""
+    """What the step ships by the deploys table: itself, or through the repository's scripts,
+    make targets and package.json scripts it runs (drizzle's `npm run publish` is `npm publish
+    package.tgz`)."""
     found = shipping(step)
-    if found is not None or repo is None or not step.run or not PACKAGE_RUNNER.search(step.run):
+    if repo is None or not step.run or (found is not None and not found.own):
         return found
-    folder = step.working_directory
-    if folder is None and job is not None and isinstance(job.defaults.get("run"), dict):
-        given = job.defaults["run"].get("working-directory")
-        folder = given if isinstance(given, str) else None
-    scripts = run_scripts(repo, step.run, folder)
-    return script_ships(scripts) if scripts else None
+    runs_package = PACKAGE_RUNNER.search(step.run) is not None
+    if found is None and not runs_package:
+        return None  # most steps: no deploy script, no package script
+    code = own_code(step.run, repo) if found is not None else ""
+    if runs_package:
+        folder = step.working_directory
+        if folder is None and job is not None and isinstance(job.defaults.get("run"), dict):
+            given = job.defaults["run"].get("working-directory")
+            folder = given if isinstance(given, str) else None
+        code += "\n" + run_scripts(repo, step.run, folder)
+    # what the project's own deploy script or target runs says what it ships (nvm's
+    # `./deploy-docs.sh` pushes a site to gh-pages: pages, not a service); when it runs nothing
+    # the table knows, the script's name stands
+    inner = script_ships(code, own=False) if code.strip() else None
+    return inner or found
 
 
 # A package manager that may run a package.json script.
@@ -372,8 +382,15 @@ def step_text(step: Step, repo: Repo | None = None) -> str:
     text = f"{step.name or ''}\n{step.run or ''}\n{step.uses or ''}"
     if repo is None or not step.run:
         return text
-    own = [found.group(1) for found in LOCAL_SCRIPT.finditer(step.run)]
-    for found in MAKE.finditer(step.run):
+    return text + own_code(step.run, repo)
+
+
+def own_code(script: str, repo: Repo) -> str:
+    """The text of the repository's own shell scripts and make targets a script runs (each
+    on lines of its own), or ""."""
+    text = ""
+    own = [found.group(1) for found in LOCAL_SCRIPT.finditer(script)]
+    for found in MAKE.finditer(script):
         folder = re.search(r"-C\s*([\w./-]+)", found.group(1))
         recipe = _recipe(repo, folder.group(1) if folder else ".", found.group(2))
         text += "\n" + recipe
@@ -381,9 +398,9 @@ def step_text(step: Step, repo: Repo | None = None) -> str:
     for name in own:
         if ".." in name.split("/"):
             continue  # inside the repository only
-        script = repo.read(name)
-        if script:
-            text += "\n" + script[:100_000]
+        found_text = repo.read(name)
+        if found_text:
+            text += "\n" + found_text[:100_000]
     return text
 
 

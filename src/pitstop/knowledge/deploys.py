@@ -19,7 +19,7 @@ COMMAND_START = r"(?:^[ \t]*|[;&|(][ \t]*|\b(?:then|do|else|exec|sudo|time)[ \t]
 MAY_SHIP = re.compile(
     r"kubectl|helm|terraform|terragrunt|tofu|pulumi|deploy|gcloud|aws|az\s|heroku|docker|"
     r"argocd|cap\s|twine|publish|cargo|gem\s|nuget|mvn|gradle|semantic-release|goreleaser|"
-    r"gh\s|mkdocs|ghp-import|podman|crane|NPM_CONFIG",
+    r"gh\s|mkdocs|ghp-import|podman|crane|NPM_CONFIG|gh-pages",
 )
 
 
@@ -32,6 +32,7 @@ class Ships:
     when_value: str = ""
     unless_input: str = ""
     unless_value: str = ""
+    own: bool = False  # the project's own deploy script or target: what it runs decides
 
 
 @cache
@@ -39,7 +40,7 @@ def _commands() -> list[tuple[re.Pattern[str], Ships]]:
     return [
         (
             re.compile(f"{COMMAND_START}(?:{row['pattern']})", re.MULTILINE),
-            Ships(row["pattern"], row["kind"], row["source"]),
+            Ships(row["pattern"], row["kind"], row["source"], own=row.get("own", False)),
         )
         for row in table("deploys.toml")["command"]
     ]
@@ -89,14 +90,18 @@ def shipping(step: Step) -> Ships | None:
 
 
 @lru_cache(maxsize=16384)
-def script_ships(script: str) -> Ships | None:
-    """What a script ships: each script is searched once, however many rules ask."""
+def script_ships(script: str, own: bool = True) -> Ships | None:
+    """What a script ships: each script is searched once, however many rules ask. ``own``
+    False leaves out the row of the project's own deploy scripts, for reading what such a
+    script runs."""
     if not MAY_SHIP.search(script):
         return None  # none of the table's programs appears: most scripts stop here
     # a comment runs nothing (renovate's dry run explains "…merge commit; semantic-release
     # runs"), and ends at its line even after a backslash; other lines continued read as one
     script = COMMENT_LINE.sub("", script).replace("\\\n", " ")
     for pattern, ships in _commands():
+        if ships.own and not own:
+            continue
         for found in pattern.finditer(script):
             end = script.find("\n", found.end())
             if not DRY_RUN.search(script[found.start() : end if end >= 0 else len(script)]):
