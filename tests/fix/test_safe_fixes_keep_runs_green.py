@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fix.helpers import PinSource, pitstop
 from tests.run.conformance_cases import CASES, case_repo, expected_results, results, run_repo
+
+# These tests run workflows whose services bind fixed host ports (`ports: ["5432:5432"]`), or
+# hold such a port themselves: under pytest-xdist, one worker runs all of them, one at a time.
+pytestmark = pytest.mark.xdist_group("host-ports")
 
 
 def test_safe_fixes_keep_every_conformance_run_as_it_was(

@@ -10,9 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.fix.helpers import PinSource
 from tests.gitrepo import tradedesk_repo
 
+# These tests run workflows whose services bind fixed host ports (`ports: ["5432:5432"]`), or
+# hold such a port themselves: under pytest-xdist, one worker runs all of them, one at a time.
+pytestmark = pytest.mark.xdist_group("host-ports")
 ACTIONS = {
     "actions/checkout": ("v5", "v5.0.1"),
     "actions/setup-python": ("v6", "v6.1.0"),

@@ -126,7 +126,12 @@ def test_a_real_pytest_benchmark_run_against_a_slower_one(tmp_path: Path) -> Non
             cwd=tmp_path,
             check=True,
             capture_output=True,
-            env={**os.environ, "SIZE": size},
+            # a user's own pytest run: not a worker of this suite's pytest-xdist, which would
+            # switch pytest-benchmark off (PYTEST_XDIST_WORKER)
+            env={
+                **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")},
+                "SIZE": size,
+            },
         )
     result = gate("now.json", "--baseline", "base.json", "--format", "json", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr

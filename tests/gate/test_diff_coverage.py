@@ -338,10 +338,12 @@ def test_on_this_repositorys_own_coverage(tmp_path: Path, monkeypatch: pytest.Mo
                       capture_output=True, check=False).returncode:  # fmt: skip
         pytest.skip("the checkout has fewer than 20 commits of history (a shallow clone)")
     base = git(clone, "rev-parse", "HEAD~20").strip()
-    env = {**os.environ, "PYTHONPATH": str(clone / "src"), "COVERAGE_FILE": str(tmp_path / "cov")}
-    subprocess.run(
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # not a worker
+    env |= {"PYTHONPATH": str(clone / "src"), "COVERAGE_FILE": str(tmp_path / "cov")}
+    subprocess.run(  # in one process (`-n 0`), where coverage.py measures it
         [sys.executable, "-m", "coverage", "run", "--source=src/pitstop", "-m", "pytest", "-q",
-         "-p", "no:cacheprovider", "tests/expr/test_template.py", "tests/expr/test_hashfiles.py"],
+         "-p", "no:cacheprovider", "-n", "0", "tests/expr/test_template.py",
+         "tests/expr/test_hashfiles.py"],
         cwd=clone, env=env, check=True, capture_output=True,
     )  # fmt: skip
     report = tmp_path / "coverage.xml"

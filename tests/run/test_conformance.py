@@ -16,6 +16,10 @@ from tests.run.conformance_cases import (
     run_repo,
 )
 
+# These tests run workflows whose services bind fixed host ports (`ports: ["5432:5432"]`), or
+# hold such a port themselves: under pytest-xdist, one worker runs all of them, one at a time.
+pytestmark = pytest.mark.xdist_group("host-ports")
+
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_conformance(case: Path, tmp_path: Path) -> None:

@@ -19,6 +19,10 @@ from conftest import make_repo, pitstop_run
 from pitstop.runner.services import ServiceError, ServiceSpec, launch
 from pitstop.runner.services.mysql import find_server
 
+# These tests run workflows whose services bind fixed host ports (`ports: ["5432:5432"]`), or
+# hold such a port themselves: under pytest-xdist, one worker runs all of them, one at a time.
+pytestmark = pytest.mark.xdist_group("host-ports")
+
 
 def test_a_busy_host_port_is_named_with_the_process_holding_it(tmp_path: Path) -> None:
     holder = socket.socket()

@@ -9,7 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.gitrepo import tradedesk_repo
+
+# These tests run workflows whose services bind fixed host ports (`ports: ["5432:5432"]`), or
+# hold such a port themselves: under pytest-xdist, one worker runs all of them, one at a time.
+pytestmark = pytest.mark.xdist_group("host-ports")
 
 
 def test_tradedesk_ci_runs_green_with_wheel_services(tmp_path: Path) -> None:
