@@ -118,6 +118,24 @@ TOOLS = frozenset(
         "cibuildwheel",
         "maturin",
         "towncrier",
+        # linters, checkers and the coverage tools a job installs alone to check or report
+        # (redash's `pip install black==23.1.0 ruff==0.0.287`, litestar's `pip install coverage
+        # covdefaults` to combine the test jobs' data): a few wheels, not the project's
+        "black",
+        "ruff",
+        "flake8",
+        "isort",
+        "mypy",
+        "pylint",
+        "pyright",
+        "codespell",
+        "yamllint",
+        "bandit",
+        "pip-audit",
+        "zizmor",
+        "coverage",
+        "covdefaults",
+        "check-manifest",
     }
 )
 PIP_INSTALL = re.compile(r"\bpip3?\s+install\s")
@@ -213,7 +231,8 @@ RULE = Rule(
         "callers' workspaces), jobs with no checkout (nothing to key a cache on), jobs that deploy "
         "or publish (a release should not be built from a cache another run wrote), and "
         "installs that are not the project's dependencies (`npm install -g`, `pip install "
-        "--user`, `pip install nox` and other build and check runners alone) or that uv caches "
+        "--user`, `pip install nox` and other build and check runners, linters or coverage "
+        "tools alone) or that uv caches "
         "itself (`uv pip install`), and a `cache:` written empty on purpose.",
         why="Without a cache every run downloads every wheel and tarball again: minutes per "
         "job, multiplied by the matrix, and a build that fails whenever PyPI or npm has a bad "
