@@ -11,6 +11,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+import yaml
+
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
@@ -123,6 +125,8 @@ def _service_gate(repo: Repo) -> str | None:
                 return f"Codecov's status target in {relative}"
             if not CODECOV_STATUS.search(text):
                 return f"Codecov's default status checks (target auto; {relative})"
+            if _blocking_status(text):
+                return f"Codecov's status check in {relative} (target auto)"
     if not any(CODECOV_FILES.match(r) for r in repo.files):
         for workflow in repo.workflows:
             if CODECOV_UPLOAD.search(workflow.doc.text):
@@ -130,6 +134,31 @@ def _service_gate(repo: Repo) -> str | None:
                 where = repo.relative(workflow.path)
                 return f"Codecov's default status checks (target auto; no codecov.yml: {where})"
     return None
+
+
+def _blocking_status(text: str) -> bool:
+    """A project or patch status of codecov.yml that is on and not informational: with no
+    target it compares against the base commit, target auto (docs.codecov.com, "Commit
+    Status": target defaults to auto; `threshold` allows that much of a drop; `informational:
+    true` never fails), so a drop fails the check (Kiwi's `threshold: 5%`)."""
+    try:
+        config = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    coverage = config.get("coverage") if isinstance(config, dict) else None
+    status = coverage.get("status") if isinstance(coverage, dict) else None
+    if not isinstance(status, dict):
+        return False
+    for kind in ("project", "patch"):
+        given = status.get(kind)
+        if given is True or given in ("yes", "on", "true"):
+            return True
+        if not isinstance(given, dict):
+            continue  # off (`patch: no`), or absent
+        for check in given.values():
+            if isinstance(check, dict) and check.get("informational") not in (True, "true"):
+                return True
+    return False
 
 
 # pitstop's own coverage gate, with a limit that fails the step (docs/gate.md)
