@@ -84,6 +84,7 @@ def check(repo: Repo, out: Check) -> None:
         # or a human publishing a draft release that a job gated on the tests made (pulumi's
         # on-release.yml: its drafts come from a job that needs CI)
         gated = gated or (_on_release_only(workflow) and _drafts_made_after_tests(repo))
+        ungated: list[tuple[Job, set[str]]] = []
         for job in workflow.jobs.values():
             if never_runs(job):
                 off += 1
@@ -106,10 +107,20 @@ def check(repo: Repo, out: Check) -> None:
                 # manual publish-pypi.yml: `if: github.ref == 'refs/heads/main' && …`)
             if _waits_for_verdict(repo, [job, *(workflow.jobs[n] for n in needed)]):
                 continue  # it checks the commit's CI itself before it ships
+            ungated.append((job, needed))
+        # one finding for a chain of deploys: the first, whose gate every job after it inherits
+        # (novu's build_prod_image, then deploy_prod_api_eu and _us after it, were three)
+        first = {job.id for job, _ in ungated}
+        for job, needed in ungated:
+            if first & needed:
+                out.checked -= 1  # counted with the deploy it follows
+                continue
+            after = [j.id for j, n in ungated if job.id in n]
             out.flag(
                 span(workflow.doc, job.key),
-                f"job '{job.id}' deploys without needing a job that runs the tests: a red build "
-                "still ships",
+                f"job '{job.id}' deploys without needing a job that runs the tests"
+                + (f" (nor do the {len(after)} deploy jobs after it)" if after else "")
+                + ": a red build still ships",
                 fix=Fix(
                     f"made job '{job.id}' need the tests",
                     "unsafe",  # the deploy now waits for, and stops on, the tests
