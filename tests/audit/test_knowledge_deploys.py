@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from pitstop.knowledge.deploys import KINDS, script_ships, shipping
+from pitstop.audit.jobs import is_deploy
+from pitstop.knowledge.deploys import KINDS, script_ships, shipping, waits_for_health
 from pitstop.knowledge.tables import table
 from pitstop.workflow.repository import load_file
 
@@ -105,3 +106,32 @@ def test_an_action_ships_only_with_the_inputs_that_make_it_ship(
     assert workflow is not None
     step = workflow.jobs["release"].steps[0]
     assert (shipping(step) is not None) is ships
+
+
+@pytest.mark.parametrize("row", ROWS["not_a_deploy"], ids=lambda r: r["name"])
+def test_a_deployment_marker_ships_nothing(row: dict[str, str]) -> None:
+    """An action named for deployments that only records one: a job with an environment that
+    runs it deploys nothing, where an unknown `acme/ecs-deploy` would."""
+    assert row["source"].startswith("https://")
+    for uses, deploys in ((f"{row['name']}@v1", False), ("acme/ecs-deploy@v1", True)):
+        workflow = (
+            "on: push\njobs:\n  a:\n    runs-on: x\n    environment: production\n"
+            f"    steps:\n      - uses: {uses}\n"
+        )
+        job = load_file(".github/workflows/w.yml", text=workflow).workflow.jobs["a"]
+        assert is_deploy(job) is deploys, uses
+
+
+def test_a_deploy_that_waits_for_health_says_so() -> None:
+    """amazon-ecs-deploy-task-definition's `wait-for-service-stability: true` waits for a
+    stable service (its README); left out or false, it returns once the task is submitted."""
+    steps = [
+        ("      - uses: aws-actions/amazon-ecs-deploy-task-definition@v2\n"
+         f"        with: {{service: api{given}}}\n", waits)
+        for given, waits in ((", wait-for-service-stability: true", True),
+                             (", wait-for-service-stability: false", False), ("", False))
+    ]  # fmt: skip
+    for step, waits in steps:
+        text = f"on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n{step}"
+        job = load_file(".github/workflows/w.yml", text=text).workflow.jobs["a"]
+        assert waits_for_health(job.steps[0]) is waits, step

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pitstop.audit.package_scripts import run_scripts
 from pitstop.audit.scripts import commands, words
-from pitstop.knowledge.deploys import Ships, script_ships, shipping
+from pitstop.knowledge.deploys import Ships, not_deploys, script_ships, shipping
 from pitstop.workflow.model import Job, Step, Workflow
 
 if TYPE_CHECKING:
@@ -437,7 +437,10 @@ def _deploy_action(step: Step) -> bool:
     (one with an ``environment:``)."""
     if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
         return False
-    repository = step.uses.partition("@")[0].lower().split("/")
+    name = step.uses.partition("@")[0].lower()
+    if any(name == n or name.startswith(n + "/") for n in not_deploys()):
+        return False  # a deployment marker or status (newrelic/deployment-marker-action)
+    repository = name.split("/")
     return len(repository) > 1 and "deploy" in repository[1]
 
 

@@ -33,6 +33,8 @@ class Ships:
     unless_input: str = ""
     unless_value: str = ""
     own: bool = False  # the project's own deploy script or target: what it runs decides
+    waits_input: str = ""
+    waits_value: str = ""
 
 
 @cache
@@ -57,9 +59,26 @@ def _actions() -> dict[str, Ships]:
             row.get("when_value", ""),
             row.get("unless_input", ""),
             row.get("unless_value", ""),
+            waits_input=row.get("waits_input", ""),
+            waits_value=row.get("waits_value", ""),
         )
         for row in table("deploys.toml")["action"]
     }
+
+
+@cache
+def not_deploys() -> frozenset[str]:
+    """Actions named for deployments that only record one (``[[not_a_deploy]]``)."""
+    return frozenset(row["name"].lower() for row in table("deploys.toml")["not_a_deploy"])
+
+
+def waits_for_health(step: Step) -> bool:
+    """The step's deploy action waits for the service to be healthy, by the input the table
+    names (amazon-ecs-deploy-task-definition's `wait-for-service-stability: true`)."""
+    found = shipping(step)
+    if found is None or not found.waits_input or not isinstance(step.with_, dict):
+        return False
+    return bool(re.search(found.waits_value, _text(step.with_.get(found.waits_input, ""))))
 
 
 def shipping(step: Step) -> Ships | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from pitstop.audit.jobs import deploy_steps, live_jobs, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
+from pitstop.knowledge.deploys import waits_for_health
 from pitstop.workflow.model import Job, Step, Workflow
 
 VERIFY = re.compile(
@@ -35,7 +37,11 @@ def check(repo: Repo, out: Check) -> None:
 
 
 def verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
-    """A health check or smoke test in the deploy step itself, a later step, or a job after."""
+    """A health check or smoke test in the deploy step itself, a later step, or a job after;
+    or a deploy that waits for health itself (an action's input of the deploys table, a Fly
+    deploy whose fly.toml defines health checks)."""
+    if waits_for_health(deploy) or _fly_checks(deploy, repo):
+        return True
     texts = [step_text(s, repo) for s in job.steps if s.index >= deploy.index]
     texts += [
         step_text(s, repo)
@@ -51,6 +57,29 @@ def verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
     return any(VERIFY.search(t) for t in texts)
 
 
+# `fly deploy` (or flyctl's), and the configuration it is given.
+FLY_DEPLOY = re.compile(r"\bfly(?:ctl)?\s+deploy\b([^\n]*)")
+FLY_CONFIG = re.compile(r"(?:--config|-c)[=\s]+([\w./-]+)")
+# A health check of fly.toml: top-level `[checks]`, a service's checks. Fly waits for them and
+# halts or rolls back a deploy whose new machines fail them (fly.io/docs/reference/health-checks).
+FLY_CHECKS = re.compile(
+    r"^\s*\[\[?(checks\b|http_service\.checks\b|services\.(http_|tcp_)?checks\b)", re.MULTILINE
+)
+
+
+def _fly_checks(deploy: Step, repo: Repo) -> bool:
+    """A `fly deploy` whose fly.toml defines health checks (openstatus's server)."""
+    found = FLY_DEPLOY.search(deploy.run or "")
+    if found is None:
+        return False
+    given = FLY_CONFIG.search(found.group(1))
+    folder = deploy.working_directory or "."
+    if "${{" in folder:
+        folder = "."  # a folder chosen at run time: the repository's top
+    path = os.path.join(folder, given.group(1) if given else "fly.toml")
+    return bool(FLY_CHECKS.search(repo.read(os.path.normpath(path)) or ""))
+
+
 RULE = Rule(
     id="deploy-without-verification",
     category="delivery",
@@ -60,7 +89,9 @@ RULE = Rule(
         what="Flags deploy steps (scripts, `kubectl apply`, `helm upgrade`, deploy actions) "
         "after which nothing in the job, or in a job that needs it, checks the service: no "
         "curl or wget, no health or smoke step, no `kubectl rollout status`, no `helm --wait`, "
-        "no E2E run, no `pitstop wait`/`probe`.",
+        "no E2E run, no `pitstop wait`/`probe`; and a deploy that waits for health itself is "
+        "left alone (amazon-ecs-deploy-task-definition with `wait-for-service-stability: "
+        "true`, a `fly deploy` whose fly.toml defines health checks).",
         why="Most deploy commands return once the new version is submitted, not when it "
         "serves. A release that crashes on start, or answers 500, leaves a green pipeline "
         "behind it; the users find out first.",
