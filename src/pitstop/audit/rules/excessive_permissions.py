@@ -93,8 +93,9 @@ def check(repo: Repo, out: Check) -> None:
         for owner, node, jobs in [(None, top, covered)] + [
             (j, j.node.get("permissions"), [j]) for j in workflow.jobs.values()
         ]:
-            if node is None:
-                continue
+            if node is None or (owner is None and not jobs):
+                continue  # none, or a workflow's block every job replaces with its own: it
+                # grants nothing to any token (firefly-iii's lock.yml repeats it on its one job)
             if str(node.to_python()) == "write-all":
                 where = f"job '{owner.id}'" if owner else "the workflow"
                 needs = jobs_needs(repo, workflow, jobs)
