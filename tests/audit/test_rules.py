@@ -112,3 +112,24 @@ def test_a_localhost_password_without_a_service_says_so(tmp_path: Path) -> None:
         ("low", True)
     ]
     assert "service container" not in found[0].message
+
+
+def test_an_app_token_kept_by_the_checkout_is_used_by_later_git_pushes(tmp_path: Path) -> None:
+    """Flagsmith's api-fix-docs-artefacts.yml checks out with the app token, which the checkout
+    keeps in the git configuration, and a later step pushes: the hint asks for contents write,
+    not the read the checkout alone needs. With persist-credentials false it asks for read."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    for kept, level in (("", "write"), ("\n          persist-credentials: false", "read")):
+        (workflows / "w.yml").write_text(
+            "on: pull_request\njobs:\n  fix:\n    runs-on: x\n    steps:\n"
+            "      - id: app-token\n        uses: actions/create-github-app-token@v2\n"
+            "        with: {app-id: '1', private-key: k}\n"
+            "      - uses: actions/checkout@v5\n        with:\n"
+            "          token: ${{ steps.app-token.outputs.token }}" + kept + "\n"
+            "      - run: git commit -am fix && git push\n"
+        )
+        found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["broad-app-token"]).findings
+        assert [f.message.split("need: ", 1)[-1] for f in found] == [
+            f"permission-contents: {level}"
+        ]

@@ -73,6 +73,14 @@ def _asked(repo: Repo, place: StepPlace, prefix: str) -> str:
         for s in place.later()
         if step_id and f"steps.{step_id}.outputs.token" in f"{s.run} {s.with_} {s.env}"
     ]
+    # a checkout given the token keeps it in the git configuration (unless persist-credentials
+    # is false): the git commands of every later step use it (Flagsmith's `git push` after
+    # checking out with the app token)
+    for checkout in [u for u in users if (u.uses or "").lower().startswith("actions/checkout@")]:
+        given = checkout.with_ if isinstance(checkout.with_, dict) else {}
+        kept = given.get("persist-credentials")
+        if kept is None or input_text(kept) not in FALSE:
+            users += [s for s in place.later() if s.index > checkout.index and s not in users]
     needs = steps_needs(repo, users) if users else None
     if needs is None or needs.unknown or not needs.required:
         return "those the job's steps use (permission-contents: write…)"
