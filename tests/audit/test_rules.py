@@ -133,3 +133,22 @@ def test_an_app_token_kept_by_the_checkout_is_used_by_later_git_pushes(tmp_path:
         assert [f.message.split("need: ", 1)[-1] for f in found] == [
             f"permission-contents: {level}"
         ]
+
+
+def test_a_copied_run_names_every_job_it_repeats(tmp_path: Path) -> None:
+    """novu's and saleor-dashboard's copied runs joined steps copied from two jobs, and the
+    finding named only the first."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    steps = lambda *names: "".join(f"      - run: {n}\n" for n in names)  # noqa: E731
+    (workflows / "w.yml").write_text(
+        "on: push\njobs:\n"
+        f"  a:\n    runs-on: x\n    steps:\n{steps('one', 'two', 'three')}"
+        f"  b:\n    runs-on: x\n    steps:\n{steps('four', 'five', 'six')}"
+        f"  c:\n    runs-on: x\n    steps:\n{steps('one', 'two', 'three', 'four', 'five', 'six')}"
+    )
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["duplicated-steps"]).findings
+    assert [f.message.split(": move")[0] for f in found] == [
+        "steps 1-6 of job 'c' repeat job 'a' (.github/workflows/w.yml) and job 'b' "
+        "(.github/workflows/w.yml)"
+    ]

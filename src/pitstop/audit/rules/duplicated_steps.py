@@ -63,11 +63,21 @@ def check(repo: Repo, out: Check) -> None:
             origin, origin_start = first_seen.get(window, (number, start))
             if origin == number or written(origin, origin_start) == written(number, start):
                 continue  # the first copy is the one the others repeat; an alias repeats none
+            # a run may join copies of two jobs (novu's build steps of one, deploy steps of
+            # another): each is named
+            origins: list[int] = []
+            for first in range(start, end - size + 1):
+                seen_at = first_seen.get(tuple(keys[number][first : first + size]))
+                if seen_at and seen_at[0] != number and seen_at[0] not in origins:
+                    origins.append(seen_at[0])
+            named = " and ".join(
+                f"job '{places[o].job.id}' ({repo.relative(places[o].workflow.path)})"
+                for o in origins or [origin]
+            )
             step = place.job.steps[start]
             out.flag(
                 span(place.workflow.doc, step.node),
-                f"steps {start + 1}-{end} of job '{place.job.id}' repeat job "
-                f"'{places[origin].job.id}' ({repo.relative(places[origin].workflow.path)}): "
+                f"steps {start + 1}-{end} of job '{place.job.id}' repeat {named}: "
                 "move them into a composite action or a reusable workflow",
             )
     out.failed_units = copied  # scored from the duplication ratio itself
