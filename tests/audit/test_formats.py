@@ -22,6 +22,8 @@ from tests.audit.cli import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "tradedesk"
+# What `pitstop audit` finds on the example: each format must carry every one of them.
+EXAMPLE_FINDINGS = 47
 # Microsoft's sarif-js-sdk ships the SARIF 2.1.0 schema (its final, rtm.5, text); .ci/deps fetches
 # the package from npm.
 SDK = ROOT / ".ci" / "cache" / "microsoft-jest-sarif-1.0.0-beta.0.tgz"
@@ -52,7 +54,7 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(sarif_schema: dict[str, 
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     results = run["results"]
-    assert len(results) == 49
+    assert len(results) == EXAMPLE_FINDINGS
     # GitHub ranks by security-severity, a number in a string, on the rule.
     by_id = {r["id"]: r for r in rules}
     assert by_id["unpinned-action"]["properties"]["security-severity"] == "8.0"
@@ -98,7 +100,7 @@ def test_markdown_has_the_scorecard_and_every_finding() -> None:
     assert "| **Overall** |" in text
     rows = [line for line in text.splitlines() if line.startswith("| 🔴") or "| 🟠" in line[:6]]
     rows += [line for line in text.splitlines() if line.startswith("| 🔵")]
-    assert len(rows) == 49
+    assert len(rows) == EXAMPLE_FINDINGS
     assert text.index("| 🔴") < text.index("| 🟠") < text.index("| 🔵")  # most severe first
     assert "left out" not in text
 
@@ -109,7 +111,7 @@ def test_markdown_stays_under_the_limit_and_says_what_it_left_out() -> None:
     assert len(text.encode("utf-16-le")) // 2 <= 4000
     shown = len(re.findall(r"^\| (🔴|🟠|🔵)", text, re.MULTILINE))
     assert 0 < shown < 50
-    assert f"{49 - shown} more findings left out" in text
+    assert f"{EXAMPLE_FINDINGS - shown} more findings left out" in text
     full = render_markdown(result, str(EXAMPLE))
     assert len(full.encode("utf-16-le")) // 2 < 65_536
 
@@ -122,7 +124,9 @@ def test_github_annotations_keep_to_ten_per_level_and_count_the_rest() -> None:
     assert levels.count("::warning") == 10
     assert levels.count("::notice") <= 10
     shown = len(lines) - 1
-    assert lines[-1].startswith(f"::notice title=pitstop audit::{49 - shown} more findings")
+    assert lines[-1].startswith(
+        f"::notice title=pitstop audit::{EXAMPLE_FINDINGS - shown} more findings"
+    )
     first = lines[0]
     assert first.startswith(
         "::error file=.github/actions/setup-tradedesk/action.yml,line=15,col=13,"
