@@ -167,6 +167,12 @@ def _key(command: str) -> tuple[str, ...]:
 
 
 def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:
+    """The workflow runs for what lands on the default branch: pushed to it, or deployed from it
+    (a `deployment_status` workflow tests each deployment, production's included: dub's
+    e2e.yaml runs its API tests against every successful deployment; GitHub's docs, "Events
+    that trigger workflows", deployment_status)."""
+    if "deployment_status" in workflow.triggers:
+        return True
     push = workflow.triggers.get("push")
     if push is None:
         return False
@@ -243,7 +249,8 @@ RULE = Rule(
         what="Flags workflows whose jobs run tests (or measure coverage, or run E2E) on "
         "`pull_request` or `pull_request_target` only (a workflow that also runs on "
         "`merge_group` tests each merge result before it lands), when no workflow that "
-        "runs on pushes to the default branch calls that workflow or runs the same test "
+        "runs on pushes to the default branch (or on `deployment_status`, which tests each "
+        "deployment, production's included) calls that workflow or runs the same test "
         "commands (the same words in any order: a push that runs `pytest` does not cover "
         "`pytest --cov-fail-under=80`; `npm run test --if-present` is `npm test`), and "
         "workflows that also run on a schedule (which runs on the default branch), or whose "
