@@ -7,7 +7,7 @@ import re
 from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.rules.deploy_without_verification import verified
+from pitstop.audit.rules.deploy_without_verification import fly_config, verified
 from pitstop.workflow.model import Job, Workflow
 
 # A rollback command, or a deploy that can undo itself (atomic, canary, blue-green).
@@ -17,6 +17,10 @@ ROLLBACK = re.compile(
     re.IGNORECASE,
 )
 FAILURE = re.compile(r"\bfailure\s*\(\s*\)")
+# fly.toml's deploy strategies that start the new machines beside the old ones and move
+# traffic only once they pass their checks (fly.io/docs/reference/configuration, [deploy]
+# strategy: canary, bluegreen).
+FLY_SWAP = re.compile(r"^\s*strategy\s*=\s*[\"'](bluegreen|canary)[\"']", re.MULTILINE)
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -48,6 +52,9 @@ def _rolls_back(workflow: Workflow, job: Job, repo: Repo) -> bool:
     for step in job.steps:
         if ROLLBACK.search(step_text(step, repo)):
             return True
+        if FLY_SWAP.search(fly_config(step, repo)):
+            return True  # a blue-green or canary Fly deploy keeps the old machines serving
+            # when the new ones fail their checks (openstatus's server)
     for later in workflow.jobs.values():
         if job.id in workflow.with_needs(later.needs) and FAILURE.search(str(later.if_ or "")):
             return True
@@ -63,7 +70,8 @@ RULE = Rule(
         what="Flags deploy jobs whose release is checked (a health check or smoke test "
         "follows it) with no way back when the check fails: no rollback step or command (`helm "
         "rollback`, `kubectl rollout undo`, a script's `--rollback`), no atomic, blue-green or "
-        "canary deploy, and no job that needs the deploy and runs `if: failure()`.",
+        'canary deploy (a Fly deploy whose fly.toml sets `strategy = "bluegreen"` or '
+        '`"canary"` counts), and no job that needs the deploy and runs `if: failure()`.',
         why="When the health check after a deploy fails, the pipeline goes red and the broken "
         "release keeps serving. Restoring the last good version is then a manual, stressed "
         "task; written down in the workflow it is one step that runs itself.",

@@ -69,15 +69,21 @@ FLY_CHECKS = re.compile(
 
 def _fly_checks(deploy: Step, repo: Repo) -> bool:
     """A `fly deploy` whose fly.toml defines health checks (openstatus's server)."""
+    return bool(FLY_CHECKS.search(fly_config(deploy, repo)))
+
+
+def fly_config(deploy: Step, repo: Repo) -> str:
+    """The fly.toml a `fly deploy` step reads (`--config`, else the working directory's), or
+    "" when the step runs no Fly deploy or the file is not in the repository."""
     found = FLY_DEPLOY.search(deploy.run or "")
     if found is None:
-        return False
+        return ""
     given = FLY_CONFIG.search(found.group(1))
     folder = deploy.working_directory or "."
     if "${{" in folder:
         folder = "."  # a folder chosen at run time: the repository's top
     path = os.path.join(folder, given.group(1) if given else "fly.toml")
-    return bool(FLY_CHECKS.search(repo.read(os.path.normpath(path)) or ""))
+    return repo.read(os.path.normpath(path)) or ""
 
 
 RULE = Rule(
