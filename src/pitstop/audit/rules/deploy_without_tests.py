@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import (
     PULL_REQUEST_EVENTS,
+    ROLLS_BACK,
     is_deploy,
     never_runs,
     runs_test_commands,
@@ -76,6 +77,11 @@ def check(repo: Repo, out: Check) -> None:
             # with `goreleaser --snapshot`): what it ships is under test, as a test environment is
         if set(workflow.triggers) == {"workflow_call"}:
             continue  # its callers decide when it runs: a call that deploys is judged there
+        if set(workflow.triggers) == {"workflow_dispatch"} and ROLLS_BACK.search(
+            str(workflow.name or "")
+        ):
+            continue  # a manual rollback redeploys a version that shipped before, tested then
+            # (growthbook's "Rollback to SHA", novu's "Rollback")
         # started by another workflow's completion, or a push whose every commit a merge queue
         # tested before it landed (mermaid's changesets release)
         gated = "workflow_run" in workflow.triggers or (
@@ -464,6 +470,8 @@ RULE = Rule(
         "left alone; chart-testing's `ct install` counts as tests, and so do wheels built by "
         "cibuildwheel with a `test-command`. Also left alone: workflows run only for open "
         "pull requests (previews; `types: [closed]` runs ship the merge and are audited), "
+        "manual-only workflows named for a rollback (they redeploy a version that shipped "
+        "before), "
         "images pushed only under the commit's SHA for the tests that need the job, and "
         "deploys that run only on a branch whose commits a merge queue tested (pushes of "
         "that branch, or an `if:` requiring it).",
