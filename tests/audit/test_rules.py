@@ -152,3 +152,32 @@ def test_a_copied_run_names_every_job_it_repeats(tmp_path: Path) -> None:
         "steps 1-6 of job 'c' repeat job 'a' (.github/workflows/w.yml) and job 'b' "
         "(.github/workflows/w.yml)"
     ]
+
+
+def test_an_unused_action_in_a_test_folder_is_a_fixture_no_rule_audits_or_fixes(
+    tmp_path: Path,
+) -> None:
+    """pitstop's own repository keeps rule fixtures that are whole repositories, action.yml
+    included (tests/audit/fixtures/…/action.yml): its audit flagged their unpinned setup-python
+    as its own, and `fix` would have edited them. Once a workflow uses such an action, it is
+    the repository's and is audited."""
+    from pitstop.fix import fix
+    from pitstop.fix.pins import Pins
+
+    action = tmp_path / "tests" / "fixtures" / "setup" / "action.yml"
+    action.parent.mkdir(parents=True)
+    action.write_text(
+        "name: setup\nruns:\n  using: composite\n  steps:\n    - uses: actions/setup-python@v4\n"
+    )
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    workflow = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"
+    (workflows / "w.yml").write_text(workflow)
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), []).findings
+    assert not [f for f in found if "tests/fixtures" in f.span.path]
+    fixed = fix(str(tmp_path), AuditConfig(), (), True, Pins(str(tmp_path)))
+    assert not [p for p in fixed.texts if "tests/fixtures" in p]
+    used = workflow + "      - uses: ./tests/fixtures/setup\n"
+    (workflows / "w.yml").write_text(used)
+    found = audit(Repo.load(str(tmp_path)), AuditConfig(), ["deprecated-action-version"]).findings
+    assert [Path(f.span.path).name for f in found] == ["action.yml"]

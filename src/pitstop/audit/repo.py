@@ -10,12 +10,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, TypeVar
 
+from pitstop.audit.folders import TEST_DATA, under
 from pitstop.errors import PitstopError, Span
 from pitstop.workflow.model import Action, Job, Step, Workflow, group_members
 from pitstop.workflow.repository import (
     LoadedFile,
     find_action_files,
     find_workflow_files,
+    kind_of_file,
     load_file,
     outside_nested_projects,
 )
@@ -111,7 +113,30 @@ class Repo:
                 repo.workflows.append(_group_members_read(loaded.workflow))
             if loaded.action is not None:
                 repo.actions.append(loaded.action)
+        fixtures = repo.fixture_actions
+        repo.actions = [a for a in repo.actions if os.path.normpath(a.path) not in fixtures]
         return repo
+
+    @cached_property
+    def fixture_actions(self) -> frozenset[str]:
+        """Action files in a test folder (testdata, fixtures, tests…) that no workflow or action
+        here uses: a test's data (actionlint keeps dozens of broken ones on purpose, pitstop
+        its rules' fixture repositories), not an action anyone runs. No rule audits them and
+        `fix` never edits them."""
+        used = set()
+        steps = [s for w in self.workflows for j in w.jobs.values() for s in j.steps]
+        steps += [s for a in self.actions for s in a.steps]
+        for step in steps:
+            uses = step.uses or ""
+            if uses.startswith(("./", "$/")):
+                used.add(os.path.normpath(os.path.join(self.root, uses[2:].partition("@")[0])))
+        return frozenset(
+            os.path.normpath(p)
+            for p in self.paths
+            if kind_of_file(p) == "action"
+            and under(self.relative(p), TEST_DATA)
+            and os.path.normpath(os.path.dirname(p)) not in used
+        )
 
     @cached_property
     def slug(self) -> str | None:

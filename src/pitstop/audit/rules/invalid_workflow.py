@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import os
 
-from pitstop.audit.folders import TEST_DATA, under
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.repository import kind_of_file
-
-# Folders of test data: an action file there is a fixture (actionlint keeps dozens of broken
-# ones on purpose), not an action anyone runs, unless a workflow here uses it.
 
 
 def check(repo: Repo, out: Check) -> None:
-    used = _used_actions(repo)
-    fixtures = {
-        p
-        for p in repo.paths
-        if kind_of_file(p) == "action"
-        and under(repo.relative(p), TEST_DATA)
-        and os.path.normpath(os.path.dirname(p)) not in used
-    }
+    fixtures = repo.fixture_actions
     out.checked = len(repo.paths) - len(fixtures)
     invalid = set()
     for problem in repo.problems:
         span = problem.span or repo.anchor()
-        if span is None or span.path in fixtures:
+        if span is None or os.path.normpath(span.path) in fixtures:
             continue
         invalid.add(span.path)
         out.flag(span, problem.message)
@@ -34,16 +22,6 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - len(invalid)} of {out.checked} workflow and action files valid{note}"
     )
-
-
-def _used_actions(repo: Repo) -> set[str]:
-    """The folders of the local actions the workflows and actions here use."""
-    found = set()
-    for place in repo.steps():
-        uses = place.step.uses or ""
-        if uses.startswith(("./", "$/")):
-            found.add(os.path.normpath(os.path.join(repo.root, uses[2:].partition("@")[0])))
-    return found
 
 
 RULE = Rule(
