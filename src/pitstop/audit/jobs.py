@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pitstop.audit.package_scripts import run_scripts
 from pitstop.audit.scripts import commands, words
-from pitstop.knowledge.deploys import Ships, not_deploys, script_ships, shipping
+from pitstop.knowledge.deploys import Ships, records_a_deployment, script_ships, shipping
 from pitstop.workflow.model import Job, Step, Workflow
 
 if TYPE_CHECKING:
@@ -350,11 +350,11 @@ def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
         if not _own_action(s, own)
         and (
             (
-                (found := ships(s, repo, job)) is not None
-                and found.kind == "service"
+                (shipped := ships(s, repo, job)) is not None
+                and shipped.kind == "service"
                 and not (s.run and _rollback_only(s.run))
             )
-            or (job.environment is not None and ships(s, repo, job) is None and _deploy_action(s))
+            or (job.environment is not None and shipped is None and _deploy_action(s))
         )
     ]
     return [] if found and ephemeral_target(job, repo) else found  # most jobs deploy nothing
@@ -437,10 +437,9 @@ def _deploy_action(step: Step) -> bool:
     (one with an ``environment:``)."""
     if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
         return False
-    name = step.uses.partition("@")[0].lower()
-    if any(name == n or name.startswith(n + "/") for n in not_deploys()):
+    if records_a_deployment(step):
         return False  # a deployment marker or status (newrelic/deployment-marker-action)
-    repository = name.split("/")
+    repository = step.uses.partition("@")[0].lower().split("/")
     return len(repository) > 1 and "deploy" in repository[1]
 
 

@@ -93,7 +93,13 @@ def _package_files(repo: Repo) -> list[str]:
 
 
 def _scripts(repo: Repo, path: str) -> dict[str, str]:
-    text = repo.read(os.path.normpath(path))
+    """The scripts of one package.json, parsed once per repository however many steps ask."""
+    path = os.path.normpath(path)
+    return repo.memo(f"package.json scripts {path}", lambda: _parse_scripts(repo, path))
+
+
+def _parse_scripts(repo: Repo, path: str) -> dict[str, str]:
+    text = repo.read(path)
     if not text:
         return {}
     try:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pitstop.knowledge.tables import table
+from pitstop.knowledge.tables import action_entry, table
 from pitstop.workflow.model import Step
 
 KINDS = ("service", "package", "pages", "release")
@@ -66,10 +66,15 @@ def _actions() -> dict[str, Ships]:
     }
 
 
+def records_a_deployment(step: Step) -> bool:
+    """The step's action is named for deployments but only records one (``[[not_a_deploy]]``:
+    New Relic's marker, GitHub deployment statuses)."""
+    return step.uses is not None and action_entry(step.uses, _not_deploys()) is not None
+
+
 @cache
-def not_deploys() -> frozenset[str]:
-    """Actions named for deployments that only record one (``[[not_a_deploy]]``)."""
-    return frozenset(row["name"].lower() for row in table("deploys.toml")["not_a_deploy"])
+def _not_deploys() -> dict[str, str]:
+    return {row["name"].lower(): row["source"] for row in table("deploys.toml")["not_a_deploy"]}
 
 
 def waits_for_health(step: Step) -> bool:
@@ -87,25 +92,20 @@ def shipping(step: Step) -> Ships | None:
         return script_ships(step.run)
     if not step.uses or step.uses.startswith(("./", "$/", "docker://")):
         return None
-    name = step.uses.partition("@")[0].lower()
-    parts = name.split("/")
-    known = _actions()
-    for length in range(len(parts), 1, -1):
-        found = known.get("/".join(parts[:length]))
-        if found is None:
-            continue
-        inputs = step.with_ if isinstance(step.with_, dict) else {}
-        if found.when_input:
-            names = [n for n in found.when_input.split("|") if n in inputs]
-            value = inputs[names[0]] if names else ""  # absent: as an empty value
-            if not re.search(found.when_value, _text(value)):
-                return None
-        if found.unless_input:
-            value = inputs.get(found.unless_input, "")
-            if re.search(found.unless_value, _text(value).strip().lower()):
-                return None
-        return found
-    return None
+    found = action_entry(step.uses, _actions())
+    if found is None:
+        return None
+    inputs = step.with_ if isinstance(step.with_, dict) else {}
+    if found.when_input:
+        names = [n for n in found.when_input.split("|") if n in inputs]
+        value = inputs[names[0]] if names else ""  # absent: as an empty value
+        if not re.search(found.when_value, _text(value)):
+            return None
+    if found.unless_input:
+        value = inputs.get(found.unless_input, "")
+        if re.search(found.unless_value, _text(value).strip().lower()):
+            return None
+    return found
 
 
 @lru_cache(maxsize=16384)

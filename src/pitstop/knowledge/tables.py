@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,3 +29,17 @@ def parse_toml(text: str) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError:
         return None
     return found
+
+
+T = TypeVar("T")
+
+
+def action_entry(uses: str, known: Mapping[str, T]) -> T | None:
+    """The entry of ``known`` (keyed by ``owner/repo[/path]``, lower case) for a step's
+    ``uses:``: the action at any version, or an action under that path."""
+    parts = uses.partition("@")[0].lower().split("/")
+    for length in range(len(parts), 1, -1):
+        found = known.get("/".join(parts[:length]))
+        if found is not None:
+            return found
+    return None

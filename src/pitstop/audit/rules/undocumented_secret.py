@@ -10,7 +10,7 @@ from functools import cache
 from pitstop.audit.locate import offset_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.knowledge.tables import table
+from pitstop.knowledge.tables import action_entry, table
 
 SECRET = re.compile(r"\bsecrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\bsecrets\s*\[\s*'([^']+)'\s*\]")
 PROVIDED = frozenset({"GITHUB_TOKEN"})  # GitHub creates it for every run
@@ -67,10 +67,7 @@ def _documented_by_their_action(repo: Repo) -> set[str]:
     known = _by_action()
     names: set[str] = set()
     for place in repo.steps():
-        action = (place.step.uses or "").partition("@")[0].lower()
-        wanted = next(
-            (n for a, n in known.items() if action == a or action.startswith(a + "/")), None
-        )
+        wanted = action_entry(place.step.uses, known) if place.step.uses else None
         if not wanted:
             continue
         given = place.doc.text[place.step.node.start.offset : place.step.node.end.offset]
