@@ -62,6 +62,26 @@ CASES = [
         {},
         id="cache-off-existing-input",
     ),
+    pytest.param(
+        "cache-poisoning",
+        "on: pull_request_target\ncache-mode: write  # warm\njobs:\n  a:\n    runs-on: x\n"
+        "    steps:\n      - run: make\n",
+        "on: pull_request_target\ncache-mode: read  # warm\njobs:\n  a:\n    runs-on: x\n"
+        "    steps:\n      - run: make\n",
+        False,
+        {},
+        id="cache-mode-write-to-read",
+    ),
+    pytest.param(
+        "cache-poisoning",
+        "on: [workflow_run]\njobs:\n  a:\n    runs-on: x\n    cache-mode: 'write-only'\n"
+        "    steps:\n      - run: make\n",
+        "on: [workflow_run]\njobs:\n  a:\n    runs-on: x\n    cache-mode: 'none'\n"
+        "    steps:\n      - run: make\n",
+        False,
+        {},
+        id="cache-mode-write-only-to-none",
+    ),
     # -- unsound-condition ---------------------------------------------------------------------
     pytest.param(
         "unsound-condition",

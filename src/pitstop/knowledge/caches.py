@@ -4,7 +4,7 @@ always or by an input, and the input that turns it off."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -52,6 +52,25 @@ def actions() -> dict[str, Caching]:
         )
         for row in table("caches.toml")["action"]
     }
+
+
+@cache
+def _declares() -> dict[str, tuple[frozenset[str], str]]:
+    return {
+        row["action"].lower(): (frozenset(row["unless"]), row["package_manager"])
+        for row in table("caches.toml").get("declares", [])
+    }
+
+
+def declared_manager(steps: Iterable[tuple[str, Mapping[str, Any]]]) -> str | None:
+    """The package manager package.json must declare for these steps (``uses``, inputs) to run:
+    pnpm/action-setup with no ``version`` reads it from ``packageManager`` and fails without it.
+    None when no step tells."""
+    for uses, inputs in steps:
+        found = _declares().get(uses.partition("@")[0].lower())
+        if found is not None and not found[0] & set(inputs):
+            return found[1]
+    return None
 
 
 def _opaque(value: object) -> bool:

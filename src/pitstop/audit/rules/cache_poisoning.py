@@ -1,4 +1,5 @@
-"""cache-poisoning: a job that builds a release restores the GitHub Actions cache."""
+"""cache-poisoning: a job that builds a release restores the GitHub Actions cache, or a job an
+outsider can start is given write access to it."""
 
 from __future__ import annotations
 
@@ -12,13 +13,21 @@ from pitstop.audit.jobs import PREVIEW_EVENTS, builds_release, never_runs, relea
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.rules.deprecated_action_version import ref_major
-from pitstop.knowledge.caches import restores
+from pitstop.knowledge.caches import declared_manager, restores
 from pitstop.workflow.yaml import MappingNode, ScalarNode
 
 # A step condition that leaves tag refs out: it does not run for a release's tag.
 NOT_ON_TAGS = re.compile(
     r"!\s*startsWith\(\s*github\.ref\s*,\s*'refs/tags/'\s*\)|github\.ref_type\s*!=\s*'tag'"
 )
+
+# Events an outsider can start (a fork's pull request, a comment, a run of a workflow a fork's
+# pull request started), for which GitHub's cache service grants read access unless the workflow
+# declares more: GitHub changelog 2026-09-10, "Control GitHub Actions cache access with
+# cache-mode" (read is the default for low-trust events such as pull_request_target; declaring
+# write or write-only for them overrides it, and GitHub annotates the run with a warning).
+OUTSIDERS_START = frozenset({"pull_request_target", "workflow_run", "issue_comment"})
+WRITES = frozenset({"write", "write-only"})
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -28,7 +37,10 @@ if TYPE_CHECKING:
 
 def check(repo: Repo, out: Check) -> None:
     manager = package_manager(repo.read("package.json"))
+    declarations = flagged = 0
     for workflow in repo.workflows:
+        checked, failed = _declared_writes(workflow, out)
+        declarations, flagged = declarations + checked, flagged + failed
         if workflow.triggers and set(workflow.triggers) <= PREVIEW_EVENTS:
             continue  # a pull request's run releases nothing
         only_releases = release_only(workflow)
@@ -43,6 +55,11 @@ def check(repo: Repo, out: Check) -> None:
             releasing = builds_release(workflow, job, repo)
             if not releasing and not (tagged and any(_tag_gated(s) for s in job.steps)):
                 continue
+            # a package.json pitstop cannot read (another checkout, a subfolder) may still be
+            # known from what the job's steps need of it
+            job_manager = manager or declared_manager(
+                (s.uses, s.with_ if isinstance(s.with_, dict) else {}) for s in job.steps if s.uses
+            )
             for step in job.steps:
                 uses = step.node.get("uses")
                 if not step.uses or not isinstance(uses, ScalarNode):
@@ -54,7 +71,7 @@ def check(repo: Repo, out: Check) -> None:
                     continue  # the step is skipped for the release's tag
                 if not releasing and not _tag_gated(step):
                     continue
-                found = restores(step.uses, inputs, major, releases_only_on_event, manager)
+                found = restores(step.uses, inputs, major, releases_only_on_event, job_manager)
                 out.checked += 1
                 if found is None:
                     continue
@@ -77,9 +94,59 @@ def check(repo: Repo, out: Check) -> None:
                     if found.off
                     else None,
                 )
-    out.figure = (
-        f"{out.checked - out.failed} of {out.checked} steps of release jobs restore no cache"
-    )
+    steps = out.checked - declarations
+    parts = [f"{steps - (out.failed - flagged)} of {steps} steps of release jobs restore no cache"]
+    if declarations:
+        parts.append(
+            f"{declarations - flagged} of {declarations} cache-mode declarations on events "
+            "an outsider starts grant no cache writes"
+        )
+    out.figure = "; ".join(parts[1:] if declarations and not steps else parts)
+
+
+def _declared_writes(workflow: Workflow, out: Check) -> tuple[int, int]:
+    """A ``cache-mode: write`` (or ``write-only``) declared for jobs of a workflow an outsider can
+    start: one finding per declaration, naming the jobs it reaches. Returns the declarations
+    checked and flagged."""
+    events = sorted(OUTSIDERS_START & set(workflow.triggers))
+    if not events:
+        return 0, 0
+    root = workflow.doc.root
+    declared = root.get("cache-mode") if isinstance(root, MappingNode) else None
+    reached: dict[int, tuple[ScalarNode, list[str]]] = {}
+    for job in workflow.jobs.values():
+        if never_runs(job):
+            continue
+        own = job.node.get("cache-mode") if isinstance(job.node, MappingNode) else None
+        node = own if own is not None else declared
+        if not isinstance(node, ScalarNode):
+            continue
+        reached.setdefault(id(node), (node, []))[1].append(job.id)
+    flagged = 0
+    for node, jobs in reached.values():
+        out.checked += 1
+        mode = str(node.to_python())
+        if mode not in WRITES:
+            continue
+        flagged += 1
+        named = ", ".join(f"'{j}'" for j in jobs)
+        out.flag(
+            span(workflow.doc, node),
+            f"`cache-mode: {mode}` lets job{'s' if len(jobs) > 1 else ''} {named} save to the "
+            f"cache on {' and '.join(events)}, which an outsider can start: what such a run "
+            "saves is restored by the default branch's builds and releases (GitHub grants "
+            "these events read access unless a workflow asks for more)",
+            fix=Fix(
+                f"set cache-mode: {'read' if mode == 'write' else 'none'}",
+                "safe",  # the same steps, with nothing saved
+                partial(_replace, workflow.doc, node, "read" if mode == "write" else "none"),
+            ),
+        )
+    return len(reached), flagged
+
+
+def _replace(doc: YamlDocument, node: ScalarNode, value: str, context: FixContext) -> None:
+    context.patch(doc).replace_scalar(node, value)
 
 
 # A cache input turned on for tag refs only (maturin's `sccache: ${{ startsWith(github.ref,
@@ -136,7 +203,8 @@ RULE = Rule(
     id="cache-poisoning",
     category="security",
     severity="high",
-    summary="A job that builds a release restores the GitHub Actions cache.",
+    summary="A job that builds a release restores the GitHub Actions cache, or a job an outsider "
+    "can start may write to it.",
     docs=Docs(
         what="Flags steps that restore the Actions cache (`actions/cache`, setup actions with "
         "caching on, by an input or by default: `pitstop/knowledge/caches.toml` lists each "
@@ -144,7 +212,10 @@ RULE = Rule(
         "release: a job that deploys or publishes, a job of a workflow that runs for "
         "releases only (`release` events, tag pushes, release branches), or a job whose "
         "uploaded artifact a publishing job waits for. The fix turns the input off where the "
-        "action has one.",
+        "action has one. Also flags a `cache-mode: write` or `write-only` that reaches jobs of "
+        "a workflow on `pull_request_target`, `workflow_run` or `issue_comment`: GitHub gives "
+        "those events read access to the cache unless the workflow asks for more (changelog "
+        "2026-09-10); the fix sets `read` (`none` for write-only).",
         why="Every workflow of a repository shares its cache, and a branch can read what the "
         "default branch wrote. A low-privileged workflow with a script injection, or a "
         "compromised test dependency, can write a poisoned entry under the key the release "
