@@ -51,7 +51,7 @@ def check(repo: Repo, out: Check) -> None:
         for job in workflow.jobs.values()
         if runs_tests(job, repo) and not _pull_request_only(str(job.if_ or ""), tuple(branches))
     ]
-    tested_on_push = {key for job in pushed for key, _ in _test_commands(repo, job)}
+    tested_on_push = _Tested([c for job in pushed for c in _test_commands(repo, job)])
     branch = " or ".join(branches)
     for workflow in repo.workflows:
         # a test command, not a name: "ok-to-test" approvals are not tests
@@ -65,8 +65,8 @@ def check(repo: Repo, out: Check) -> None:
         out.checked += 1
         if any(w is workflow for w in on_push):
             for job in tests:
-                same = [key for key, _ in _test_commands(repo, job)]
-                if same and all(key in tested_on_push for key in same):
+                same = _test_commands(repo, job)
+                if same and all(c in tested_on_push for c in same):
                     continue  # another job runs the same commands on push (codecov-action)
                 if _pull_request_only(str(job.if_ or ""), tuple(branches)):
                     out.flag(
@@ -91,9 +91,9 @@ def check(repo: Repo, out: Check) -> None:
             continue  # it tests the change against its base (saleor's migrations against the
             # base's tests): a push has no base to hold it against
         mine = [c for job in tests for c in _test_commands(repo, job)]
-        if pushed and (not mine or all(key in tested_on_push for key, _ in mine)):
+        if pushed and (not mine or all(c in tested_on_push for c in mine)):
             continue  # the same test commands run on push (or, named only, some tests do)
-        missing = next((text for key, text in mine if key not in tested_on_push), None)
+        missing = next((text for key, text in mine if (key, text) not in tested_on_push), None)
         if pushed and missing:
             message = (
                 f"'{missing}' in {repo.relative(workflow.path)} runs on {event} only: pushes "
@@ -146,6 +146,82 @@ def _test_commands(
         for command in commands(step.run or "")
         if TESTS.search(command.text)
     ]
+
+
+class _Tested:
+    """The test commands jobs run on push: a command is among them when one is the same command
+    (``_key``), or a ``go test`` that runs every test it runs."""
+
+    def __init__(self, commands: list[tuple[tuple[str, ...], str]]) -> None:
+        self.keys = {key for key, _ in commands}
+        self.go = [g for _, text in commands if (g := _go_test(text)) is not None]
+
+    def __contains__(self, command: tuple[tuple[str, ...], str]) -> bool:
+        key, text = command
+        if key in self.keys:
+            return True
+        mine = _go_test(text)
+        return mine is not None and any(_go_covers(push, mine) for push in self.go)
+
+
+# `go test`'s flags that choose which tests run or how they build (`go help testflag`: -run,
+# -skip, -short, -list; `go help build`: -tags, -C), and its other flags that take a value
+# (so that value is not read as a package). Packages: `go help packages` ("./..." matches the
+# folder and every folder below it).
+GO_CHOOSING = frozenset({"run", "skip", "list", "tags", "C"})
+GO_CHOOSING_SWITCHES = frozenset({"short"})
+GO_VALUED = frozenset(
+    {
+        "timeout", "coverprofile", "covermode", "coverpkg", "count", "p", "parallel", "cpu",
+        "bench", "benchtime", "o", "exec", "shuffle", "vet", "ldflags", "gcflags", "asmflags",
+        "mod", "modfile", "outputdir", "memprofile", "cpuprofile", "blockprofile",
+        "mutexprofile", "trace", "fuzz", "fuzztime", "fuzzminimizetime",
+    }
+)  # fmt: skip
+
+
+def _go_test(text: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """A ``go test`` command's choosing flags (``run=X``, ``short``) and package patterns (``.``
+    when none is named), or None for another command."""
+    said = words(text)
+    if said[:2] != ("go", "test"):
+        return None
+    chosen: set[str] = set()
+    packages: list[str] = []
+    rest = iter(said[2:])
+    for word in rest:
+        if not word.startswith("-"):
+            packages.append(word)
+            continue
+        name, given, value = word.lstrip("-").partition("=")
+        if name in GO_CHOOSING_SWITCHES:
+            chosen.add(name)
+        elif name in GO_CHOOSING:
+            chosen.add(f"{name}={value if given else next(rest, '')}")
+        elif name in GO_VALUED and not given:
+            next(rest, None)
+    return frozenset(chosen), tuple(packages or ["."])
+
+
+def _go_covers(
+    push: tuple[frozenset[str], tuple[str, ...]], mine: tuple[frozenset[str], tuple[str, ...]]
+) -> bool:
+    """Whether the ``go test`` run on push runs every test ``mine`` runs: it chooses no fewer
+    tests (each of its choosing flags is also mine; build tags I add are its too), and each of
+    my packages is within one of its patterns."""
+    pushed, patterns = push
+    chosen, packages = mine
+    if not pushed <= chosen or {c for c in chosen if c.startswith(("tags=", "C="))} - pushed:
+        return False
+    return all(any(_within(p, scope) for scope in patterns) for p in packages)
+
+
+def _within(package: str, scope: str) -> bool:
+    package, scope = package.rstrip("/"), scope.rstrip("/")
+    if scope.endswith("/..."):
+        base = scope[: -len("/...")]
+        return package in (base, scope) or package.startswith(base + "/")
+    return package == scope
 
 
 # Spellings of the same option: nox's session (`-s`, `-e`, `--session`, `--sessions`), and the
