@@ -15,7 +15,8 @@ from pitstop.workflow.yaml import MappingNode, Node
 # An image named by an input or a variable, with no image written into the expression.
 CHOSEN = re.compile(r"\b(?:inputs|vars)\.[\w-]+")
 LITERAL_IMAGE = re.compile(r"'[^']*[:@][^']*'")
-MATRIX = re.compile(r"\A\$\{\{\s*matrix\.([\w-]+)\s*\}\}\Z")
+# `${{ matrix.image }}`, or a key inside a matrix of mappings (`${{ matrix.config.image }}`)
+MATRIX = re.compile(r"\A\$\{\{\s*matrix\.([\w-]+(?:\.[\w-]+)*)\s*\}\}\Z")
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -88,9 +89,11 @@ def _values(job: Job, value: Any) -> list[str]:
     matrix = job.strategy.matrix if job.strategy is not None else None
     if not isinstance(matrix, dict):
         return []
-    key = found.group(1)
+    key, *inside = found.group(1).split(".")
     values = list(matrix.get(key, [])) if isinstance(matrix.get(key), list) else []
     values += [row.get(key) for row in matrix.get("include", []) or [] if isinstance(row, dict)]
+    for name in inside:  # each value a mapping: the key inside it
+        values = [v.get(name) for v in values if isinstance(v, dict)]
     images = [v.strip() for v in values if isinstance(v, str) and v.strip() and "${{" not in v]
     # an explicit `latest` written into a matrix (gorm's `dbversion: ['mariadb:latest']`, its
     # postgres: latest, 15, 14) tests the newest release on purpose; an image with no tag at all
