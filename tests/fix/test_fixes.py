@@ -267,6 +267,19 @@ CASES = [
     # -- excessive-permissions -----------------------------------------------------------------
     pytest.param(
         "excessive-permissions",
+        "on: push\npermissions:\n  contents: write\n  id-token: write\njobs:\n"
+        "  release:\n    runs-on: x\n    steps:\n      - run: gh release create v1\n"
+        "  build:\n    runs-on: x\n    steps:\n      - run: make\n",
+        "on: push\npermissions:\n  contents: read\n  id-token: none\njobs:\n"
+        "  release:\n    runs-on: x\n    permissions:\n      contents: write\n"
+        "      id-token: none\n    steps:\n      - run: gh release create v1\n"
+        "  build:\n    runs-on: x\n    steps:\n      - run: make\n",
+        True,
+        {},
+        id="permissions-moved-to-the-job-that-needs-them",
+    ),
+    pytest.param(
+        "excessive-permissions",
         "name: CI\non: push\n\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n",
         "name: CI\non: push\n\npermissions:\n  contents: read\n\n"
         "jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.token_needs import jobs_needs
+from pitstop.audit.token_needs import job_needs, jobs_needs
 from pitstop.knowledge.permissions import Needs
 from pitstop.workflow.model import Job, Workflow
 from pitstop.workflow.yaml import MappingNode, Node, YamlDocument
@@ -50,6 +50,74 @@ def _scopes(repo: Repo, workflow: Workflow, node: MappingNode, jobs: list[Job], 
                 partial(_set, workflow.doc, value, lower),
             ),
         )
+
+
+def _spread(repo: Repo, workflow: Workflow, node: MappingNode, jobs: list[Job], out: Check) -> None:
+    """Write scopes of the workflow's block that some of the jobs it covers need and others
+    (whose every step pitstop knows) do not: those get them too. OpenSSF Scorecard's
+    Token-Permissions check asks for the same: read at the top, write on the job."""
+    per_job = {job.id: job_needs(repo, workflow, job) for job in jobs}
+
+    def wants(job: str, scope: str) -> bool:
+        return bool(per_job[job].unknown) or per_job[job].scopes.get(scope) == "write"
+
+    spread = [
+        key.raw
+        for key, value in node.items()
+        if str(value.to_python()) == "write"
+        and any(wants(j, key.raw) for j in per_job)
+        and not all(wants(j, key.raw) for j in per_job)
+    ]  # (a scope no job wants is flagged as unused by _scopes)
+    root = workflow.doc.root
+    if not spread or not isinstance(root, MappingNode):
+        return
+    extra = {j: [s for s in spread if not wants(j, s)] for j in per_job}
+    reached = [
+        f"'{j}'" + (f" ({', '.join(scopes)})" if len(spread) > 1 else "")
+        for j, scopes in extra.items()
+        if scopes
+    ]
+    scopes = ", ".join(f"{key}: write" for key in spread)
+    out.flag(
+        key_span(workflow.doc, root, "permissions"),
+        f"'{scopes}', granted to the whole workflow, reach{'es' if len(spread) == 1 else ''} "
+        f"jobs that do not need {'it' if len(spread) == 1 else 'them'}: "
+        f"{', '.join(reached[:3])}{'…' if len(reached) > 3 else ''}; grant write on the jobs "
+        "that use it",
+        severity="medium",
+        fix=Fix(
+            f"moved {scopes} from the workflow to the jobs that need it",
+            "unsafe",
+            partial(_move, workflow, node, spread, extra),
+        ),
+    )
+
+
+def _move(
+    workflow: Workflow,
+    node: MappingNode,
+    spread: list[str],
+    extra: dict[str, list[str]],
+    context: FixContext,
+) -> None:
+    """Each job that needs a spread scope gets the workflow's block as its own, less the spread
+    scopes it does not need; the workflow's block then grants the spread scopes read (id-token
+    none), which the other jobs keep."""
+    patch = context.patch(workflow.doc)
+
+    def lowered(scope: str) -> str:
+        return "none" if scope == "id-token" else "read"
+
+    granted = {str(k.raw): str(v.to_python()) for k, v in node.items()}
+    for job, unneeded in extra.items():
+        if len(unneeded) == len(spread):
+            continue  # it needs none of them: the workflow's lowered block is its
+        own = {k: lowered(k) if k in unneeded else v for k, v in granted.items()}
+        target = workflow.jobs[job].node
+        patch.insert_entry(target, "permissions", own, after=("runs-on", "needs", "name"))
+    for key, value in node.items():
+        if key.raw in spread:
+            patch.replace_scalar(value, lowered(key.raw))
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -111,6 +179,8 @@ def check(repo: Repo, out: Check) -> None:
                 )
             elif isinstance(node, MappingNode):
                 _scopes(repo, workflow, node, jobs, out)
+                if owner is None and len(jobs) > 1:
+                    _spread(repo, workflow, node, jobs, out)
     out.figure = f"{out.checked - out.failed} of {out.checked} workflows grant least privilege"
 
 
@@ -149,8 +219,11 @@ RULE = Rule(
         "`gh pr merge` contents and pull-requests…), read in a step's script and in the "
         "repository's scripts and make targets it runs. A job with a step the table does not "
         "know (github-script, an unlisted action, a script handing the token to curl) is "
-        "never called over-privileged. The fix writes the permissions the jobs need, and is "
-        "not offered when a job's needs are unknown.",
+        "never called over-privileged. A write scope in the workflow's block that some jobs "
+        "use and others (whose steps are all known) do not is flagged too, at medium: those "
+        "jobs get it for nothing (OpenSSF Scorecard's Token-Permissions check asks the same). "
+        "The fix writes the permissions the jobs need, or moves the write scope to the jobs "
+        "that use it, and is not offered when a job's needs are unknown.",
         why="Every step, and every third-party action, can use the job's token. With write "
         "access to contents, one compromised dependency pushes to your default branch or "
         "rewrites a release.",
