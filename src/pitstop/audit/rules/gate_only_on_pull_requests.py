@@ -8,7 +8,9 @@ trigger that names only tags (or only branches) does not run for the other kind 
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 
 from pitstop.audit.elsewhere import other_ci, where
 from pitstop.audit.jobs import TESTS, commits_back, runs_test_commands, runs_tests
@@ -24,6 +26,9 @@ PR_ONLY_IF = re.compile(
     r"github\.event_name\s*==\s*'pull_request(_target)?'|github\.event\.pull_request\b(?!\s*==)"
     r"|github\.base_ref|github\.head_ref",
 )
+
+
+BENCHMARK = re.compile(r"bench|profil|\bperf", re.IGNORECASE)
 
 
 # A configuration of another CI system that mentions tests: it may test every push (Azure
@@ -45,21 +50,30 @@ def check(repo: Repo, out: Check) -> None:
         for job in workflow.jobs.values()
         if job.uses and (called := repo.called(job.uses)) is not None
     }
+    # a schedule runs on the default branch's latest commit (GitHub's docs, "Events that
+    # trigger workflows": schedule): what it tests is tested after each merge, if not at once
+    after_merge = on_push + [
+        w for w in repo.workflows if "schedule" in w.triggers and not any(w is o for o in on_push)
+    ]
     pushed = [
         job
-        for workflow in on_push
+        for workflow in after_merge
         for job in workflow.jobs.values()
         if runs_tests(job, repo) and not _pull_request_only(str(job.if_ or ""), tuple(branches))
     ]
-    tested_on_push = _Tested([c for job in pushed for c in _test_commands(repo, job)])
+    tested_on_push = _Tested([c for job in pushed for c in _test_commands(repo, job)], repo.root)
     branch = " or ".join(branches)
     for workflow in repo.workflows:
         # a test command, not a name: "ok-to-test" approvals are not tests
         tests = [
             job
             for job in workflow.jobs.values()
-            if runs_test_commands(job) and not job.uses and not commits_back(job.steps)
-        ]  # a bot's job (autofix.ci updating snapshots) is not a gate
+            if runs_test_commands(job)
+            and not job.uses
+            and not commits_back(job.steps)
+            and not BENCHMARK.search(f"{job.id} {job.name or ''}")
+        ]  # a bot's job (autofix.ci updating snapshots) is not a gate, nor is a benchmark, which
+        # measures a change against its base: a push has no base (gradio's frontend-benchmark)
         if not tests:
             continue
         out.checked += 1
@@ -90,7 +104,15 @@ def check(repo: Repo, out: Check) -> None:
         if all(_checks_out_the_base(job) for job in tests):
             continue  # it tests the change against its base (saleor's migrations against the
             # base's tests): a push has no base to hold it against
-        mine = [c for job in tests for c in _test_commands(repo, job)]
+        # tests chosen by what the pull request changed (the files tj-actions/changed-files
+        # lists) are a subset of a suite: any tests on push stand for them, as for tests
+        # known only by name
+        mine = [
+            c
+            for job in tests
+            for c in _test_commands(repo, job)
+            if not _chosen_by_change(job, c[1])
+        ]
         if pushed and (not mine or all(c in tested_on_push for c in mine)):
             continue  # the same test commands run on push (or, named only, some tests do)
         missing = next((text for key, text in mine if (key, text) not in tested_on_push), None)
@@ -150,18 +172,131 @@ def _test_commands(
 
 class _Tested:
     """The test commands jobs run on push: a command is among them when one is the same command
-    (``_key``), or a ``go test`` that runs every test it runs."""
+    (``_key``), or a ``go test`` or pytest run that runs every test it runs."""
 
-    def __init__(self, commands: list[tuple[tuple[str, ...], str]]) -> None:
+    def __init__(self, commands: list[tuple[tuple[str, ...], str]], root: str) -> None:
+        self.root = root
         self.keys = {key for key, _ in commands}
         self.go = [g for _, text in commands if (g := _go_test(text)) is not None]
+        self.pytest = [p for _, text in commands if (p := _pytest(text, root)) is not None]
 
     def __contains__(self, command: tuple[tuple[str, ...], str]) -> bool:
         key, text = command
         if key in self.keys:
             return True
-        mine = _go_test(text)
-        return mine is not None and any(_go_covers(push, mine) for push in self.go)
+        go = _go_test(text)
+        if go is not None:
+            return any(_go_covers(push, go) for push in self.go)
+        mine = _pytest(text, self.root)
+        return mine is not None and any(_pytest_covers(push, mine) for push in self.pytest)
+
+
+# A step whose outputs list what a pull request changed.
+CHANGE_LISTS = re.compile(
+    r"tj-actions/changed-files|dorny/paths-filter|git\s+diff\s+[^\n]*--name-only", re.IGNORECASE
+)
+STEP_OUTPUT = re.compile(r"steps\.([\w-]+)\.outputs\.")
+
+
+def _chosen_by_change(job: Job, text: str) -> bool:
+    """Whether a test command runs what its job found the pull request changed: it reads a
+    changed-files step's output (``pytest ${{ steps.changed.outputs.all_changed_files }}``), or
+    its job works out the changed files itself (typeshed's stubtest of the changed stubs only,
+    from ``git diff --name-only``)."""
+    ids = set(STEP_OUTPUT.findall(text))
+    return any(
+        (step.id in ids or step.run) and CHANGE_LISTS.search(f"{step.uses or ''} {step.run or ''}")
+        for step in job.steps
+    )
+
+
+# pytest's options that choose tests (pytest --help: -k, -m, --deselect, --ignore,
+# --ignore-glob, --lf, --sw), and how a run names where its tests are: paths, `path::test`.
+PYTEST_EXPRESSIONS = frozenset({"-k", "-m"})
+PYTEST_LEAVE_OUT = frozenset({"--deselect", "--ignore", "--ignore-glob"})
+PYTEST_SUBSETS = frozenset({"--lf", "--last-failed", "--sw", "--stepwise", "--nf"})
+# pytest-cov's threshold (pytest-cov docs, "--cov-fail-under"): the same tests, one more gate
+PYTEST_GATES = frozenset({"--cov-fail-under"})
+
+
+ENV_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+
+
+@dataclass(frozen=True)
+class _Pytest:
+    expressions: tuple[tuple[str, str], ...]  # (-k or -m, expression)
+    left_out: frozenset[str]
+    subset: bool
+    paths: tuple[str, ...]  # none: the whole suite (testpaths)
+    gates: frozenset[str]  # options that fail a run its tests pass (--cov-fail-under=80)
+
+
+def _pytest(text: str, root: str) -> _Pytest | None:
+    """A pytest run's choice of tests, or None for another command. A word is a path when it
+    has a slash, ends in .py, names a test (``::``) or exists in the repository; another word
+    after an option is that option's value (``-n 4``)."""
+    said = words(EXPRESSION.sub("EXPR", text))  # `tests/${{ matrix.module }}`: one word
+    while said and ENV_ASSIGNMENT.match(said[0]):
+        said = said[1:]  # `HUGGINGFACE_CO_STAGING=true pytest …`
+    at = next((i for i, w in enumerate(said) if w == "pytest" or w.endswith("/pytest")), -1)
+    if at < 0 or said[:at] not in ((), ("python", "-m"), ("python3", "-m"), ("uv", "run")):
+        return None
+    expressions: list[tuple[str, str]] = []
+    left_out: set[str] = set()
+    subset = False
+    paths: list[str] = []
+    gates: set[str] = set()
+    rest = iter(said[at + 1 :])
+    for word in rest:
+        if word.partition("=")[0] in PYTEST_GATES:
+            gates.add(word if "=" in word else f"{word}={next(rest, '')}")
+        elif not word.startswith("-"):
+            paths.append(word)
+        elif word in PYTEST_EXPRESSIONS:
+            expressions.append((word, " ".join(next(rest, "").split())))
+        elif word.partition("=")[0] in PYTEST_LEAVE_OUT:
+            left_out.add(word.partition("=")[2] or next(rest, ""))
+        elif word in PYTEST_SUBSETS:
+            subset = True
+        elif "=" not in word:
+            value = next(rest, None)  # an option's value, unless it is a path
+            if value is not None and _looks_like_path(value, root):
+                paths.append(value)
+    return _Pytest(
+        tuple(sorted(expressions)), frozenset(left_out), subset, tuple(paths), frozenset(gates)
+    )
+
+
+def _looks_like_path(word: str, root: str) -> bool:
+    if "/" in word or word.endswith(".py") or "::" in word:
+        return True
+    return not word.startswith("-") and os.path.exists(os.path.join(root, word))
+
+
+def _pytest_covers(push: _Pytest, mine: _Pytest) -> bool:
+    """Whether the pytest run on push runs every test ``mine`` runs, and holds them to every
+    gate I hold (a coverage threshold): it leaves out nothing I keep, each of its -k/-m
+    expressions is mine or the start of a narrower one of mine (``not Onnx`` and ``not Onnx and
+    $pattern``), and each of my paths is within one of its."""
+    if push.subset or not push.left_out <= mine.left_out or not mine.gates <= push.gates:
+        return False
+    for option, expression in push.expressions:
+        if not any(
+            o == option and (e == expression or e.startswith(f"{expression} and "))
+            for o, e in mine.expressions
+        ):
+            return False
+    if not push.paths:
+        return True
+    return bool(mine.paths) and all(
+        any(_within_folder(p, scope) for scope in push.paths) for p in mine.paths
+    )
+
+
+def _within_folder(path: str, scope: str) -> bool:
+    path, scope = path.removeprefix("./").rstrip("/"), scope.removeprefix("./").rstrip("/")
+    return scope in ("", ".") or path == scope or path.startswith(scope + "/")
 
 
 # `go test`'s flags that choose which tests run or how they build (`go help testflag`: -run,
@@ -183,7 +318,7 @@ GO_VALUED = frozenset(
 def _go_test(text: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """A ``go test`` command's choosing flags (``run=X``, ``short``) and package patterns (``.``
     when none is named), or None for another command."""
-    said = words(text)
+    said = words(EXPRESSION.sub("EXPR", text))
     if said[:2] != ("go", "test"):
         return None
     chosen: set[str] = set()
@@ -327,10 +462,15 @@ RULE = Rule(
         "`merge_group` tests each merge result before it lands), when no workflow that "
         "runs on pushes to the default branch (or on `deployment_status`, which tests each "
         "deployment, production's included) calls that workflow or runs the same test "
-        "commands (the same words in any order: a push that runs `pytest` does not cover "
-        "`pytest --cov-fail-under=80`; `npm run test --if-present` is `npm test`), and "
-        "workflows that also run on a schedule (which runs on the default branch), or whose "
-        "every test job checks out the pull request's base to compare with it; and test "
+        "commands (the same words in any order; `npm run test --if-present` is `npm test`; a "
+        "`go test` or pytest run on push covers one that picks fewer of its tests: "
+        "`./store/...` holds `./store/test/...`, `-k 'not Onnx'` holds `-k 'not Onnx and x'`, "
+        "but a push that runs `pytest` does not cover `pytest --cov-fail-under=80`). Not "
+        "flagged: workflows that also run on a schedule (which runs on the default branch), "
+        "tests a scheduled workflow runs too, tests chosen by what the pull request changed "
+        "(a changed-files step's list, `git diff --name-only`) when any tests run on push, "
+        "benchmarks (a job named for one: it measures the change against its base), and "
+        "workflows whose every test job checks out the pull request's base; and test "
         "jobs limited to pull requests by their `if:` (`github.event_name == 'pull_request'`). "
         "The default branch is origin's HEAD, else main or master; option `default-branch` "
         "sets it. A repository that also configures another CI system whose files mention "
