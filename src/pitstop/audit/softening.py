@@ -27,29 +27,57 @@ NOT_A_GATE = frozenset({"schedule", "workflow_dispatch"})
 
 
 def continue_on_error(place: StepPlace, out: Check, subject: str) -> bool:
-    """Flag ``continue-on-error: true`` on the step or its job; whether it was there. On a job
-    of a workflow that only a schedule or a person starts, it is an allowed failure (laravel's
-    nightly against a database's development build): the job still shows red in that run,
-    and no pull request or push waits on it."""
+    """Flag ``continue-on-error: true`` on the step or its job; whether it was there.
+
+    On a step it turns the step's failure into success. On a job, the job's own check still
+    fails (the run shows it red, and branch protection reads that check), but the workflow run
+    succeeds and jobs that need it see ``needs.<job>.result`` as success (GitHub's docs,
+    "jobs.<job_id>.continue-on-error"; actions/runner#1161): it hides the failure only from
+    those, so it is flagged when a job needs it. On a job of a workflow that only a schedule or
+    a person starts, it is an allowed failure (laravel's nightly against a database's
+    development build). One finding per ``continue-on-error``, however many commands it
+    covers."""
     for node in (place.step.node, place.job.node if place.job else None):
         if node is None:
             continue
         value = node.get("continue-on-error")
-        if value is not None and str(value.to_python()).lower() == "true":
+        if value is None or str(value.to_python()).lower() != "true":
+            continue
+        where = span(place.doc, value)
+        if any(f.span == where for f in out.findings):
+            return True  # another command of the same step or job
+        message = f"{subject} runs with continue-on-error: it can never fail"
+        if node is not place.step.node:
             triggers = set(place.workflow.triggers) if place.workflow is not None else set()
-            if node is not place.step.node and triggers and triggers <= NOT_A_GATE:
+            if triggers and triggers <= NOT_A_GATE:
                 return True
-            out.flag(
-                span(place.doc, value),
-                f"{subject} runs with continue-on-error: it can never fail",
-                fix=Fix(
-                    "removed continue-on-error",
-                    "unsafe",
-                    partial(_delete, place.doc, node, "continue-on-error"),
-                ),
+            dependents = _dependents(place)
+            if not dependents:
+                return True  # its check still fails, and nothing reads it as passed
+            message = (
+                f"{subject} runs in a job with continue-on-error: its check shows the failure, "
+                f"but job{'s' if len(dependents) > 1 else ''} "
+                f"{', '.join(repr(d) for d in dependents[:3])} that need it see success and run"
             )
-            return True
+        out.flag(
+            where,
+            message,
+            fix=Fix(
+                "removed continue-on-error",
+                "unsafe",
+                partial(_delete, place.doc, node, "continue-on-error"),
+            ),
+        )
+        return True
     return False
+
+
+def _dependents(place: StepPlace) -> list[str]:
+    """The jobs of the workflow that need the step's job."""
+    if place.workflow is None or place.job is None:
+        return []
+    mine = place.job.id
+    return [job.id for job in place.workflow.jobs.values() if mine in job.needs]
 
 
 def with_tail(lines: list[str], command: Command) -> str:

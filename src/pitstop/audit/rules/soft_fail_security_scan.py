@@ -167,7 +167,8 @@ RULE = Rule(
         what="Flags scanner steps (pip-audit, safety, bandit, semgrep, trivy, grype, gitleaks, "
         "trufflehog, npm audit, osv-scanner, zizmor and their actions) made unable to fail: "
         "`|| true`, `|| exit 0`, `set +e`, `--exit-zero`, `exit-code: 0`, `fail-build: false`, "
-        "or `continue-on-error: true`. A scan whose report a later, blocking `pitstop gate "
+        "or `continue-on-error: true` (on the job: when another job needs it, for the job's own "
+        "check still fails). A scan whose report a later, blocking `pitstop gate "
         "security` step of the job reads is not flagged: the gate blocks, with its budgets and "
         "allowlist. Nor is one whose report a later step reads when the scan failed (its "
         "`if:` reads `steps.<id>.outcome == 'failure'`): the job's own gate decides.",
