@@ -82,8 +82,13 @@ def _asked(repo: Repo, place: StepPlace, prefix: str) -> str:
         if kept is None or input_text(kept) not in FALSE:
             users += [s for s in place.later() if s.index > checkout.index and s not in users]
     needs = steps_needs(repo, users) if users else None
-    if needs is None or needs.unknown or not needs.required:
-        return "those the job's steps use (permission-contents: write…)"
+    if needs is not None and needs.unknown:
+        return (
+            f"only what its users need ({prefix}<scope>: read or write; {needs.unknown}, "
+            "whose needs pitstop does not know)"
+        )
+    if needs is None or not needs.required:
+        return f"only what the job does with it ({prefix}<scope>: read or write)"
     return "what the steps that use it need: " + ", ".join(
         f"{prefix}{scope}: {level}" for scope, level in sorted(needs.required.items())
     )
