@@ -10,6 +10,7 @@ from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.errors import Span
+from pitstop.knowledge.tables import table
 from pitstop.workflow.model import Job
 
 MIGRATION_FILES = re.compile(
@@ -54,6 +55,12 @@ def check(repo: Repo, out: Check) -> None:
     if not migrations:
         return
     out.checked += 1
+    harness = _harness(repo)
+    if harness is not None and any(
+        TEST_RUN.search(s.run or "") for _, j in repo.jobs() for s in j.steps
+    ):
+        out.figure = f"the tests run {len(migrations)} migration files down and up ({harness})"
+        return
     first_up: Span | None = None
     up_only = all(PRISMA.search(f) for f in migrations)
     for workflow, job in repo.jobs():
@@ -90,6 +97,35 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{len(migrations)} migration files not run up, down and up"
 
 
+# A step that runs the test suite, where a harness's migrations run.
+TEST_RUN = re.compile(r"\bpytest\b|(manage\.py|django-admin)\s+test\b|\btox\b|\bnox\b")
+DEPENDENCY_FILES = re.compile(
+    r"(^|/)(pyproject\.toml|requirements[^/]*\.(txt|in)|setup\.(cfg|py)|Pipfile|poetry\.lock"
+    r"|uv\.lock)$"
+)
+TEST_CODE = re.compile(r"(^|/)tests?/.*\.py$|(^|/)test_[^/]*\.py$")
+
+
+def _harness(repo: Repo) -> str | None:
+    """The test harness (``knowledge/migration_tests.toml``) through which the repository's tests
+    run its migrations down, with where it was found, or None."""
+    rows = table("migration_tests.toml")["harness"]
+    packages = [r for r in rows if "package" in r]
+    codes = [r for r in rows if "code" in r]
+    for path in repo.files:
+        if DEPENDENCY_FILES.search(path):
+            text = (repo.read(path) or "").lower()
+            for row in packages:
+                if row["package"] in text or row["package"].replace("-", "_") in text:
+                    return f"{row['name']}, in {path}"
+        elif TEST_CODE.search(path) and not under(path, SAMPLES):
+            text = repo.read(path) or ""
+            for row in codes:
+                if row["code"] in text and ".migrate(" in text:
+                    return f"{row['name']}, in {path}"
+    return None
+
+
 def _up_down_up(job: Job) -> bool:
     script = "\n".join(s.run or "" for s in job.steps)
     up = UP.search(script)
@@ -109,7 +145,10 @@ RULE = Rule(
         "`upgrade` a job runs (Django's `manage.py test` and `supabase start` run them up "
         "too), or at the first migration file when nothing runs them. Prisma Migrate has no "
         "down migrations: a repository whose migrations are all Prisma's needs them applied "
-        "(`prisma migrate deploy`) in one job.",
+        "(`prisma migrate deploy`) in one job. Not flagged when the test suite a job runs "
+        "migrates down itself, through a harness of `knowledge/migration_tests.toml` "
+        "(pytest-alembic, django-test-migrations, Django's MigrationExecutor in the tests: "
+        "paperless-ngx's TestMigrations).",
         why="The downgrade is the rollback plan for a schema change, and the one path nobody "
         "runs until the deploy has failed. Up-down-up finds the missing `DROP`, the "
         "irreversible data migration and the migration that is not idempotent while they are "
