@@ -257,16 +257,19 @@ def runs_tests(job: Job, repo: Repo | None = None, seen: frozenset[str] = frozen
                 return False  # a cycle GitHub would refuse to run
             return any(runs_tests(j, repo, seen | {called.path}) for j in called.jobs.values())
         return says(_TEST_CALL, job.uses)
-    return any(_runs_test_command(s) for s in job.steps) or says(
+    return any(_runs_test_command(s, repo) for s in job.steps) or says(
         _TEST_NAME, f"{job.id} {job.name or ''}"
     )
 
 
-def _runs_test_command(step: Step) -> bool:
-    """A test command in the step's script, or handed to a local action to run (playwright's
-    `uses: ./.github/actions/run-test` with `command: npm run test`)."""
+def _runs_test_command(step: Step, repo: Repo | None = None) -> bool:
+    """A test command in the step's script, in a package.json script it runs (ant-design's
+    `ut predeploy` ends with `npm run test:site`, which runs jest), or handed to a local action
+    to run (playwright's `uses: ./.github/actions/run-test` with `command: npm run test`)."""
     if step.run:
-        return says(TESTS, step.run)
+        if says(TESTS, step.run):
+            return True
+        return repo is not None and says(TESTS, run_scripts(repo, step.run, step.working_directory))
     if (step.uses or "").startswith(("./", "$/")) and isinstance(step.with_, dict):
         return any(isinstance(v, str) and says(TESTS, v) for v in step.with_.values())
     return False

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 # What each package manager runs as a script: `npm run X` / `npm run-script X`
 # (docs.npmjs.com/cli/commands/npm-run-script); pnpm, yarn and bun also run a script named
 # directly when it is not one of their own commands (pnpm.io/cli/run, yarnpkg.com/cli/run,
-# bun.sh/docs/cli/run).
-RUNNERS = ("npm", "pnpm", "yarn", "bun")
+# bun.sh/docs/cli/run), as does utoo's `ut` (skills.sh/utooland, utoo's command list: `utoo
+# <script>`, alias `ut`).
+RUNNERS = ("npm", "pnpm", "yarn", "bun", "ut")
 # Their own commands, which a script of the same name does not replace (`pnpm install`).
 BUILTIN = frozenset(
     "add audit bin cache ci config create dedupe dlx exec help import info init install "
