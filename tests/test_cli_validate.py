@@ -192,3 +192,21 @@ def test_a_call_asking_more_permissions_than_the_caller_has_is_an_error(tmp_path
         "The nested job 'Publish' is requesting 'contents: write, id-token: write', but is only "
         "allowed 'contents: read, id-token: none'.\n"
     )
+
+
+def test_a_list_as_a_choice_option_is_valid_and_a_mapping_is_not(tmp_path: Path) -> None:
+    """novu's rollback.yml has offered `- [EU,US]` as a choice since its PR #5460 (May 2024) and
+    reads the choice back with fromJSON: GitHub runs it, though its published schema and
+    actionlint say each option is a string. A mapping is still refused."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    head = "on:\n  workflow_dispatch:\n    inputs:\n      region:\n        type: choice\n"
+    tail = "jobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo '${{ inputs.region }}'\n"
+    (workflows / "ok.yml").write_text(
+        head + "        options:\n          - [EU,US]\n          - [EU]\n" + tail
+    )
+    assert pitstop("validate", cwd=tmp_path).returncode == 0
+    (workflows / "bad.yml").write_text(head + "        options:\n          - {EU: 1}\n" + tail)
+    result = pitstop("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith(".github/workflows/bad.yml:7:13")

@@ -213,7 +213,10 @@ _DISPATCH_INPUT = mapping(
         "required": boolean(),
         "default": Spec(scalar=Scalar("any")),
         "type": choice("string", "boolean", "choice", "number", "environment"),
-        "options": Spec(sequence=text()),
+        # each option a string; GitHub also takes a list as an option (novu's rollback.yml has
+        # offered `- [EU,US]` since its PR #5460 of May 2024, read back with fromJSON), though
+        # its published schema and actionlint do not: the workflow runs, so it is valid here
+        "options": Spec(sequence=Spec(scalar=Scalar("string"), sequence=text())),
     }
 )
 _CALL_INPUT = mapping(
