@@ -27,7 +27,12 @@ def test_entries_are_sourced_and_scan_known_kinds(row: dict[str, object]) -> Non
 def test_each_command_is_found_where_a_workflow_runs_it(row: dict[str, object]) -> None:
     name = str(row["name"])
     program, _, sub = name.partition(" ")
-    for written in (name, f"sudo {name} --format json", f"./bin/{program} {sub}".strip()):
+    for written in (
+        name,
+        f"sudo {name} --format json",
+        f"./bin/{program} {sub}".strip(),
+        f"xargs -0 {name}",  # `git ls-files -z | xargs -0 detect-secrets-hook …`
+    ):
         assert scanner(written) == name, written
     assert kinds_of(name) == frozenset(row["scans"])  # type: ignore[arg-type]
     assert scanner(f"echo {name}") is None  # a message that names it runs nothing

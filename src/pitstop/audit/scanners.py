@@ -50,8 +50,12 @@ def scanner(command: str) -> str | None:
             if not word.startswith("-") and image in COMMANDS:
                 return image
         return None
+    handed = False  # after `xargs`, whose options come before the program it runs
     for index, word in enumerate(said):
         name = word.rsplit("/", 1)[-1]
+        if name == "xargs" or (handed and word.startswith("-")):
+            handed = True
+            continue
         if name in COMMANDS:
             return name
         if index + 1 < len(said) and f"{name} {said[index + 1]}" in COMMANDS:

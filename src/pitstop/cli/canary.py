@@ -124,7 +124,8 @@ def command(
             "PITSTOP_CANARY_VERDICT": result.verdict,
             "PITSTOP_CANARY_REASON": result.reason,
         }
-        code = subprocess.call(hook, shell=True, env=env)
+        # the user's own --on-rollback/--on-promote command line, run as their shell would
+        code = subprocess.call(hook, shell=True, env=env)  # nosec B602
         if code != 0:
             click.echo(f"pitstop: the {result.verdict} command exited {code}", err=True)
             raise SystemExit(1)

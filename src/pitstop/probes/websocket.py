@@ -57,7 +57,8 @@ class WebSocket:
         if " 101 " not in f"{status} ":
             writer.close()
             raise WebSocketError(f"the server answered {status or 'nothing'} to the upgrade")
-        accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
+        digest = hashlib.sha1((key + GUID).encode(), usedforsecurity=False).digest()  # RFC 6455
+        accept = base64.b64encode(digest).decode()
         if answer.get("sec-websocket-accept") != accept:
             writer.close()
             raise WebSocketError("the server's Sec-WebSocket-Accept does not match the key")

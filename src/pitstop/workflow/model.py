@@ -357,7 +357,7 @@ def _build_step(index: int, node: MappingNode) -> Step:
         if_=_value(node.get("if")),
         uses=_text(node.get("uses")),
         run=_text(node.get("run")),
-        shell=_text(node.get("shell")),
+        shell=_text(node.get("shell")),  # nosec B604 (the step's shell: key)
         with_=_string_map(node.get("with")),
         env=_env(node.get("env")),
         working_directory=_text(node.get("working-directory")),

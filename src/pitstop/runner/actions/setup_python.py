@@ -270,7 +270,7 @@ async def fresh_venv(home: str, interpreter: str, version: str, target: str) -> 
             lines = handle.read().split("\n", 1)
         with open(os.path.join(target, "bin", name), "w", encoding="utf-8") as handle:
             handle.write(f"#!{python}\n" + (lines[1] if len(lines) > 1 else ""))
-        os.chmod(os.path.join(target, "bin", name), 0o755)
+        os.chmod(os.path.join(target, "bin", name), 0o755)  # nosec B103 (a program)
     return problem
 
 

@@ -66,7 +66,7 @@ def shared_copy(base: str, parts: tuple[str, ...]) -> str:
             source = os.path.join(base, part)
             if os.path.isdir(source):
                 shutil.copytree(source, os.path.join(staging, part), symlinks=True)
-        os.chmod(staging, 0o755)
+        os.chmod(staging, 0o755)  # nosec B103 (a folder of programs)
         os.replace(staging, target)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
