@@ -7,7 +7,7 @@ import re
 
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.workflow.model import Job, Step
+from pitstop.workflow.model import Job, Step, Workflow
 from pitstop.workflow.yaml import MappingNode, Node
 
 PRIVILEGED = ("pull_request_target", "workflow_run")
@@ -45,6 +45,7 @@ GATED = re.compile(
 
 
 def check(repo: Repo, out: Check) -> None:
+    gated = 0
     for workflow in repo.workflows:
         events = [e for e in PRIVILEGED if e in workflow.triggers]
         if not events:
@@ -57,6 +58,10 @@ def check(repo: Repo, out: Check) -> None:
             index, node = found
             if GATED.search(str(job.if_ or "")):
                 continue  # a maintainer lets each pull request through
+            gate = _gate(workflow, job)
+            if gate:
+                gated += 1
+                continue
             if not any(_executes(s) for s in job.steps if s.index > index):
                 continue  # the code is read (diffed, labelled, commented on), not run
             out.flag(
@@ -65,6 +70,33 @@ def check(repo: Repo, out: Check) -> None:
                 f"'{job.id}' checks out the pull request's code and then runs it",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} privileged jobs keep to trusted code"
+    if gated:
+        out.figure += f" ({gated} behind an approval or a membership check)"
+
+
+# A job whose id, name or call says it checks who is asking (patternfly's check-permissions job,
+# which calls check-team-membership.yml): an output of it in a job's `if:` is a maintainer's gate.
+CHECKS_WHO = re.compile(r"permission|membership|authori[sz]|allowed|trusted|collaborator", re.I)
+NEEDS_OUTPUT = re.compile(r"needs\.([\w-]+)\.outputs\.")
+
+
+def _gate(workflow: Workflow, job: Job) -> str | None:
+    """What stands between an outsider and the job, or None: an environment on the job or on a
+    job it needs, directly or not (GitHub's docs, "Security hardening for GitHub Actions":
+    required reviewers on an environment approve each run before its jobs start; iterative/cml
+    sends a fork's run to its `external` environment first), or a condition on the output of a
+    job that checks the actor's permission or team membership (patternfly)."""
+    for name in workflow.with_needs({job.id}):
+        other = workflow.jobs.get(name)
+        if other is not None and other.node.get("environment") is not None:
+            return f"environment of job '{name}'"
+    for name in NEEDS_OUTPUT.findall(str(job.if_ or "")):
+        other = workflow.jobs.get(name)
+        if other is not None and CHECKS_WHO.search(
+            f"{other.id} {other.name or ''} {other.uses or ''}"
+        ):
+            return f"job '{name}'"
+    return None
 
 
 # Quoted text is printed, not run (`echo "run \`pnpm install\` to fix it"`), unless a shell is
@@ -109,7 +141,9 @@ RULE = Rule(
         "test or script command, a local action, or an action that builds the checkout — the "
         "'pwn request'. A job that only reads the code (diffs, labels, comments) is not "
         "flagged, nor one whose `if:` lets only a maintainer's label or a trusted author or "
-        "actor through.",
+        "actor through, nor one behind an approval: an environment on it or on a job it "
+        "needs (required reviewers approve each run), or an `if:` on the output of a job that "
+        "checks the author's permission or team membership. The figure counts those.",
         why="These triggers run in the base repository's context: with its secrets, a token "
         "that can write, and access to its caches. Checking out a fork's code and then "
         "installing or testing it hands all of that to whoever opened the pull request: a "
