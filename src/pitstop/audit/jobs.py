@@ -27,7 +27,9 @@ TESTS = re.compile(
     # (jestjs.io/docs/cli), `playwright test --list` (playwright.dev/docs/test-cli)
     r"|unittest|jest(?![^\n;&|]*\s--listTests\b)|vitest(?!\s+list\b)|mocha"
     r"|playwright\s+test(?![^\n;&|]*\s--list\b)|cypress\s+run"
-    r"|go\s+test|cargo\s+(insta\s+|nextest\s+run|test)"
+    # `go test -run '^$' -bench .` runs benchmarks and no test: '^$' matches no test's name
+    # (go help testflag, -run)
+    r"|go\s+test(?![^\n;&|]*\s-run[= ]['\"]?\^\$)|cargo\s+(insta\s+|nextest\s+run|test)"
     # Maven's phases from `test` on run the tests (maven.apache.org, "Introduction to the Build
     # Lifecycle"), Gradle's `check` and `build` depend on `test` (docs.gradle.org, "The Java
     # Plugin", lifecycle tasks); not when the line skips them
@@ -36,6 +38,9 @@ TESTS = re.compile(
     r"(?![^\n;&|]*(-DskipTests|-Dmaven\.test\.skip|-x\s+test|--exclude-task\s+test))"
     # `npm test`, and the package's test scripts: `pnpm run test-unit`, `yarn test:e2e`
     r"|(npm|pnpm|yarn|bun)\s+(run\s+)?test([-:_][\w:-]*\w)?"
+    # Composer's scripts (getcomposer.org/doc/articles/scripts.md: `composer run-script test`,
+    # `composer run test:unit`, or `composer test`)
+    r"|composer\s+(run(-script)?\s+)?test([-:_][\w:-]*\w)?"
     r"|make\s+(test|check)|ctest|phpunit|rspec"
     # Hatch's test command (hatch.pypa.io, CLI reference: `hatch test` runs pytest), or a script
     # of its `test` environment (rq: `hatch run test:cov`); Task's `task test` (taskfile.dev)

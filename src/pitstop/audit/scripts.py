@@ -108,6 +108,11 @@ def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:
         yield command, where
 
 
+# Programs that read or print text: a tool's name among their arguments runs nothing (reflex's
+# `grep -vE 'pyright|ruff' || true` filters a list of outdated packages).
+TEXT_TOOLS = frozenset("grep egrep fgrep rg sed awk echo printf jq yq cat test [ [[".split())
+
+
 @lru_cache(maxsize=16384)
 def words(command: str) -> tuple[str, ...]:
     """A command's words as the shell splits them (quotes removed, comments dropped)."""

@@ -8,7 +8,7 @@ from functools import partial
 from pitstop.audit.jobs import TESTS, commits_back
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import SOFT_FAIL, commands, inside_quotes
+from pitstop.audit.scripts import SOFT_FAIL, TEXT_TOOLS, commands, inside_quotes
 from pitstop.audit.softening import EXIT_ZERO, run_step, with_tail
 from pitstop.workflow.model import Step
 
@@ -27,12 +27,7 @@ FIXERS = re.compile(
 )
 # `set +e` whose failures are collected and re-raised (`exit $STATUS`), or whose exit status
 # the script reads (`status=$?`, `if [ $? -ne 0 ]`): the failure is handled, not hidden.
-RERAISED = re.compile(r"\bexit\s+\$|\$\?")
-
-
-# Programs that read or print text: a tool's name among their arguments runs nothing (reflex's
-# `grep -vE 'pyright|ruff' || true` filters a list of outdated packages).
-TEXT_TOOLS = frozenset("grep egrep fgrep rg sed awk echo printf jq yq cat test [ [[".split())
+RERAISED = re.compile(r"\bexit\s+[\"']?\$|\$\?|\bPIPESTATUS\b")
 
 
 def _runs(pattern: re.Pattern[str], command: str) -> re.Match[str] | None:
@@ -57,7 +52,8 @@ def _checked(command: str, blocking: frozenset[str] = frozenset(), where: str = 
     for pattern, kind in ((TESTS, "tests"), (CHECKERS, "check")):
         found = _runs(pattern, command)
         if found:
-            tool = found.group(0).split()[0]
+            said = found.group(0).split()  # `go test`, `cargo test`: the program and its verb
+            tool = " ".join(said[:3]) if kind == "tests" else said[0]
             soft = SOFT_FAIL.search(command) or EXIT_ZERO.search(command)
             if soft and f"{where}:{_identity(command, found)}" in blocking:
                 return None  # an advisory pass beside a blocking one (GitHub's starter)
@@ -103,6 +99,21 @@ def _blocking(place: StepPlace) -> frozenset[str]:
     return frozenset(found)
 
 
+def _sent_to_code_scanning(place: StepPlace) -> bool:
+    """A check that writes SARIF which a later step of the job uploads to code scanning
+    (GitHub's ESLint starter workflow: `eslint --format @microsoft/eslint-formatter-sarif` with
+    continue-on-error, then `github/codeql-action/upload-sarif`): its errors become code
+    scanning alerts, which fail the pull request's code scanning check (GitHub's docs, "About
+    code scanning alerts", check failures on error-level alerts)."""
+    if "sarif" not in (place.step.run or "").lower():
+        return False
+    return any(
+        (s.uses or "").lower().startswith("github/codeql-action/upload-sarif@")
+        for s in place.siblings
+        if s.index > place.step.index
+    )
+
+
 def check(repo: Repo, out: Check) -> None:
     bots: dict[int, bool] = {}  # per job (its steps tuple): read once, not once per step
     blocking: dict[int, frozenset[str]] = {}
@@ -116,6 +127,8 @@ def check(repo: Repo, out: Check) -> None:
             continue  # a bot's job: it commits what the failing check found
         if re.search(r"(^|\n)\s*set\s+\+e\b", place.step.run) and RERAISED.search(place.step.run):
             continue  # failures under set +e re-raised, or their status read and acted on
+        if _sent_to_code_scanning(place):
+            continue  # GitHub's ESLint starter: the findings fail the pull request's check there
         if id(steps) not in blocking:
             blocking[id(steps)] = _blocking(place)
         where = place.step.working_directory or ""
