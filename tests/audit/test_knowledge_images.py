@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +54,27 @@ def test_examples_are_decided_by_their_entry(tmp_path: Path, image: str, git: bo
 def test_unknown_images_are_flagged_as_if_they_had_git(tmp_path: Path) -> None:
     assert has_git("ghcr.io/acme/builder:1") is None
     assert flagged(tmp_path, "ghcr.io/acme/builder:1")
+
+
+HEALTHCHECKS = table("images.toml")["healthcheck"]
+
+
+@pytest.mark.parametrize("entry", HEALTHCHECKS, ids=[str(e["pattern"]) for e in HEALTHCHECKS])
+def test_an_image_with_its_own_healthcheck_is_waited_for(
+    tmp_path: Path, entry: dict[str, Any]
+) -> None:
+    """The runner waits on an image's own HEALTHCHECK as on --health-cmd: a service of such an
+    image is not flagged; the same service of an image without one (ubuntu) is."""
+    assert str(entry["source"]).startswith("https://") and entry["examples"]
+    for image in [*entry["examples"], "ubuntu:24.04"]:
+        workflow = (
+            "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    services:\n"
+            f"      app:\n        image: {image}\n        ports: ['8080:80']\n"
+            "    steps:\n      - run: curl -sf localhost:8080\n"
+        )
+        found = messages(
+            tmp_path / image.replace("/", "_").replace(":", "_"),
+            workflow,
+            "service-without-healthcheck",
+        )
+        assert bool(found) == image.startswith("ubuntu"), image

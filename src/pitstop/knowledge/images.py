@@ -1,5 +1,6 @@
 """What a container image ships, from ``images.toml``: whether ``git`` is on its PATH (which
-decides how actions/checkout fetches the repository), or None when the table does not know."""
+decides how actions/checkout fetches the repository), or None when the table does not know;
+and whether it declares a HEALTHCHECK."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import cache
 
 from pitstop.knowledge.tables import table
 
-_PREFIX = re.compile(r"^(docker\.io/)?(library/)?")
+_PREFIX = re.compile(r"^(docker://)?(docker\.io/)?(library/)?")
 
 
 @cache
@@ -23,6 +24,18 @@ def has_git(image: str) -> bool | None:
         if pattern.match(name):
             return git
     return None
+
+
+@cache
+def _checked() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(e["pattern"]) for e in table("images.toml").get("healthcheck", []))
+
+
+def declares_healthcheck(image: str | None) -> bool:
+    """Whether the image's Dockerfile declares a HEALTHCHECK (``images.toml``), which the
+    runner waits on for a service container as it does for ``--health-cmd``."""
+    name = _PREFIX.sub("", (image or "").strip().lower())
+    return any(pattern.match(name) for pattern in _checked())
 
 
 def image_name(image: str | None) -> str:

@@ -12,7 +12,7 @@ from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
 from pitstop.fix.render import Folded
-from pitstop.knowledge.images import image_name
+from pitstop.knowledge.images import declares_healthcheck, image_name
 from pitstop.workflow.model import Job, Service
 from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
 
@@ -44,6 +44,8 @@ def check(repo: Repo, out: Check) -> None:
             options = service.options or ""
             if "--health-cmd" in options or "--no-healthcheck" in options:
                 continue
+            if declares_healthcheck(service.image):
+                continue  # the image's own HEALTHCHECK: the runner waits on it too
             key = job.node.get("services")
             node = service.node
             if key is not None and hasattr(key, "keys") and service_id in key.keys:
@@ -189,7 +191,9 @@ RULE = Rule(
     severity="medium",
     summary="A service container has no health check.",
     docs=Docs(
-        what="Flags `services:` entries whose `options` have no `--health-cmd`. An image "
+        what="Flags `services:` entries whose `options` have no `--health-cmd`, unless the "
+        "image declares a HEALTHCHECK of its own (`knowledge/images.toml`: GitLab, "
+        "LocalStack), which the runner waits on too. An image "
         "with no well-known readiness command is left alone when the job waits for it another "
         "way (as is Redis, Valkey or memcached, which start at once): a step that polls "
         "(`curl --retry`, an `until` loop, wait-for-it), or another "
