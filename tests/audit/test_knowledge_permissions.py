@@ -48,6 +48,8 @@ def test_entry_is_well_formed_and_sourced(entry: object) -> None:
     for scopes in (entry.needs, entry.may):
         for scope, level in scopes.items():
             assert scope in SCOPES and level in LEVELS, (scope, level)
+    for pattern in entry.may_when.values():
+        re.compile(pattern)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
@@ -76,7 +78,7 @@ def _grants(entry: object) -> dict[str, str]:
 
     assert isinstance(entry, Entry)
     needs = Needs()
-    needs.add(entry)
+    needs.add(entry, {})  # a step with no inputs, as the test writes it
     return needs.grants()
 
 
@@ -143,3 +145,28 @@ def test_a_script_handing_the_token_elsewhere_is_unknown() -> None:
     assert not script_needs("pytest -q").unknown
     known = script_needs("gh pr merge --auto 1", ["${{ secrets.GITHUB_TOKEN }}"])
     assert not known.unknown and known.required == {"contents": "write", "pull-requests": "write"}
+
+
+@pytest.mark.parametrize(
+    ("given", "flagged"),
+    [
+        ("push: false", True),
+        ("load: true", True),
+        ("push: true", False),
+        ("outputs: type=image,name=acme/app,push=true", False),
+        ("push: ${{ github.event_name != 'pull_request' }}", False),
+    ],
+)
+def test_a_may_scope_counts_only_for_the_inputs_that_use_it(
+    tmp_path: Path, given: str, flagged: bool
+) -> None:
+    """docker/build-push-action needs packages: write only when it pushes (its README: `push`
+    is false by default, a shorthand for --output=type=registry): mealie's e2e build, with
+    `push: false` and `load: true`, uses no write scope."""
+    workflow = job(
+        permissions({"contents": "read", "packages": "write"})
+        + "steps:\n      - uses: docker/build-push-action@v6\n        with:\n"
+        + f"          {given}\n"
+    )
+    found = findings(tmp_path, workflow)
+    assert bool(found) == flagged, found

@@ -84,7 +84,7 @@ def _uses(repo: Repo, step: Step, env: list[str], seen: frozenset[str]) -> Needs
     if entry is None:
         needs.unknown = f"uses {uses.partition('@')[0]}"
         return needs
-    needs.add(entry)
+    needs.add(entry, step.with_ if isinstance(step.with_, dict) else {})
     return needs
 
 

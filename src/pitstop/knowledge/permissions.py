@@ -30,6 +30,20 @@ class Entry:
     may: Mapping[str, str]
     source: str
     example: str = ""
+    may_when: Mapping[str, str] = field(default_factory=dict)  # input -> pattern
+
+    def may_apply(self, inputs: Mapping[str, object]) -> bool:
+        """Whether the step's inputs are ones `may` is for (always, without ``may_when``)."""
+        if not self.may_when:
+            return True
+        for name, pattern in self.may_when.items():
+            value = inputs.get(name)
+            if value is None:
+                continue
+            text = str(value).lower()
+            if "${{" in text or re.search(pattern, text):
+                return True
+        return False
 
 
 @dataclass
@@ -40,10 +54,11 @@ class Needs:
     required: dict[str, str] = field(default_factory=dict)  # needs alone
     unknown: str = ""  # why the needs cannot be known: "uses some/action"
 
-    def add(self, entry: Entry) -> None:
+    def add(self, entry: Entry, inputs: Mapping[str, object] | None = None) -> None:
         raise_to(self.required, entry.needs)
         raise_to(self.scopes, entry.needs)
-        raise_to(self.scopes, entry.may)
+        if inputs is None or entry.may_apply(inputs):
+            raise_to(self.scopes, entry.may)
 
     def merge(self, other: Needs) -> None:
         raise_to(self.required, other.required)
@@ -70,7 +85,12 @@ def actions() -> dict[str, Entry]:
     """owner/repo[/path], lower case -> entry."""
     return {
         row["name"].lower(): Entry(
-            row["name"], row["needs"], row.get("may", {}), row["source"], row.get("example", "")
+            row["name"],
+            row["needs"],
+            row.get("may", {}),
+            row["source"],
+            row.get("example", ""),
+            row.get("may_when", {}),
         )
         for row in table("permissions.toml")["action"]
     }
