@@ -27,9 +27,10 @@ TESTS = re.compile(
     # (jestjs.io/docs/cli), `playwright test --list` (playwright.dev/docs/test-cli)
     r"|unittest|jest(?![^\n;&|]*\s--listTests\b)|vitest(?!\s+list\b)|mocha"
     r"|playwright\s+test(?![^\n;&|]*\s--list\b)|cypress\s+run"
-    # `go test -run '^$' -bench .` runs benchmarks and no test: '^$' matches no test's name
-    # (go help testflag, -run)
-    r"|go\s+test(?![^\n;&|]*\s-run[= ]['\"]?\^\$)|cargo\s+(insta\s+|nextest\s+run|test)"
+    # `go test -run '^$' -bench .` runs benchmarks and no test: '^$' matches no test's name;
+    # `go test -list X` lists tests and runs none (go help testflag, -run and -list)
+    r"|go\s+test(?![^\n;&|]*\s(-run[= ]['\"]?\^\$|-list[= ]))"
+    r"|cargo\s+(insta\s+|nextest\s+run|test)"
     # Maven's phases from `test` on run the tests (maven.apache.org, "Introduction to the Build
     # Lifecycle"), Gradle's `check` and `build` depend on `test` (docs.gradle.org, "The Java
     # Plugin", lifecycle tasks); not when the line skips them
