@@ -113,6 +113,12 @@ def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:
 TEXT_TOOLS = frozenset("grep egrep fgrep rg sed awk echo printf jq yq cat test [ [[".split())
 
 
+def prints_only(command: str) -> bool:
+    """Whether the command's program only reads or prints text (``TEXT_TOOLS``)."""
+    said = command.split(maxsplit=1)
+    return bool(said) and said[0] in TEXT_TOOLS
+
+
 @lru_cache(maxsize=16384)
 def words(command: str) -> tuple[str, ...]:
     """A command's words as the shell splits them (quotes removed, comments dropped)."""

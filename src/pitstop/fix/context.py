@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pitstop.audit.repo import Repo
 from pitstop.fix.patch import Patch
 from pitstop.fix.pins import Pins
-from pitstop.workflow.yaml import YamlDocument
+from pitstop.workflow.yaml import Node, YamlDocument
 
 
 @dataclass
@@ -23,3 +23,9 @@ class FixContext:
         if doc.path not in self.patches:
             self.patches[doc.path] = Patch(doc)
         return self.patches[doc.path]
+
+
+def set_scalar(doc: YamlDocument, node: Node, value: object, context: FixContext) -> None:
+    """A fix's edit that writes ``value`` in place of the scalar ``node`` (bound with partial:
+    ``partial(set_scalar, doc, node, "read")``)."""
+    context.patch(doc).replace_scalar(node, value)

@@ -13,6 +13,7 @@ from pitstop.audit.jobs import PREVIEW_EVENTS, builds_release, never_runs, relea
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.rules.deprecated_action_version import ref_major
+from pitstop.fix.context import set_scalar
 from pitstop.knowledge.caches import declared_manager, restores
 from pitstop.workflow.yaml import MappingNode, ScalarNode
 
@@ -95,13 +96,17 @@ def check(repo: Repo, out: Check) -> None:
                     else None,
                 )
     steps = out.checked - declarations
-    parts = [f"{steps - (out.failed - flagged)} of {steps} steps of release jobs restore no cache"]
+    parts = []
+    if steps or not declarations:
+        parts.append(
+            f"{steps - (out.failed - flagged)} of {steps} steps of release jobs restore no cache"
+        )
     if declarations:
         parts.append(
             f"{declarations - flagged} of {declarations} cache-mode declarations on events "
             "an outsider starts grant no cache writes"
         )
-    out.figure = "; ".join(parts[1:] if declarations and not steps else parts)
+    out.figure = "; ".join(parts)
 
 
 def _declared_writes(workflow: Workflow, out: Check) -> tuple[int, int]:
@@ -139,14 +144,10 @@ def _declared_writes(workflow: Workflow, out: Check) -> tuple[int, int]:
             fix=Fix(
                 f"set cache-mode: {'read' if mode == 'write' else 'none'}",
                 "safe",  # the same steps, with nothing saved
-                partial(_replace, workflow.doc, node, "read" if mode == "write" else "none"),
+                partial(set_scalar, workflow.doc, node, "read" if mode == "write" else "none"),
             ),
         )
     return len(reached), flagged
-
-
-def _replace(doc: YamlDocument, node: ScalarNode, value: str, context: FixContext) -> None:
-    context.patch(doc).replace_scalar(node, value)
 
 
 # A cache input turned on for tag refs only (maturin's `sccache: ${{ startsWith(github.ref,

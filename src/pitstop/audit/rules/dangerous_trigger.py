@@ -58,8 +58,7 @@ def check(repo: Repo, out: Check) -> None:
             index, node = found
             if GATED.search(str(job.if_ or "")):
                 continue  # a maintainer lets each pull request through
-            gate = _gate(workflow, job)
-            if gate:
+            if _behind_a_gate(workflow, job):
                 gated += 1
                 continue
             if not any(_executes(s) for s in job.steps if s.index > index):
@@ -80,8 +79,8 @@ CHECKS_WHO = re.compile(r"permission|membership|authori[sz]|allowed|trusted|coll
 NEEDS_OUTPUT = re.compile(r"needs\.([\w-]+)\.outputs\.")
 
 
-def _gate(workflow: Workflow, job: Job) -> str | None:
-    """What stands between an outsider and the job, or None: an environment on the job or on a
+def _behind_a_gate(workflow: Workflow, job: Job) -> bool:
+    """Whether something stands between an outsider and the job: an environment on the job or on a
     job it needs, directly or not (GitHub's docs, "Security hardening for GitHub Actions":
     required reviewers on an environment approve each run before its jobs start; iterative/cml
     sends a fork's run to its `external` environment first), or a condition on the output of a
@@ -89,14 +88,14 @@ def _gate(workflow: Workflow, job: Job) -> str | None:
     for name in workflow.with_needs({job.id}):
         other = workflow.jobs.get(name)
         if other is not None and other.node.get("environment") is not None:
-            return f"environment of job '{name}'"
+            return True
     for name in NEEDS_OUTPUT.findall(str(job.if_ or "")):
         other = workflow.jobs.get(name)
         if other is not None and CHECKS_WHO.search(
             f"{other.id} {other.name or ''} {other.uses or ''}"
         ):
-            return f"job '{name}'"
-    return None
+            return True
+    return False
 
 
 # Quoted text is printed, not run (`echo "run \`pnpm install\` to fix it"`), unless a shell is

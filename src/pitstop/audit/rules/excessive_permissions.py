@@ -9,9 +9,10 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, key_span, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.token_needs import job_needs, jobs_needs
+from pitstop.fix.context import set_scalar
 from pitstop.knowledge.permissions import Needs
 from pitstop.workflow.model import Job, Workflow
-from pitstop.workflow.yaml import MappingNode, Node, YamlDocument
+from pitstop.workflow.yaml import MappingNode, YamlDocument
 
 if TYPE_CHECKING:
     from pitstop.fix.context import FixContext
@@ -47,7 +48,7 @@ def _scopes(repo: Repo, workflow: Workflow, node: MappingNode, jobs: list[Job], 
             fix=Fix(
                 f"lowered {key.raw} to {lower}",
                 "unsafe",
-                partial(_set, workflow.doc, value, lower),
+                partial(set_scalar, workflow.doc, value, lower),
             ),
         )
 
@@ -174,7 +175,7 @@ def check(repo: Repo, out: Check) -> None:
                         f"replaced write-all for {where} by",
                         workflow.doc,
                         needs,
-                        partial(_set, workflow.doc, node),
+                        partial(set_scalar, workflow.doc, node),
                     ),
                 )
             elif isinstance(node, MappingNode):
@@ -198,10 +199,6 @@ def _bounded_by_callers(repo: Repo, workflow: Workflow) -> bool:
 
 def _add(doc: YamlDocument, root: MappingNode, grants: dict[str, str], context: FixContext) -> None:
     context.patch(doc).insert_entry(root, "permissions", grants, before=("jobs",), spaced=True)
-
-
-def _set(doc: YamlDocument, node: Node, value: object, context: FixContext) -> None:
-    context.patch(doc).replace_scalar(node, value)
 
 
 RULE = Rule(

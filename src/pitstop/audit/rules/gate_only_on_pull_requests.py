@@ -14,7 +14,7 @@ from pitstop.audit.elsewhere import other_ci, where
 from pitstop.audit.jobs import TESTS, commits_back, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import TEXT_TOOLS, commands, words
+from pitstop.audit.scripts import commands, prints_only, words
 from pitstop.audit.test_selection import covers, selection
 from pitstop.git import remote_default_branch
 from pitstop.workflow.filters import ref_filter
@@ -165,7 +165,7 @@ def _test_commands(
         (_key(command.text), command.text)
         for step in job.steps
         for command in commands(step.run or "")
-        if TESTS.search(command.text) and command.text.split(maxsplit=1)[0] not in TEXT_TOOLS
+        if TESTS.search(command.text) and not prints_only(command.text)
     ]  # (`echo "Neither PHPUnit nor …"` names a test tool and runs none)
 
 
@@ -173,10 +173,10 @@ class _Tested:
     """The test commands jobs run on push: a command is among them when one is the same command
     (``_key``), or a ``go test`` or pytest run that runs every test it runs."""
 
-    def __init__(self, commands: list[tuple[tuple[str, ...], str]], root: str) -> None:
+    def __init__(self, tested: list[tuple[tuple[str, ...], str]], root: str) -> None:
         self.root = root
-        self.keys = {key for key, _ in commands}
-        self.runs = [r for _, text in commands if (r := selection(text, root)) is not None]
+        self.keys = {key for key, _ in tested}
+        self.runs = [r for _, text in tested if (r := selection(text, root)) is not None]
 
     def __contains__(self, command: tuple[tuple[str, ...], str]) -> bool:
         key, text = command
