@@ -71,7 +71,8 @@ def _pytest(text: str, root: str) -> _Pytest | None:
 def _looks_like_path(word: str, root: str) -> bool:
     if "/" in word or word.endswith(".py") or "::" in word:
         return True
-    return not word.startswith("-") and os.path.exists(os.path.join(root, word))
+    # a word with no slash names something in the repository's root, never above it
+    return not word.startswith("-") and word != ".." and os.path.exists(os.path.join(root, word))
 
 
 def _pytest_covers(push: _Pytest, mine: _Pytest) -> bool:
