@@ -14,7 +14,7 @@ The action's own tests (``__tests__/utils.test.ts``) pin these readings down.
 Several versions (the input's lines, or the file's): the action installs each and the last
 one is the default (its README, "Specifying multiple Python/PyPy version"), so the last is the
 one a step's ``python`` runs. A range is met by the newest interpreter on this machine inside it,
-as the action picks the newest release inside it.
+as the action picks the newest release inside it (``version_range``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from __future__ import annotations
 import os
 import re
 import sys
+
+from pitstop.runner.actions.version_range import is_range, numbers, satisfies
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -70,59 +72,4 @@ def from_file(path: str) -> list[str]:
     return [line.split("/", 1)[0] for line in lines if line and not line.startswith("#")]
 
 
-_PART = re.compile(r"^(>=|<=|!=|==|~=|>|<|=|\^|~)?\s*v?(\d+(?:\.(?:\d+|[x*]))*)$", re.IGNORECASE)
-
-
-def is_range(wanted: str) -> bool:
-    """A range (``>=3.9 <4``, ``^3.10``) rather than one version or its prefix (``3.12``)."""
-    return bool(re.search(r"[<>=!^~\s]", wanted.strip()))
-
-
-def numbers(text: str) -> tuple[int, ...]:
-    """`3.11.7` as (3, 11, 7)."""
-    return tuple(int(p) for p in text.split(".") if p.isdigit())
-
-
-def satisfies(wanted: str, version: str) -> bool:
-    """``version`` (``3.11.7``) lies in the range ``wanted``: parts separated by spaces must all
-    hold, ``||`` separates alternatives. A part that cannot be read satisfies nothing."""
-    have = numbers(version)
-    return any(
-        _all_hold(alternative.split(), have) for alternative in wanted.split("||") if alternative
-    )
-
-
-def _all_hold(parts: list[str], have: tuple[int, ...]) -> bool:
-    if not parts:
-        return False
-    joined: list[str] = []
-    for part in parts:  # ">= 3.9" written with a space: the operator joins its version
-        if joined and re.fullmatch(r"(>=|<=|!=|==|~=|>|<|=|\^|~)", joined[-1]):
-            joined[-1] += part
-        else:
-            joined.append(part)
-    return all(_holds(part, have) for part in joined)
-
-
-def _holds(part: str, have: tuple[int, ...]) -> bool:
-    found = _PART.match(part)
-    if not found:
-        return False
-    operator, text = found.group(1) or "", found.group(2)
-    want = numbers(text.split(".x")[0].split(".*")[0].split(".X")[0])
-    size = len(want)
-    head = have[:size]
-    if operator in ("", "=", "=="):  # 3.12, ==3.12.*, 3.x: the numbers given
-        return head == want
-    if operator == "!=":
-        return head != want
-    if operator in (">=", ">", "<=", "<"):  # compared on the numbers given: `<3.12` is 3.11.x
-        return {">=": head >= want, ">": head > want, "<=": head <= want, "<": head < want}[
-            operator
-        ]
-    if operator == "^":  # semver caret: the same first non-zero number
-        upper = want[:1] if want[:1] != (0,) else want[:2]
-        return have >= want and have[: len(upper)] == upper
-    # "~" (semver tilde: the same major and minor) and "~=" (PEP 440: all but the last number)
-    keep = want[:2] if operator == "~" else want[: max(1, size - 1)]
-    return have >= want and have[: len(keep)] == keep
+__all__ = ["from_file", "is_range", "numbers", "requested", "satisfies"]
