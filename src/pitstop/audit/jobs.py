@@ -43,6 +43,9 @@ TESTS = re.compile(
     # `composer run test:unit`, or `composer test`)
     r"|composer\s+(run(-script)?\s+)?test([-:_][\w:-]*\w)?"
     r"|make\s+(test|check)|ctest|phpunit|rspec"
+    # Django's test runner (docs.djangoproject.com, "Writing and running tests": `./manage.py
+    # test`, or `django-admin test` with a settings module)
+    r"|(manage\.py|django-admin)\s+test"
     # Hatch's test command (hatch.pypa.io, CLI reference: `hatch test` runs pytest), or a script
     # of its `test` environment (rq: `hatch run test:cov`); Task's `task test` (taskfile.dev)
     r"|hatch\s+(run\s+)?test|(?<!-)task\s+test"

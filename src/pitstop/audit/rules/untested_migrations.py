@@ -103,8 +103,8 @@ DEPENDENCY_FILES = re.compile(
 TEST_CODE = re.compile(r"(^|/)tests?/.*\.py$|(^|/)test_[^/]*\.py$")
 
 
-# A step that runs a Python test suite, where the harnesses below run migrations (Django's own
-# runner too, which the shared TESTS pattern does not name).
+# A step that runs a Python test suite, where the harnesses below run migrations: the Python
+# runners of the shared TESTS pattern, without its other languages' runners.
 PYTHON_TESTS = re.compile(r"\bpytest\b|(manage\.py|django-admin)\s+test\b|\btox\b|\bnox\b")
 
 
