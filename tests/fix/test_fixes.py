@@ -677,7 +677,7 @@ def test_a_deploy_is_never_made_to_wait_for_a_workflow_that_only_looks_like_test
         others={".github/workflows/docs.yml": docs},
     )
     assert fixed == deploy
-    assert "no job or workflow in the repository runs the tests" in result.refused[0].title
+    assert "found no job or workflow that runs the tests" in result.refused[0].title
 
 
 def test_the_called_tests_get_what_they_ask_under_a_caller_with_no_permissions(

@@ -383,7 +383,10 @@ def _wait_for_tests(repo: Repo, workflow: Workflow, job: Job, context: FixContex
         )
     )
     if not sources:
-        raise CannotFix("no job or workflow in the repository runs the tests")
+        raise CannotFix(
+            "pitstop found no job or workflow that runs the tests with a command it knows "
+            "(pytest, npm test, go test, …) for the deploy to need"
+        )
     source = sources[0]
     if "workflow_call" not in source.triggers:
         on = source.doc.root.get("on") if isinstance(source.doc.root, MappingNode) else None
