@@ -8,6 +8,7 @@ from pitstop.audit.conditions import Condition, conditions, path, walk
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.expr import ast
+from pitstop.workflow.model import Step
 
 # Events whose runs hold the base repository's secrets and a write token while the pull
 # request or the run that started them belongs to someone else.
@@ -78,11 +79,22 @@ def _names_actor(node: ast.Node) -> bool:
 
 def _author_checked(condition: Condition) -> bool:
     """The pull request's author is checked as well: in the same condition, or by a
-    dependabot/fetch-metadata step of the job."""
+    dependabot/fetch-metadata step that stops the job before any script runs. The action
+    checks the author unless ``skip-verification`` is true (its action.yml; fetch-metadata
+    pull request #336), and a ``continue-on-error`` step stops nothing."""
     if AUTHOR.search(condition.expression):
         return True
-    steps = condition.job.steps if condition.job is not None else ()
-    return any(VERIFIES_AUTHOR.match(s.uses or "") for s in steps)
+    for step in condition.job.steps if condition.job is not None else ():
+        if step.run is not None:
+            return False  # a script ran before any check of the author
+        if VERIFIES_AUTHOR.match(step.uses or "") and _stops_the_job(step):
+            return True
+    return False
+
+
+def _stops_the_job(step: Step) -> bool:
+    skipped = str(step.with_.get("skip-verification", "false")).strip().lower()
+    return skipped != "true" and str(step.continue_on_error or "false").lower() == "false"
 
 
 def _bot(actor: str, value: object) -> bool:
@@ -103,7 +115,8 @@ RULE = Rule(
         "`github.actor_id` to equal a bot (`dependabot[bot]`, `renovate[bot]`, an account id). "
         "Left alone: `!=` (leaving a bot out), a check that is one side of `||`, a condition "
         "for an event that is not privileged, and jobs that check the pull request's author too "
-        "(`github.event.pull_request.user.login`, or a dependabot/fetch-metadata step).",
+        "(`github.event.pull_request.user.login`, or a dependabot/fetch-metadata step that "
+        "runs before any script, without `skip-verification` or `continue-on-error`).",
         why="`github.actor` is whoever caused this run, not who wrote the pull request. An "
         "attacker opens a pull request and then gets Dependabot to act on it (asking it to "
         "rebase, say); the run's actor is now `dependabot[bot]`, and the step meant for "
