@@ -52,7 +52,7 @@ def check(repo: Repo, out: Check) -> None:
             continue
         for job in workflow.jobs.values():
             out.checked += 1
-            found = _checkout_of_head(job)
+            found = checkout_of_head(job)
             if found is None:
                 continue
             index, node = found
@@ -112,7 +112,7 @@ def _executes(step: Step) -> bool:
     return uses.startswith(("./", "$/")) or EXECUTING_ACTIONS.match(uses) is not None
 
 
-def _checkout_of_head(job: Job) -> tuple[int, Node] | None:
+def checkout_of_head(job: Job) -> tuple[int, Node] | None:
     """The step that brings the pull request's code into the job, and the node to point at."""
     for step in job.steps:
         uses = (step.uses or "").lower()
