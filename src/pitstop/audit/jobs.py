@@ -83,8 +83,12 @@ SAYS_DEPLOY = re.compile(r"\b(deploy|release|publish|rollout)\w*", re.IGNORECASE
 def is_deploy(job: Job, repo: Repo | None = None) -> bool:
     """A job that ships: a step runs a deploy or publish command or action of the table
     (``knowledge/deploys.toml``), itself or through a package.json script of ``repo``, or the
-    job names an `environment:` and a step says it deploys."""
-    if any(ships(s, repo, job) is not None for s in job.steps):
+    job names an `environment:` and a step says it deploys. A service deployed into a cluster
+    the job makes for itself (kind, k3s) is a test of the deploy, not one."""
+    found = [f for s in job.steps if (f := ships(s, repo, job)) is not None]
+    if found and ephemeral_target(job, repo):
+        return any(f.kind != "service" for f in found)
+    if found:
         return True
     if job.environment is None or commits_back(job.steps):
         return False  # a job that proposes a change (a version bump's pull request) ships none
@@ -177,7 +181,9 @@ def builds_release(workflow: Workflow, job: Job, repo: Repo | None = None) -> bo
 def _ships(job: Job, repo: Repo | None = None) -> bool:
     """A step of the table ships (an `environment:` and a step that says "publish" are not
     enough here), and not into a cluster the job makes for itself."""
-    return any(ships(s, repo, job) is not None for s in job.steps) and not ephemeral_target(job)
+    return any(ships(s, repo, job) is not None for s in job.steps) and not ephemeral_target(
+        job, repo
+    )
 
 
 def ships(step: Step, repo: Repo | None = None, job: Job | None = None) -> Ships | None:
@@ -301,11 +307,14 @@ ROLLS_BACK = re.compile(r"rollback|roll[\s-]back|rollout\s+undo", re.IGNORECASE)
 # A cluster or stack the job makes for itself and throws away: deploying there is a test.
 EPHEMERAL_ACTIONS = re.compile(
     r"^(helm/kind-action|engineerd/setup-kind|medyagh/setup-minikube|AbsaOSS/k3d-action"
-    r"|nolar/setup-k3d-k3s|container-tools/kind-action)@",
+    r"|nolar/setup-k3d-k3s|container-tools/kind-action|jupyterhub/action-k3s-helm)@",
     re.IGNORECASE,
 )
 EPHEMERAL_COMMANDS = re.compile(
     r"\bkind\s+create\s+cluster\b|\bminikube\s+start\b|\bk3d\s+cluster\s+create\b"
+    # k3s installed on the runner itself (docs.k3s.io/quick-start: `curl -sfL
+    # https://get.k3s.io | sh -`), KubeArmor's tests
+    r"|\bget\.k3s\.io\b"
     r"|\bct\s+install\b|\b(terraform|tofu)\s+destroy\b"
     # destroy mode of apply (developer.hashicorp.com/terraform/cli/commands/plan, "Planning
     # modes": `terraform apply -destroy`), moto's terraform examples tear down so
@@ -407,12 +416,19 @@ def own_code(script: str, repo: Repo) -> str:
         recipe = _recipe(repo, folder.group(1) if folder else ".", found.group(2))
         text += "\n" + recipe
         own += [f.group(1) for f in LOCAL_SCRIPT.finditer(recipe)]
-    for name in own:
-        if ".." in name.split("/"):
-            continue  # inside the repository only
-        found_text = repo.read(name)
-        if found_text:
-            text += "\n" + found_text[:100_000]
+    seen: set[str] = set()
+    for depth in range(2):  # a script, and the scripts it runs (KubeArmor's install-k3s.sh)
+        nested: list[str] = []
+        for name in own:
+            if ".." in name.split("/") or name in seen:
+                continue  # inside the repository only, each once
+            seen.add(name)
+            found_text = repo.read(name)
+            if found_text:
+                text += "\n" + found_text[:100_000]
+                if depth == 0:
+                    nested += [f.group(1) for f in LOCAL_SCRIPT.finditer(found_text[:100_000])]
+        own = nested
     return text
 
 

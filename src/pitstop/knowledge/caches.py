@@ -4,7 +4,7 @@ always or by an input, and the input that turns it off."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -25,6 +25,8 @@ class Caching:
     ignore: str = ""
     release_off_since: int = 0
     auto: tuple[tuple[int, str], ...] = ()  # (since major, package managers) for the default
+    key_file: str = ""  # the file at the workspace's root the key hashes (go.sum)
+    key_file_input: str = ""  # the input that names other files instead
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def actions() -> dict[str, Caching]:
             row.get("ignore", ""),
             int(row.get("release_off_since", 0)),
             tuple((int(a["since"]), a["package_manager"]) for a in row.get("auto", [])),
+            row.get("key_file", ""),
+            row.get("key_file_input", ""),
         )
         for row in table("caches.toml")["action"]
     }
@@ -83,16 +87,21 @@ def restores(
     major: int | None,
     release_only: bool,
     package_manager: str | None = None,
+    at_root: Callable[[str], bool] | None = None,
 ) -> Restores | None:
     """Whether a step ``uses: <uses>`` with these inputs restores a cache. ``major`` is the
     action's major when the ref names it (None: unknown, read as a version that may cache by
     default, except where the default depends on the package manager); ``release_only``: the
     workflow runs on release events only; ``package_manager``: the one the repository's
-    package.json declares, if any."""
+    package.json declares, if any; ``at_root``: whether a file is at the root of the job's
+    workspace (None: unknown)."""
     name = uses.partition("@")[0].lower()
     entry = actions().get(name)
     if entry is None:
         return None
+    keyless = entry.key_file and entry.key_file_input not in inputs
+    if keyless and at_root is not None and not at_root(entry.key_file):
+        return None  # no file to key the cache on: the action restores nothing
     if entry.ignore and entry.ignore in inputs:
         value = inputs[entry.ignore]
         if not _opaque(value) and _text(value) in TRUE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.rules.deprecated_action_version import ref_major
 from pitstop.fix.context import set_scalar
 from pitstop.knowledge.caches import declared_manager, restores
+from pitstop.workflow.model import Job, Step
 from pitstop.workflow.yaml import MappingNode, ScalarNode
 
 # A step condition that leaves tag refs out: it does not run for a release's tag.
@@ -72,7 +74,14 @@ def check(repo: Repo, out: Check) -> None:
                     continue  # the step is skipped for the release's tag
                 if not releasing and not _tag_gated(step):
                     continue
-                found = restores(step.uses, inputs, major, releases_only_on_event, job_manager)
+                found = restores(
+                    step.uses,
+                    inputs,
+                    major,
+                    releases_only_on_event,
+                    job_manager,
+                    _workspace_root(repo, job, step),
+                )
                 out.checked += 1
                 if found is None:
                     continue
@@ -230,3 +239,21 @@ RULE = Rule(
     check=check,
     fixable="sometimes",
 )
+
+
+def _workspace_root(repo: Repo, job: Job, step: Step) -> Callable[[str], bool] | None:
+    """Whether a file is at the root of the job's workspace when ``step`` runs: the
+    repository's own, checked out there by an earlier actions/checkout with no `path`; none
+    when every earlier checkout went into a folder (opencost's `path: ./opencost`). None when
+    pitstop cannot tell (no checkout, or another repository's)."""
+    checkouts = [
+        s
+        for s in job.steps
+        if s.index < step.index and (s.uses or "").lower().startswith("actions/checkout@")
+    ]
+    given = [s.with_ if isinstance(s.with_, dict) else {} for s in checkouts]
+    if not checkouts or any(g.get("repository") for g in given):
+        return None
+    if all(str(g.get("path", "")).strip("./") for g in given):
+        return lambda name: False
+    return lambda name: repo.read(name) is not None

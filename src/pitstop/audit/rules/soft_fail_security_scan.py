@@ -69,7 +69,22 @@ def _gated_later(place: StepPlace) -> bool:
                 return True
         if _on_its_failure(place, step) and any(r in step.run for r in reports):
             return True  # the job's own gate judges the report of a failed scan
+        if _fails_on_its_outcome(place, step):
+            return True
     return False
+
+
+def _fails_on_its_outcome(place: StepPlace, step: Step) -> bool:
+    """``step``'s script reads the scan's `outcome` (its result before `continue-on-error`)
+    and can exit non-zero: every scan runs, then one step fails the job for them all
+    (KubeArmor's "Report Trivy Scan Results")."""
+    scan_id = place.step.id
+    if not scan_id or not step.run:
+        return False
+    env = step.env if isinstance(step.env, dict) else {}
+    text = step.run + "\n" + "\n".join(str(v) for v in env.values())
+    reads = re.search(rf"steps\.{re.escape(str(scan_id))}\.outcome\b", text)
+    return bool(reads) and re.search(r"\bexit\s+[1-9]", step.run) is not None
 
 
 # A report file named in a scan's inputs or command (`--output=/github/workspace/osv.json`).
