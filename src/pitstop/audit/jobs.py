@@ -304,6 +304,14 @@ def runs_test_commands(job: Job, repo: Repo | None = None) -> bool:
 ROLLS_BACK = re.compile(r"rollback|roll[\s-]back|rollout\s+undo", re.IGNORECASE)
 
 
+def manual_rollback(workflow: Workflow) -> bool:
+    """A workflow run by hand only and named for rolling back (growthbook's "Rollback to SHA",
+    novu's "Rollback"): it redeploys a version that shipped, and was tested, before."""
+    return set(workflow.triggers) == {"workflow_dispatch"} and bool(
+        ROLLS_BACK.search(str(workflow.name or ""))
+    )
+
+
 # A cluster or stack the job makes for itself and throws away: deploying there is a test.
 EPHEMERAL_ACTIONS = re.compile(
     r"^(helm/kind-action|engineerd/setup-kind|medyagh/setup-minikube|AbsaOSS/k3d-action"

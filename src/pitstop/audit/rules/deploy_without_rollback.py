@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs, step_text
+from pitstop.audit.jobs import ROLLS_BACK, deploy_steps, live_jobs, manual_rollback, step_text
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.rules.deploy_without_verification import fly_config, verified
@@ -31,6 +31,8 @@ def check(repo: Repo, out: Check) -> None:
         steps = deploy_steps(job, repo)
         if not steps:
             continue
+        if manual_rollback(workflow):
+            continue  # the way back itself
         if not any(verified(workflow, job, step, repo) for step in steps):
             continue  # nothing checks the release, so nothing can call for a rollback: that
             # is deploy-without-verification's finding
@@ -68,7 +70,8 @@ RULE = Rule(
     summary="A deploy job has no rollback.",
     docs=Docs(
         what="Flags deploy jobs whose release is checked (a health check or smoke test "
-        "follows it) with no way back when the check fails: no rollback step or command (`helm "
+        "follows it) with no way back when the check fails, outside a manual workflow named "
+        "for rolling back: no rollback step or command (`helm "
         "rollback`, `kubectl rollout undo`, a script's `--rollback`), no atomic, blue-green or "
         'canary deploy (a Fly deploy whose fly.toml sets `strategy = "bluegreen"` or '
         '`"canary"` counts), and no job that needs the deploy and runs `if: failure()`.',

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import (
     PULL_REQUEST_EVENTS,
-    ROLLS_BACK,
     is_deploy,
+    manual_rollback,
     never_runs,
     runs_test_commands,
     runs_tests,
@@ -77,11 +77,8 @@ def check(repo: Repo, out: Check) -> None:
             # with `goreleaser --snapshot`): what it ships is under test, as a test environment is
         if set(workflow.triggers) == {"workflow_call"}:
             continue  # its callers decide when it runs: a call that deploys is judged there
-        if set(workflow.triggers) == {"workflow_dispatch"} and ROLLS_BACK.search(
-            str(workflow.name or "")
-        ):
-            continue  # a manual rollback redeploys a version that shipped before, tested then
-            # (growthbook's "Rollback to SHA", novu's "Rollback")
+        if manual_rollback(workflow):
+            continue  # it redeploys a version that shipped before, tested then
         # started by another workflow's completion, or a push whose every commit a merge queue
         # tested before it landed (mermaid's changesets release)
         gated = "workflow_run" in workflow.triggers or (

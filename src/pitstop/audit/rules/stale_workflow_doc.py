@@ -35,6 +35,9 @@ def check(repo: Repo, out: Check) -> None:
                 continue  # a sample in a code block: a workflow for the reader's repository
             if INSTRUCTION.search(_sentence_before(text, found.start())):
                 continue  # "create .github/workflows/x.yml in your repository": for the reader
+            if _under_an_example_label(text, found.start()):
+                continue  # "- **Pattern:**" then "  - File: `.github/workflows/deploy-production.
+                # yml`": a made-up name showing a convention (radius' workflow instructions)
             if _sample_follows(text, found.end()) or _snippet(text, found.start()):
                 continue  # "you could use this .github/workflows/x.yml:" and the sample
             if _configured_above(text, fences, name, found.start()):
@@ -112,6 +115,30 @@ def _sentence_before(text: str, start: int) -> str:
     before = text[max(0, start - 300) : start]
     ends = list(SENTENCE_END.finditer(before))
     return before[ends[-1].end() :] if ends else before
+
+
+EXAMPLE_LABEL = re.compile(
+    r"\b(patterns?|conventions?|examples?|e\.g\.|for instance|naming)\b", re.IGNORECASE
+)
+
+
+def _under_an_example_label(text: str, start: int) -> bool:
+    """The mention is in a nested list item whose parent item labels its children as a
+    pattern, convention or example."""
+    lines = text[:start].split("\n")
+    current = lines[-1]
+    indent = len(current) - len(current.lstrip())
+    for line in reversed(lines[:-1]):
+        if not line.strip() or HEADING.match(line):
+            return False
+        depth = len(line) - len(line.lstrip())
+        if depth < indent:
+            if EXAMPLE_LABEL.search(line):
+                return True
+            indent = depth
+            if depth == 0:
+                return False
+    return False
 
 
 def _sample_follows(text: str, end: int) -> bool:
