@@ -179,6 +179,19 @@ class Repo:
         target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
         return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
 
+    def started_by(self, workflow: Workflow) -> list[Workflow]:
+        """The repository's workflows whose runs start ``workflow`` through `on: workflow_run`:
+        those its `workflows:` names, by `name:` or, for one without a name, by the path GitHub
+        shows instead (docs.github.com, "Events that trigger workflows", workflow_run)."""
+        trigger = workflow.triggers.get("workflow_run")
+        names = set(trigger.workflows or ()) if trigger is not None else set()
+        return [
+            w
+            for w in self.workflows
+            if (w.name or os.path.relpath(w.path, self.root)) in names
+            or os.path.relpath(w.path, self.root) in names
+        ]
+
     def local_calls(self) -> dict[str, list[dict[str, Any]]]:
         """The `with:` of every call of this repository's own actions and workflows, by what
         it calls: a composite action's folder or a reusable workflow's path (made once)."""

@@ -8,7 +8,7 @@ from pitstop.audit.conditions import Condition, conditions, path, walk
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.expr import ast
-from pitstop.workflow.model import Step
+from pitstop.workflow.model import Step, Workflow
 
 # Events whose runs hold the base repository's secrets and a write token while the pull
 # request or the run that started them belongs to someone else.
@@ -21,7 +21,7 @@ ACTORS = frozenset({"github.actor", "github.triggering_actor", "github.actor_id"
 def check(repo: Repo, out: Check) -> None:
     for condition in conditions(repo):
         workflow = condition.workflow
-        if workflow is None or not PRIVILEGED & set(workflow.triggers):
+        if workflow is None or not _can_start(repo, workflow):
             continue
         out.checked += 1
         tree = condition.tree()
@@ -52,6 +52,20 @@ def check(repo: Repo, out: Check) -> None:
 AUTHOR = re.compile(r"github\.event\.pull_request\.user\.login|github\.event\.sender\.type")
 # dependabot/fetch-metadata fails the job unless Dependabot wrote the pull request (its README).
 VERIFIES_AUTHOR = re.compile(r"^dependabot/fetch-metadata@", re.IGNORECASE)
+
+
+def _can_start(repo: Repo, workflow: Workflow) -> bool:
+    """A privileged event can start the workflow: `pull_request_target`, or a `workflow_run`
+    that names a workflow of the repository (katana's names "Compatibility Check", and its
+    workflow is "Compatibility Checks": that trigger never fires)."""
+    privileged = PRIVILEGED & set(workflow.triggers)
+    if privileged != {"workflow_run"}:
+        return bool(privileged)
+    trigger = workflow.triggers["workflow_run"]
+    names = trigger.workflows or ()
+    if not names or any("${{" in n for n in names):
+        return True  # pitstop cannot tell which runs start it
+    return bool(repo.started_by(workflow))
 
 
 def _guarded(tree: ast.Node) -> bool:

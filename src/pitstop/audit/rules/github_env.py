@@ -129,8 +129,7 @@ def _outsiders_files(repo: Repo, workflow: Workflow, job: Job, step: Step) -> st
 def _after_pull_requests(repo: Repo, workflow: Workflow) -> bool:
     """The workflows whose runs start this one can run on a pull request, a fork's among them
     (or they are not in the repository to say otherwise)."""
-    names = set(workflow.triggers["workflow_run"].workflows or ())
-    named = [w for w in repo.workflows if w.name in names or w.path in names]
+    named = repo.started_by(workflow)
     return not named or any("pull_request" in w.triggers for w in named)
 
 
