@@ -34,7 +34,7 @@ def check(repo: Repo, out: Check) -> None:
             continue  # a bot's API call (sqlmodel's add-to-project, fastapi's conflict labels):
             # seconds a run, nothing saved by cancelling it
         out.checked += 1
-        if workflow.concurrency is not None or (jobs and all(j.concurrency for j in jobs)):
+        if workflow.concurrency is not None or (jobs and all(_cancels(repo, j) for j in jobs)):
             continue
         out.flag(
             key_span(workflow.doc, root, "on"),
@@ -45,6 +45,18 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} pull-request workflows cancel superseded runs"
     )
+
+
+def _cancels(repo: Repo, job: Job) -> bool:
+    """The job has a concurrency group, or calls a workflow of the repository that has one, or
+    calls another repository's, which pitstop cannot read and so does not judge (radius'
+    dependabot-manager.yml calls radius-project/.github's, which groups by pull request)."""
+    if job.concurrency:
+        return True
+    if job.uses and not job.uses.startswith(("./", "$/")):
+        return True
+    called = repo.called(job.uses) if job.uses else None
+    return called is not None and called.concurrency is not None
 
 
 # A script that fetches the repository's code itself.
@@ -87,7 +99,9 @@ RULE = Rule(
     summary="A pull-request workflow does not cancel superseded runs.",
     docs=Docs(
         what="Flags workflows triggered by `pull_request` or `pull_request_target` with no "
-        "`concurrency:` for the workflow (or for every job). Workflows whose pull-request "
+        "`concurrency:` for the workflow (or for every job, a job that calls a workflow of the "
+        "repository counting that workflow's; one that calls another repository's is not "
+        "judged, pitstop cannot read it). Workflows whose pull-request "
         "types leave out `synchronize` (run on `closed` or `labeled` only) are left alone: a "
         "push does not start them; so are workflows none of whose jobs fetches the code (a "
         "checkout, `git clone`, a reusable workflow): a bot's API call is over in seconds.",
