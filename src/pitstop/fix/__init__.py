@@ -135,6 +135,10 @@ def _round(
     taken: dict[str, tuple[list[Edit], list[Change]]] = {}
     failed: list[tuple[tuple[str, str, tuple[object, ...]], Finding, str]] = []
     moved: set[tuple[str, int]] = set()  # where this round's fixes start
+    # Each fix's text is checked by parsing it. Parsing a file once per fix made fix --dry-run
+    # 11x an audit on 1,200 files, so the round checks each file once with all its fixes, and
+    # checks fix by fix only in a file where that check fails, to name the fix at fault.
+    tried: list[tuple[tuple[str, str, tuple[object, ...]], Finding, FixContext, list[Patch]]] = []
     for finding in found.findings:
         if finding.fix is None or (finding.fix.safety != "safe" and not unsafe):
             continue
@@ -153,19 +157,34 @@ def _round(
                 raise CannotFix(f"{where} is not a valid workflow; left as it is")
             if any(_meets(p, taken) for p in patches):
                 continue  # next round, against the text as this round leaves it
-            for patch in patches:
-                reason = problem(patch.doc, apply_edits(patch.doc.text, patch.edits), patch.changes)
-                if reason:
-                    raise CannotFix(f"{reason}; left as it was")
         except CannotFix as error:
             failed.append((key, finding, str(error)))
             continue
+        _take(taken, patches)
+        tried.append((key, finding, context, patches))
+    suspect = {path for path in taken if _problem_in(repo, path, taken[path])}
+    if suspect:  # find the fixes at fault, each alone against the file as it was
+        taken = {}
+        kept = []
+        for key, finding, context, patches in tried:
+            reason = next(
+                (
+                    r
+                    for p in patches
+                    if p.path in suspect
+                    and (r := problem(p.doc, apply_edits(p.doc.text, p.edits), p.changes))
+                ),
+                None,
+            )
+            if reason:
+                failed.append((key, finding, f"{reason}; left as it was"))
+                continue
+            _take(taken, patches)
+            kept.append((key, finding, context, patches))
+        tried = kept
+    for key, finding, context, _ in tried:
         settled.add(key)
-        for patch in patches:
-            edits, changes = taken.setdefault(patch.path, ([], []))
-            edits += patch.edits
-            changes += patch.changes
-        result.applied.append(_outcome(finding, finding.fix.title))
+        result.applied.append(_outcome(finding, finding.fix.title if finding.fix else ""))
         moved.add((finding.span.path, finding.span.start))
         result.todo += [t for t in context.todo if t not in result.todo]
     # A fix that failed where another fix of this round edits (an unknown tag that a bump
@@ -179,11 +198,25 @@ def _round(
     for path, (edits, changes) in taken.items():
         doc = repo.documents[path]
         text = apply_edits(doc.text, edits)
-        reason = problem(doc, text, changes)
+        reason = problem(doc, text, changes) if path in suspect else None
         if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
             raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
         result.texts[path] = text
     return None
+
+
+def _take(taken: dict[str, tuple[list[Edit], list[Change]]], patches: list[Patch]) -> None:
+    for patch in patches:
+        edits, changes = taken.setdefault(patch.path, ([], []))
+        edits += patch.edits
+        changes += patch.changes
+
+
+def _problem_in(repo: Repo, path: str, taken: tuple[list[Edit], list[Change]]) -> str | None:
+    """Why the file's text with all the round's fixes made is not what they intend."""
+    doc = repo.documents[path]
+    edits, changes = taken
+    return problem(doc, apply_edits(doc.text, edits), changes)
 
 
 def write(result: FixResult) -> list[tuple[str, str]]:
