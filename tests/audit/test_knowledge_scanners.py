@@ -48,3 +48,15 @@ def test_a_dependency_audit_without_ecosystems_reads_any() -> None:
     assert ecosystems_of("osv-scanner") is None
     assert ecosystems_of("pip-audit") == frozenset({"Python"})
     assert ecosystems_of("importmap audit") == frozenset({"JavaScript"})
+
+
+@pytest.mark.parametrize(
+    ("row", "sub"),
+    [(r, s) for r in ROWS["command"] for s in r.get("not_scans", [])],
+    ids=lambda v: str(v) if isinstance(v, str) else str(v["name"]),
+)
+def test_subcommands_that_scan_nothing_are_not_scans(row: dict[str, object], sub: str) -> None:
+    """openreplay's `trivy convert --format table … || true` prints a report the real
+    `trivy image` scan wrote; that scan is the one that must be able to fail."""
+    assert scanner(f"{row['name']} {sub} --format table report.json") is None
+    assert scanner(f"{row['name']} image --format json app:latest") == row["name"]

@@ -106,9 +106,16 @@ def _runs_deploy(script: str) -> bool:
             said = said[1:]  # a group's or a clause's opening word: its command follows
         if not said or said[0] in ("echo", "printf", ":", "true", "sleep"):
             continue
+        if len(said) > 1 and said[1] in READS:
+            continue  # `kubectl get deployments`: it reads what was deployed
         if any(SAYS_DEPLOY.search(w) for w in _program_words(said[:4])):
             return True
     return False
+
+
+# Subcommands that only read (kubectl get, gh run list, az webapp show): what they name is
+# what they look at.
+READS = frozenset({"get", "describe", "list", "ls", "show", "view", "status", "logs", "top"})
 
 
 # A file a command runs as its program: what follows it are the script's arguments.

@@ -36,6 +36,10 @@ ECOSYSTEMS: dict[str, frozenset[str]] = {
     for name, row in _rows(kind).items()
     if "ecosystems" in row
 }
+# Subcommands that scan nothing, by program (`trivy convert`).
+NOT_SCANS: dict[str, frozenset[str]] = {
+    name: frozenset(row.get("not_scans", ())) for name, row in _rows("command").items()
+}
 SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", re.IGNORECASE)
 _WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")
 
@@ -57,7 +61,8 @@ def scanner(command: str) -> str | None:
             handed = True
             continue
         if name in COMMANDS:
-            return name
+            following = said[index + 1] if index + 1 < len(said) else ""
+            return None if following in NOT_SCANS[name] else name
         if index + 1 < len(said) and f"{name} {said[index + 1]}" in COMMANDS:
             return f"{name} {said[index + 1]}"  # `npm audit`, `bin/importmap audit`
         if name not in _WRAPPERS:

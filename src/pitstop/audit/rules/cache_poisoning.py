@@ -10,7 +10,13 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import PREVIEW_EVENTS, builds_release, never_runs, release_only
+from pitstop.audit.jobs import (
+    PREVIEW_EVENTS,
+    builds_release,
+    never_runs,
+    release_only,
+    step_text,
+)
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.audit.rules.deprecated_action_version import ref_major
@@ -74,6 +80,9 @@ def check(repo: Repo, out: Check) -> None:
                     continue  # the step is skipped for the release's tag
                 if not releasing and not _tag_gated(step):
                     continue
+                if _restored_for_nothing(repo, job, step):
+                    continue  # openreplay's /tmp/.buildx-cache, which its plain docker build
+                    # never reads: nothing of the cache reaches the release
                 found = restores(
                     step.uses,
                     inputs,
@@ -257,3 +266,20 @@ def _workspace_root(repo: Repo, job: Job, step: Step) -> Callable[[str], bool] |
     if all(str(g.get("path", "")).strip("./") for g in given):
         return lambda name: False
     return lambda name: repo.read(name) is not None
+
+
+def _restored_for_nothing(repo: Repo, job: Job, step: Step) -> bool:
+    """An actions/cache step whose folders are all under /tmp, which no later step of the job
+    names (in its script, the repository's scripts it runs, its inputs or env): no tool reads
+    such a folder unless told to (buildx's `--cache-from type=local,src=/tmp/.buildx-cache`)."""
+    if not (step.uses or "").lower().startswith(("actions/cache@", "actions/cache/restore@")):
+        return False
+    given = step.with_ if isinstance(step.with_, dict) else {}
+    paths = [p.strip() for p in str(given.get("path", "")).splitlines() if p.strip()]
+    if not paths or not all(p.startswith("/tmp/") for p in paths):
+        return False
+    later = [s for s in job.steps if s.index > step.index]
+    texts = [step_text(s, repo) for s in later]
+    texts += [str(v) for s in later for v in (s.with_ or {}).values()]
+    texts += [str(v) for s in later if isinstance(s.env, dict) for v in s.env.values()]
+    return not any(p.rstrip("/") in t for p in paths for t in texts)

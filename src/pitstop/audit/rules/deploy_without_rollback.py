@@ -33,9 +33,11 @@ def check(repo: Repo, out: Check) -> None:
             continue
         if manual_rollback(workflow):
             continue  # the way back itself
-        if not any(verified(workflow, job, step, repo) for step in steps):
-            continue  # nothing checks the release, so nothing can call for a rollback: that
-            # is deploy-without-verification's finding
+        if not any(verified(workflow, job, step, repo, readiness=False) for step in steps):
+            continue  # nothing checks the release once it serves, so nothing can call for a
+            # rollback (deploy-without-verification's finding); a rolling update's wait for
+            # readiness moves no traffic to a version that never gets ready: the old one keeps
+            # serving (zooniverse's `kubectl rollout status`, an ECS services-stable wait)
         out.checked += 1
         if _rolls_back(workflow, job, repo):
             continue
@@ -69,8 +71,10 @@ RULE = Rule(
     severity="medium",
     summary="A deploy job has no rollback.",
     docs=Docs(
-        what="Flags deploy jobs whose release is checked (a health check or smoke test "
-        "follows it) with no way back when the check fails, outside a manual workflow named "
+        what="Flags deploy jobs whose release is checked once it serves (a health check or "
+        "smoke test follows it; a rolling update's wait for readiness, such as `kubectl "
+        "rollout status` or ECS's stable service, keeps the old version serving and is not "
+        "such a check) with no way back when the check fails, outside a manual workflow named "
         "for rolling back: no rollback step or command (`helm "
         "rollback`, `kubectl rollout undo`, a script's `--rollback`), no atomic, blue-green or "
         'canary deploy (a Fly deploy whose fly.toml sets `strategy = "bluegreen"` or '

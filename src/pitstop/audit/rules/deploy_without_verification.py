@@ -13,8 +13,11 @@ from pitstop.workflow.model import Job, Step, Workflow
 
 VERIFY = re.compile(
     r"\b(curl|wget|smoke|health|healthz|readyz|probe|pitstop\s+(wait|probe|smoke|canary)"
-    r"|kubectl\s+rollout\s+status|kubectl\s+wait|aws\s+ecs\s+wait|--wait\b|--atomic\b"
-    r"|playwright|cypress|k6|e2e|verify|synthetic)",
+    r"|kubectl\s+rollout\s+status|kubectl\s+wait|aws\s+ecs\s+wait"
+    r"|playwright|cypress|k6|e2e|verify|synthetic)"
+    # helm's --wait, and --atomic, which waits and rolls back (helm.sh/docs/helm/helm_upgrade);
+    # an option starts with no word boundary before it
+    r"|(?<![\w-])--(wait|atomic)\b",
     re.IGNORECASE,
 )
 
@@ -36,11 +39,26 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = f"{out.checked - out.failed} of {out.checked} deploys are followed by a check{off}"
 
 
-def verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
+# A wait for the new version to be ready, which a rolling update passes before it moves traffic:
+# Kubernetes' rollout (kubernetes.io/docs/concepts/workloads/controllers/deployment, "Rolling
+# Update Deployment": old pods go only as new ones become ready), ECS's services-stable
+# (docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html,
+# minimumHealthyPercent), helm's --wait.
+READINESS = re.compile(
+    r"kubectl\s+rollout\s+status|kubectl\s+wait|aws\s+ecs\s+wait|(?<![\w-])--wait\b",
+    re.IGNORECASE,
+)
+
+
+def verified(
+    workflow: Workflow, job: Job, deploy: Step, repo: Repo, readiness: bool = True
+) -> bool:
     """A health check or smoke test in the deploy step itself, a later step, or a job after;
     or a deploy that waits for health itself (an action's input of the deploys table, a Fly
-    deploy whose fly.toml defines health checks)."""
-    if waits_for_health(deploy) or _fly_checks(deploy, repo):
+    deploy whose fly.toml defines health checks). Without ``readiness``, a wait for the new
+    version to be ready (a rollout's status, ECS's stable service) does not count: it is not a
+    check of the release once it serves."""
+    if (readiness and waits_for_health(deploy)) or _fly_checks(deploy, repo):
         return True
     texts = [step_text(s, repo) for s in job.steps if s.index >= deploy.index]
     texts += [
@@ -54,6 +72,8 @@ def verified(workflow: Workflow, job: Job, deploy: Step, repo: Repo) -> bool:
         for later in workflow.jobs.values()
         if later.uses and job.id in workflow.with_needs(later.needs)
     ]
+    if not readiness:
+        texts = [READINESS.sub(" ", t) for t in texts]
     return any(VERIFY.search(t) for t in texts)
 
 

@@ -37,6 +37,10 @@ CHECKS = re.compile(
     re.IGNORECASE,
 )
 CRASHED = re.compile(r"\bkill\s+-0\b")
+LOOP_HEAD = re.compile(r"\s*(for|while|until)\b")
+# Tools that wait until a resource answers: wait-on (npmjs.com/package/wait-on),
+# wait-for-it.sh (github.com/vishnubob/wait-for-it), dockerize -wait (github.com/jwilder/dockerize)
+POLLERS = re.compile(r"\bwait-on\b|\bwait-for-it\b|\bdockerize\b[^\n]*\s-wait\b")
 SYSTEMD = re.compile(r"\bsystemctl\s+(start|restart)\b")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
@@ -82,13 +86,16 @@ def _waits_for_something(place: StepPlace, sleep: Command) -> bool:
     before it starts something (a background process, a container, a deploy), or what comes
     right after it checks or tests something. A sleep after a stop or a restart, at the end of
     a step that only reported, or before a loop that polls is a grace period, not the wait."""
-    if place.job is not None and place.job.services:
-        return True
     steps = place.siblings
     own = commands(place.step.run or "")
     at = own.index(sleep)
-    if at + 1 < len(own) and own[at + 1].in_loop:
-        return False  # a poll follows: the sleep only gives it a head start
+    if at + 1 < len(own) and (own[at + 1].in_loop or LOOP_HEAD.match(own[at + 1].text)):
+        return False  # a poll follows: the sleep only gives it a head start (formbricks'
+        # `sleep 10` before `for attempt in {1..10}; do … curl … done`)
+    if any(POLLERS.search(c.text) for c in own[at + 1 :]):
+        return False  # a tool that polls follows in the step (openreplay's `npx wait-on`)
+    if place.job is not None and place.job.services:
+        return True
     earlier = [act for s in steps[: place.step.index] for act in _acts(s, actions=True)]
     earlier += [c.text for c in own[:at] if not _idle(c.text)]
     later: list[str | bool] = [c.text for c in own[at + 1 :] if not _idle(c.text)]
