@@ -11,7 +11,9 @@ from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
 
 # `.github/workflows/ci.yml`, or a badge or link: …/actions/workflows/ci.yml/badge.svg
-HISTORY = re.compile(r"(CHANGELOG|CHANGES|HISTORY|NEWS|RELEASE[-_]?NOTES)\b", re.IGNORECASE)
+HISTORY = re.compile(
+    r"(CHANGELOGS?|CHANGES|HISTORY|NEWS|RELEASE[-_]?NOTES)(?![a-z])", re.IGNORECASE
+)
 MENTION = re.compile(r"(?:\.github/workflows/|/actions/workflows/)([\w.-]+\.ya?ml)\b")
 
 
@@ -20,7 +22,7 @@ def check(repo: Repo, out: Check) -> None:
     existing |= {os.path.basename(f) for f in repo.files if f.startswith(".github/workflows/")}
     slug = repo.slug
     for relative in repo.documentation:
-        if under(relative, NOT_OURS) or HISTORY.match(os.path.basename(relative)):
+        if under(relative, NOT_OURS) or any(HISTORY.match(part) for part in relative.split("/")):
             continue  # not ours, or a changelog: it records workflows that were, by design
         text = repo.read(relative)
         if not text:
@@ -53,6 +55,9 @@ def check(repo: Repo, out: Check) -> None:
                 continue  # a link pinned to a commit: it still opens what it named
             if owner and slug and owner.lower() != slug.lower():
                 continue  # a badge or link of another repository's workflow
+            if _another_repository_after(text, found.end(), slug):
+                continue  # "the branch's .github/workflows/build-and-test.yml (in
+                # [vlang/tccbin](https://github.com/vlang/tccbin), …)": that repository's file
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
                 continue  # `owner/repo/.github/workflows/x.yml`: another repository's file
@@ -139,6 +144,17 @@ def _under_an_example_label(text: str, start: int) -> bool:
             if depth == 0:
                 return False
     return False
+
+
+def _another_repository_after(text: str, end: int, slug: str | None) -> bool:
+    """The rest of the mention's sentence links to another repository on GitHub."""
+    rest = text[end : end + 300]
+    stop = SENTENCE_END.search(rest)
+    sentence = rest[: stop.start()] if stop else rest
+    return bool(slug) and any(
+        found.group(1).lower() != str(slug).lower()
+        for found in re.finditer(r"github\.com/([\w.-]+/[\w.-]+)", sentence)
+    )
 
 
 def _sample_follows(text: str, end: int) -> bool:
