@@ -186,7 +186,9 @@ RULE = Rule(
         "check still fails). A scan whose report a later, blocking `pitstop gate "
         "security` step of the job reads is not flagged: the gate blocks, with its budgets and "
         "allowlist. Nor is one whose report a later step reads when the scan failed (its "
-        "`if:` reads `steps.<id>.outcome == 'failure'`): the job's own gate decides.",
+        "`if:` reads `steps.<id>.outcome == 'failure'`), or whose outcome a later script reads "
+        "before it exits non-zero: the job's own gate decides. Subcommands that scan nothing "
+        "(`trivy convert`, which prints a report) are not scans.",
         why="A scan that cannot fail is a log nobody reads. The known CVE ships, the leaked key "
         "stays, and the dashboard says the scan ran.",
         example="- run: bandit -r src -ll || true",
