@@ -5,10 +5,10 @@ rates High (`dangerous-triggers` aside: pitstop flags a privileged trigger only 
 code or input reaches it), pitstop must report a security finding within two lines of its
 place, each file audited alone as GitHub would see it.
 
-One class of zizmor's Highs is set aside, as issue 18 sets aside the over-reports it names
-(`github.base_ref`, `github.event_name` in a script): a template injection whose value is a
-top-level `github.*` value other than `github.head_ref` and the payload `github.event`.
-zizmor's own capability table (crates/zizmor/data/context-capabilities.csv) does not rate
+One class of zizmor's Highs is set aside, the class of `github.base_ref` in a script, which
+issue 18 names as an over-report (with `github.event_name`, which zizmor 1.32.0 rates fixed
+now): a template injection whose value is a top-level `github.*` value other than
+`github.head_ref` and the payload `github.event`. zizmor's own capability table (crates/zizmor/data/context-capabilities.csv) does not rate
 these; they reach High through the fallback its template-injection audit applies to any
 unrated `github.*` context, which its source marks as a to-do to filter more finely. GitHub
 sets these values, or a person with write access chooses them (a branch or tag they push); of
