@@ -8,13 +8,14 @@ place, each file audited alone as GitHub would see it.
 One class of zizmor's Highs is set aside, the class of `github.base_ref` in a script, which
 issue 18 names as an over-report (with `github.event_name`, which zizmor 1.32.0 rates fixed
 now): a template injection whose value is a top-level `github.*` value other than
-`github.head_ref` and the payload `github.event`. zizmor's own capability table (crates/zizmor/data/context-capabilities.csv) does not rate
-these; they reach High through the fallback its template-injection audit applies to any
-unrated `github.*` context, which its source marks as a to-do to filter more finely. GitHub
-sets these values, or a person with write access chooses them (a branch or tag they push); of
-the top-level values only `github.head_ref`, a fork's branch name, is untrusted input in
-GitHub's docs (docs.github.com/en/actions/concepts/security/script-injections). The test
-asserts pitstop raises no template injection there, and counts the rest.
+`github.head_ref` and the payload `github.event`. zizmor's own capability table
+(crates/zizmor/data/context-capabilities.csv) does not rate these; they reach High through the
+fallback its template-injection audit applies to any unrated `github.*` context, which its
+source marks as a to-do to filter more finely. GitHub sets these values, or a person with write
+access chooses them (a branch or tag they push); of the top-level values only
+`github.head_ref`, a fork's branch name, is untrusted input in GitHub's docs
+(docs.github.com/en/actions/concepts/security/script-injections). The test asserts pitstop
+raises no template injection there, and counts the rest.
 
 Issue 18's goal is 95%. FLOOR holds the level reached, so that it only rises."""
 
