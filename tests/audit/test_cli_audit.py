@@ -380,3 +380,17 @@ def test_this_repositorys_own_workflow_needs_no_pin(tmp_path: Path) -> None:
     done = audit(str(tmp_path), "--rule", "unpinned-action", "--format", "json")
     found = [f["message"] for f in json.loads(done.stdout)["findings"]]
     assert len(found) == 1 and found[0].startswith("'octo/tools/")
+
+
+@pytest.mark.parametrize("command", [["audit"], ["fix", "--dry-run"]])
+def test_a_folder_without_workflows_is_named_whole(tmp_path: Path, command: list[str]) -> None:
+    """`pitstop -C DIR audit` changes into DIR first: the message names DIR, not "."."""
+    (tmp_path / "README.md").write_text("no CI here\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pitstop", "-C", str(tmp_path), *command],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert f"no workflows (.github/workflows/*.yml) under {tmp_path}" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -113,7 +113,10 @@ def command(
 
     repo = Repo.load(root)
     if not repo.paths:
-        click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
+        click.echo(
+            f"pitstop: no workflows (.github/workflows/*.yml) under {os.path.abspath(root)}",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
     try:
         result = audit(repo, config, rules, chosen, workers_for(repo))

@@ -8,6 +8,7 @@ files are fixed.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -48,7 +49,10 @@ def command(
     pins = Pins(root, refresh=refresh_pins)
     result = fix(root, config, rules, unsafe, pins)
     if not result.originals and not result.invalid:
-        click.echo(f"pitstop: no workflows (.github/workflows/*.yml) under {root}", err=True)
+        click.echo(
+            f"pitstop: no workflows (.github/workflows/*.yml) under {os.path.abspath(root)}",
+            err=True,
+        )
         raise SystemExit(EXIT_USAGE)
     colour = sys.stderr.isatty() if dry_run else sys.stdout.isatty()
     if dry_run:
