@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pitstop.runner.actions.python_version_spec import from_file, is_range, requested, satisfies
+from pitstop.runner.actions.python_version_spec import from_file, requested
+from pitstop.runner.actions.version_range import is_range, satisfies
 
 
 @pytest.mark.parametrize(

@@ -86,10 +86,8 @@ def is_deploy(job: Job, repo: Repo | None = None) -> bool:
     job names an `environment:` and a step says it deploys. A service deployed into a cluster
     the job makes for itself (kind, k3s) is a test of the deploy, not one."""
     found = [f for s in job.steps if (f := ships(s, repo, job)) is not None]
-    if found and ephemeral_target(job, repo):
-        return any(f.kind != "service" for f in found)
     if found:
-        return True
+        return not ephemeral_target(job, repo) or any(f.kind != "service" for f in found)
     if job.environment is None or commits_back(job.steps):
         return False  # a job that proposes a change (a version bump's pull request) ships none
     return any(_deploy_action(s) or (s.run is not None and _runs_deploy(s.run)) for s in job.steps)

@@ -188,8 +188,7 @@ class Repo:
         return [
             w
             for w in self.workflows
-            if (w.name or os.path.relpath(w.path, self.root)) in names
-            or os.path.relpath(w.path, self.root) in names
+            if w.name in names or os.path.relpath(w.path, self.root) in names
         ]
 
     def local_calls(self) -> dict[str, list[dict[str, Any]]]:

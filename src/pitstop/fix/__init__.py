@@ -162,7 +162,10 @@ def _round(
             continue
         _take(taken, patches)
         tried.append((key, finding, context, patches))
-    suspect = {path for path in taken if _problem_in(repo, path, taken[path])}
+    combined = {
+        path: apply_edits(repo.documents[path].text, edits) for path, (edits, _) in taken.items()
+    }
+    suspect = {p for p, t in combined.items() if problem(repo.documents[p], t, taken[p][1])}
     if suspect:  # find the fixes at fault, each alone against the file as it was
         taken = {}
         kept = []
@@ -198,7 +201,8 @@ def _round(
     for path, (edits, changes) in taken.items():
         doc = repo.documents[path]
         text = apply_edits(doc.text, edits)
-        reason = problem(doc, text, changes) if path in suspect else None
+        checked = path not in suspect and text == combined[path]  # the same fixes, checked above
+        reason = None if checked else problem(doc, text, changes)
         if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
             raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
         result.texts[path] = text
@@ -210,13 +214,6 @@ def _take(taken: dict[str, tuple[list[Edit], list[Change]]], patches: list[Patch
         edits, changes = taken.setdefault(patch.path, ([], []))
         edits += patch.edits
         changes += patch.changes
-
-
-def _problem_in(repo: Repo, path: str, taken: tuple[list[Edit], list[Change]]) -> str | None:
-    """Why the file's text with all the round's fixes made is not what they intend."""
-    doc = repo.documents[path]
-    edits, changes = taken
-    return problem(doc, apply_edits(doc.text, edits), changes)
 
 
 def write(result: FixResult) -> list[tuple[str, str]]:

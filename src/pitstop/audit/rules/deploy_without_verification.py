@@ -11,13 +11,20 @@ from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.knowledge.deploys import waits_for_health
 from pitstop.workflow.model import Job, Step, Workflow
 
+# A wait for the new version to be ready, which a rolling update passes before it moves traffic:
+# Kubernetes' rollout (kubernetes.io/docs/concepts/workloads/controllers/deployment, "Rolling
+# Update Deployment": old pods go only as new ones become ready), ECS's services-stable
+# (docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html,
+# minimumHealthyPercent), helm's --wait (an option starts with no word boundary before it).
+WAITS_FOR_READY = (
+    r"\bkubectl\s+rollout\s+status|\bkubectl\s+wait|\baws\s+ecs\s+wait|(?<![\w-])--wait\b"
+)
+READINESS = re.compile(WAITS_FOR_READY, re.IGNORECASE)
 VERIFY = re.compile(
     r"\b(curl|wget|smoke|health|healthz|readyz|probe|pitstop\s+(wait|probe|smoke|canary)"
-    r"|kubectl\s+rollout\s+status|kubectl\s+wait|aws\s+ecs\s+wait"
     r"|playwright|cypress|k6|e2e|verify|synthetic)"
-    # helm's --wait, and --atomic, which waits and rolls back (helm.sh/docs/helm/helm_upgrade);
-    # an option starts with no word boundary before it
-    r"|(?<![\w-])--(wait|atomic)\b",
+    # helm's --atomic, which waits and rolls back (helm.sh/docs/helm/helm_upgrade)
+    r"|(?<![\w-])--atomic\b|" + WAITS_FOR_READY,
     re.IGNORECASE,
 )
 
@@ -37,17 +44,6 @@ def check(repo: Repo, out: Check) -> None:
                 "that starts a broken release reports success",
             )
     out.figure = f"{out.checked - out.failed} of {out.checked} deploys are followed by a check{off}"
-
-
-# A wait for the new version to be ready, which a rolling update passes before it moves traffic:
-# Kubernetes' rollout (kubernetes.io/docs/concepts/workloads/controllers/deployment, "Rolling
-# Update Deployment": old pods go only as new ones become ready), ECS's services-stable
-# (docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html,
-# minimumHealthyPercent), helm's --wait.
-READINESS = re.compile(
-    r"kubectl\s+rollout\s+status|kubectl\s+wait|aws\s+ecs\s+wait|(?<![\w-])--wait\b",
-    re.IGNORECASE,
-)
 
 
 def verified(

@@ -90,7 +90,6 @@ class Node:
 class Choice:
     node: Node | None
     differs: str | None = None  # why the node chosen may not be the one GitHub installs
-    problem: str | None = None  # why none is chosen
 
 
 def choose(wanted: str, nodes: list[Node], check_latest: bool = False) -> Choice:
@@ -98,7 +97,7 @@ def choose(wanted: str, nodes: list[Node], check_latest: bool = False) -> Choice
     first); for an alias or a range, the newest that fits, as the action takes the newest."""
     spec = wanted.strip()
     if not spec:  # no version asked: the node the runner has on its PATH
-        return Choice(nodes[0] if nodes else None, problem=None if nodes else "no node here")
+        return Choice(nodes[0] if nodes else None)
     if spec in NEWEST:
         best = _newest(nodes)
         if best is None:
@@ -147,7 +146,7 @@ def _lts(spec: str, nodes: list[Node]) -> Choice:
         ranked = list(lines.values())
         if index >= len(ranked):
             return Choice(None)
-        best = _newest([n for n in nodes if numbers(n.version)[:1] == (ranked[index],)])
+        best = _newest_of(nodes, ranked[index])
         if best is None:
             return Choice(None)
         which = "the newest LTS line" if index == 0 else f"the LTS line {index} before the newest"
@@ -158,8 +157,12 @@ def _lts(spec: str, nodes: list[Node]) -> Choice:
         )
     if alias not in lines:
         return Choice(None)
-    return Choice(_newest([n for n in nodes if numbers(n.version)[:1] == (lines[alias],)]))
+    return Choice(_newest_of(nodes, lines[alias]))
 
 
 def _newest(nodes: list[Node]) -> Node | None:
     return max(nodes, key=lambda n: numbers(n.version)) if nodes else None
+
+
+def _newest_of(nodes: list[Node], major: int) -> Node | None:
+    return _newest([n for n in nodes if numbers(n.version)[:1] == (major,)])

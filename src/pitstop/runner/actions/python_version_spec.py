@@ -23,8 +23,6 @@ import os
 import re
 import sys
 
-from pitstop.runner.actions.version_range import is_range, numbers, satisfies
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -70,6 +68,3 @@ def from_file(path: str) -> list[str]:
     lines = (line.strip() for line in re.split(r"\r\n|\r|\n", text))
     # pyenv's `3.13/envs/virtualenv` names the Python of a virtualenv
     return [line.split("/", 1)[0] for line in lines if line and not line.startswith("#")]
-
-
-__all__ = ["from_file", "is_range", "numbers", "requested", "satisfies"]

@@ -33,13 +33,8 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from pitstop.folders import SKIP_DIRS
-from pitstop.runner.actions.python_version_spec import (
-    from_file,
-    is_range,
-    numbers,
-    requested,
-    satisfies,
-)
+from pitstop.runner.actions.python_version_spec import from_file, requested
+from pitstop.runner.actions.version_range import is_range, numbers, satisfies
 from pitstop.runner.results import FAILURE, SUCCESS
 from pitstop.runner.uses import ActionCall, JobNotRunLocally
 
