@@ -58,6 +58,10 @@ def check(repo: Repo, out: Check) -> None:
             if _another_repository_after(text, found.end(), slug):
                 continue  # "the branch's .github/workflows/build-and-test.yml (in
                 # [vlang/tccbin](https://github.com/vlang/tccbin), …)": that repository's file
+            if not link and _names_a_sibling(text, slug, repo.root):
+                continue  # a bare path in a document about another repository of the same
+                # owner ("`vlang/tccbin`" in vlang/v's doc/tccbin_automation.md): whose file it
+                # names is not written, so it is not flagged
             folder = _folder_before(text, found.start())
             if folder is not None and not os.path.isdir(os.path.join(repo.root, folder)):
                 continue  # `owner/repo/.github/workflows/x.yml`: another repository's file
@@ -157,6 +161,24 @@ def _another_repository_after(text: str, end: int, slug: str | None) -> bool:
     )
 
 
+def _names_a_sibling(text: str, slug: str | None, root: str) -> bool:
+    """Whether the document names another repository of the same owner (``owner/other``,
+    written alone or in a link; not an npm scope's ``@owner/package``), the owner not being a
+    folder of this repository."""
+    if not slug or "/" not in slug:
+        return False
+    owner, name = slug.split("/", 1)
+    if os.path.isdir(os.path.join(root, owner)):
+        return False  # `owner/…` may be a path here
+    pattern = re.compile(rf"(?<![\w./@-]){re.escape(owner)}/([\w.-]+)", re.IGNORECASE)
+    pattern_in_link = re.compile(rf"github\.com/{re.escape(owner)}/([\w.-]+)", re.IGNORECASE)
+    for found in (*pattern.finditer(text), *pattern_in_link.finditer(text)):
+        other = found.group(1).rstrip(".").removesuffix(".git")
+        if other and other.lower() != name.lower():
+            return True
+    return False
+
+
 def _sample_follows(text: str, end: int) -> bool:
     """Whether a code sample comes right after the mention's line: a caption or an
     introduction ("> .github/workflows/build.yml", "use this `.github/workflows/x.yml`:")."""
@@ -207,7 +229,9 @@ RULE = Rule(
         "(`…/actions/workflows/<file>/badge.svg`) in Markdown, reStructuredText, AsciiDoc and "
         "text documents when the file is not in the repository. Left alone: samples in fenced "
         "code blocks (a workflow for the reader's own repository), documents in vendored and "
-        "test-data folders, and links to another repository's workflows.",
+        "test-data folders, links to another repository's workflows, and bare paths in a "
+        "document that names another repository of the same owner (whose file it is, the "
+        "document does not say).",
         why="A renamed workflow leaves a README that sends people to a file that is gone and "
         "a badge that shows 'no status' forever; the docs stop being trusted about the "
         "pipeline at all.",
