@@ -16,7 +16,12 @@ from pitstop.workflow.model import Action, Job, Step, Workflow
 
 
 def job_needs(repo: Repo, workflow: Workflow, job: Job) -> Needs:
-    return _job(repo, workflow, job, frozenset())
+    """What ``job`` needs, worked out once per job however many times rules ask (a copy, the
+    caller's to change)."""
+    found = repo.memo(
+        f"token needs {workflow.path}\0{job.id}", lambda: _job(repo, workflow, job, frozenset())
+    )
+    return Needs(dict(found.scopes), dict(found.required), found.unknown)
 
 
 def jobs_needs(repo: Repo, workflow: Workflow, jobs: Iterable[Job]) -> Needs:
