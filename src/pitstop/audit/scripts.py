@@ -113,10 +113,17 @@ def located_commands(place: StepPlace) -> Iterator[tuple[Command, Span]]:
 TEXT_TOOLS = frozenset("grep egrep fgrep rg sed awk echo printf jq yq cat test [ [[".split())
 
 
-def prints_only(command: str) -> bool:
-    """Whether the command's program only reads or prints text (``TEXT_TOOLS``)."""
+# Programs that make, move or remove files and run nothing else (`find`, which can `-exec`, and
+# `xargs` are not among them).
+FILE_TOOLS = frozenset("mkdir rm rmdir cp mv touch ls ln chmod chown cd tee head tail wc".split())
+
+
+def runs_no_program(command: str) -> bool:
+    """Whether the command's program only reads or prints text, or makes, moves or removes
+    files (``TEXT_TOOLS``, ``FILE_TOOLS``): a test tool's name in it is a word or a path
+    (`mkdir -p ./coverage/vitest`), not a run."""
     said = command.split(maxsplit=1)
-    return bool(said) and said[0] in TEXT_TOOLS
+    return bool(said) and (said[0] in TEXT_TOOLS or said[0] in FILE_TOOLS)
 
 
 @lru_cache(maxsize=16384)

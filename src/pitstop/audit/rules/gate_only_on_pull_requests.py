@@ -14,7 +14,7 @@ from pitstop.audit.elsewhere import other_ci, where
 from pitstop.audit.jobs import TESTS, commits_back, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import commands, prints_only, words
+from pitstop.audit.scripts import commands, runs_no_program, words
 from pitstop.audit.test_selection import covers, selection
 from pitstop.git import remote_default_branch
 from pitstop.workflow.filters import ref_filter
@@ -165,8 +165,23 @@ def _test_commands(
         (_key(command.text), command.text)
         for step in job.steps
         for command in commands(step.run or "")
-        if TESTS.search(command.text) and not prints_only(command.text)
-    ]  # (`echo "Neither PHPUnit nor …"` names a test tool and runs none)
+        if _runs_a_test(command.text)
+    ]
+
+
+def _runs_a_test(command: str) -> bool:
+    """Whether a command runs a test tool: not one that only prints or moves files (`echo
+    "Neither PHPUnit nor …"`, `mkdir -p coverage/vitest`), and not a tool's name inside an
+    option's value (talawa-api's `nyc report --report-dir=./coverage/vitest`)."""
+    if runs_no_program(command):
+        return False
+    for found in TESTS.finditer(command):
+        word_start = max(
+            command.rfind(" ", 0, found.start()), command.rfind("\t", 0, found.start())
+        )
+        if not command[word_start + 1 :].startswith("-"):
+            return True
+    return False
 
 
 class _Tested:

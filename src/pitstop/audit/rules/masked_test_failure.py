@@ -8,7 +8,7 @@ from functools import partial
 from pitstop.audit.jobs import TESTS, commits_back
 from pitstop.audit.repo import Repo, StepPlace
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scripts import SOFT_FAIL, commands, inside_quotes, prints_only
+from pitstop.audit.scripts import SOFT_FAIL, commands, inside_quotes, runs_no_program
 from pitstop.audit.softening import EXIT_ZERO, run_step, with_tail
 from pitstop.workflow.model import Step
 
@@ -32,8 +32,8 @@ RERAISED = re.compile(r"\bexit\s+[\"']?\$|\$\?|\bPIPESTATUS\b")
 
 def _runs(pattern: re.Pattern[str], command: str) -> re.Match[str] | None:
     """Where the command runs what ``pattern`` names: not inside a quoted argument, and not
-    as an argument of a program that only reads or prints text."""
-    if prints_only(command):
+    as an argument of a program that only reads or prints text or handles files."""
+    if runs_no_program(command):
         return None
     code = SHELL_CODE.search(command) is not None  # `sh -c "pytest"` runs what it quotes
     for found in pattern.finditer(command):

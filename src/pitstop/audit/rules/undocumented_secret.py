@@ -18,7 +18,7 @@ DOC_NAMES = re.compile(r"(^|/)(\.env\.(example|sample|template)|env\.example)$")
 
 
 def check(repo: Repo, out: Check) -> None:
-    documented = _documented(repo) | _documented_by_their_action(repo)
+    documented = _documented(repo) | _documented_by_their_action(repo) | _explained_at_a_use(repo)
     seen: set[str] = set()
     for _, doc in sorted(repo.documents.items()):
         for found in SECRET.finditer(doc.text):
@@ -61,6 +61,28 @@ def _documented(repo: Repo) -> set[str]:
     return names
 
 
+def _explained_at_a_use(repo: Repo) -> set[str]:
+    """The secrets a sentence explains where a workflow uses them: a comment line of three words
+    or more right above the use, not a tool's directive (checksync's release.yml: "# This is
+    the token used to publish to npm" over `NPM_TOKEN: ${{ secrets.NPM_TOKEN }}`)."""
+    names: set[str] = set()
+    for doc in repo.documents.values():
+        lines = doc.text.splitlines()
+        for number, line in enumerate(lines):
+            if not number or "secrets" not in line:
+                continue
+            above = lines[number - 1].strip()
+            if not above.startswith("#") or DIRECTIVE.search(above):
+                continue
+            if len(above.lstrip("# ").split()) >= 3:
+                names.update(f.group(1) or f.group(2) for f in SECRET.finditer(line))
+    return names
+
+
+# `# zizmor: ignore[secrets-outside-env]`, `# pitstop: ignore …`, `# noqa`, `# yamllint disable`
+DIRECTIVE = re.compile(r"^#\s*([\w-]+:\s*ignore\b|noqa\b|yamllint\b|nosec\b|pragma\b)")
+
+
 def _documented_by_their_action(repo: Repo) -> set[str]:
     """The secrets a step passes to the action whose README names them and says how to make
     them (``knowledge/secret_names.toml``: codecov-action's CODECOV_TOKEN)."""
@@ -97,6 +119,7 @@ RULE = Rule(
         what="Flags the first use of each `secrets.NAME` (other than GITHUB_TOKEN) whose name "
         "appears in no Markdown, reStructuredText, AsciiDoc or text document of the "
         "repository, nor in an `.env.example`, nor in a comment line of a workflow or action, "
+        "nor in a sentence of a comment line right above a use, "
         "nor as a described `workflow_call` secret, nor passed to the action whose README "
         "names it and says how to create it (`knowledge/secret_names.toml`: codecov-action's "
         "`CODECOV_TOKEN`, docker/login-action's `DOCKERHUB_TOKEN`…).",
