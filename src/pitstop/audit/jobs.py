@@ -402,6 +402,9 @@ def deploy_steps(job: Job, repo: Repo | None = None) -> list[Step]:
 LOCAL_SCRIPT = re.compile(
     r"(?:^|[\s;&|(@])(?:(?:bash|sh)\s+)?\.?/?((?:[\w.-]+/)*[\w.-]+\.(?:sh|py)|scripts/[\w-]+)"
     r"(?![\w./-])"
+    # an executable of the repository run by its path, without a suffix (Kiwi's
+    # `./tests/migrations-rollback`)
+    r"|(?:^|[\s;&|(])\./((?:[\w.-]+/)+[\w-]+)(?![\w./-])"
 )
 
 
@@ -419,16 +422,21 @@ def step_text(step: Step, repo: Repo | None = None) -> str:
     return text + own_code(step.run, repo)
 
 
+def _scripts_run(script: str) -> list[str]:
+    """The paths of the repository's own scripts a script runs, as written."""
+    return [found.group(1) or found.group(2) for found in LOCAL_SCRIPT.finditer(script)]
+
+
 def own_code(script: str, repo: Repo) -> str:
     """The text of the repository's own shell scripts and make targets a script runs (each
     on lines of its own), or ""."""
     text = ""
-    own = [found.group(1) for found in LOCAL_SCRIPT.finditer(script)]
+    own = _scripts_run(script)
     for found in MAKE.finditer(script):
         folder = re.search(r"-C\s*([\w./-]+)", found.group(1))
         recipe = _recipe(repo, folder.group(1) if folder else ".", found.group(2))
         text += "\n" + recipe
-        own += [f.group(1) for f in LOCAL_SCRIPT.finditer(recipe)]
+        own += _scripts_run(recipe)
     seen: set[str] = set()
     for depth in range(2):  # a script, and the scripts it runs (KubeArmor's install-k3s.sh)
         nested: list[str] = []
@@ -440,7 +448,7 @@ def own_code(script: str, repo: Repo) -> str:
             if found_text:
                 text += "\n" + found_text[:100_000]
                 if depth == 0:
-                    nested += [f.group(1) for f in LOCAL_SCRIPT.finditer(found_text[:100_000])]
+                    nested += _scripts_run(found_text[:100_000])
         own = nested
     return text
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from pitstop.audit.folders import SAMPLES, TEST_DATA, under
+from pitstop.audit.jobs import step_text
 from pitstop.audit.locate import fragment_span
 from pitstop.audit.repo import Repo
 from pitstop.audit.rule import Check, Docs, Rule
@@ -38,6 +39,10 @@ UP = re.compile(
 PRISMA = re.compile(r"(^|/)prisma/migrations/[^/]+/migration\.sql$")
 DOWN = re.compile(
     r"alembic\s+downgrade|\bmigrate(\.py)?\s+down\b|manage\.py\s+migrate\s+\w+\s+zero"
+    # Django's `migrate APP MIGRATION` unapplies the app's later migrations (docs.djangoproject.com,
+    # "django-admin and manage.py": migrate [app_label] [migration_name]); after all are applied,
+    # a rollback (Kiwi's tests/migrations-rollback walks them back one by one)
+    r"|manage\.py\s+migrate\s+(?!-)\S+\s+(?!-)\S+"
     r"|flyway\s+undo|knex\s+migrate:rollback|(rails|rake)\s+db:rollback|goose\s+[^\n]*\bdown\b"
     r"|dbmate\s+(down|rollback)|sqlx\s+migrate\s+revert|yoyo\s+rollback"
     r"|\bmigrate\s+-path\s+[^\n]*\bdown\b"
@@ -66,7 +71,7 @@ def check(repo: Repo, out: Check) -> None:
         if up_only and any(UP.search(s.run or "") for s in job.steps):
             out.figure = f"job '{job.id}' applies {len(migrations)} Prisma migrations"
             return
-        if _up_down_up(job):
+        if _up_down_up(job, repo):
             out.figure = f"job '{job.id}' runs {len(migrations)} migration files up, down and up"
             return
         for step in job.steps:
@@ -128,11 +133,31 @@ def _harness(repo: Repo) -> str | None:
     return None
 
 
-def _up_down_up(job: Job) -> bool:
-    script = "\n".join(s.run or "" for s in job.steps)
+def _up_down_up(job: Job, repo: Repo) -> bool:
+    """Whether the job's scripts, with the repository's own scripts they run, migrate up, down
+    and up again; a Django management command of the project's own that calls `migrate`
+    (Kiwi's `manage.py upgrade`) migrates up."""
+    script = "\n".join(step_text(s, repo) for s in job.steps if s.run)
+    for command in _django_commands_that_migrate(repo):
+        script = re.sub(rf"manage\.py\s+{re.escape(command)}\b", "manage.py migrate", script)
     up = UP.search(script)
     down = DOWN.search(script, up.end()) if up else None
     return bool(down and UP.search(script, down.end()))
+
+
+COMMAND_FILE = re.compile(r"(^|/)management/commands/(\w+)\.py$")
+CALLS_MIGRATE = re.compile(r"call_command\(\s*[\"']migrate[\"']")
+
+
+def _django_commands_that_migrate(repo: Repo) -> list[str]:
+    """The project's own Django management commands (``<app>/management/commands/<name>.py``)
+    that call ``migrate``."""
+
+    def compute() -> list[str]:
+        found = [(f, m.group(2)) for f in repo.files if (m := COMMAND_FILE.search(f))]
+        return [name for path, name in found if CALLS_MIGRATE.search(repo.read(path) or "")]
+
+    return repo.memo("django-commands-that-migrate", compute)
 
 
 RULE = Rule(
@@ -143,7 +168,10 @@ RULE = Rule(
     docs=Docs(
         what="When the repository holds migrations (Alembic, Django, Rails, Prisma, Flyway, "
         "golang-migrate, dbmate, sqlx, Knex, or `*.up.sql` files), flags it unless one job "
-        "runs them up, then down, then up again against a database. Points at the first "
+        "runs them up, then down, then up again against a database, in its steps or in the "
+        "repository's own scripts they run (Django's `migrate APP MIGRATION` goes down; a "
+        "management command of the project's own that calls `migrate` goes up). Points at the "
+        "first "
         "`upgrade` a job runs (Django's `manage.py test` and `supabase start` run them up "
         "too), or at the first migration file when nothing runs them. Prisma Migrate has no "
         "down migrations: a repository whose migrations are all Prisma's needs them applied "
