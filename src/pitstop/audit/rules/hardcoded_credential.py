@@ -185,6 +185,7 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
     a real credential, low for a service container's throwaway password, medium otherwise."""
     services = _service_literals(repo)
     service_maps = _service_maps(repo)
+    published = _example_values(repo)
     owners = _owners(repo)
     for doc, mapping in _maps(repo):
         throwaway = services.get(doc.path, set())
@@ -199,6 +200,8 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
             stripped = text.strip()
             if token:
                 yield Candidate(doc, key, value, "token", token.group(0), owner=owner)
+            elif url and url.group("password") in published:
+                yield Candidate(doc, key, value, "ok", text)  # the example settings' own
             elif url and "${{" not in url.group("password"):
                 password = url.group("password")
                 local = password not in throwaway and LOCAL_HOST.search(text) is not None
@@ -209,6 +212,7 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
             elif (
                 named
                 and "${{" not in text
+                and stripped not in published
                 and stripped.lower() not in HARMLESS
                 and not NAMES_ONLY.match(stripped)
                 and not REFERENCE.match(stripped)
@@ -224,6 +228,28 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 yield Candidate(doc, key, value, "named", text, tier, owner=owner)
             elif token or url or named:
                 yield Candidate(doc, key, value, "ok", text)
+
+
+EXAMPLE_SETTINGS = re.compile(r"(^|/)(\.env\.(example|sample|template|dist)|env\.example)$")
+SETTING = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(.*?)\s*$", re.MULTILINE)
+
+
+def _example_values(repo: Repo) -> set[str]:
+    """The values the repository publishes as example settings (`.env.example` and the like),
+    and the passwords in their connection strings: a placeholder every reader already has
+    (hoppscotch's `postgres:testpass`), not a credential."""
+    values: set[str] = set()
+    for path in repo.files:
+        if not EXAMPLE_SETTINGS.search(path):
+            continue
+        for found in SETTING.finditer(repo.read(path) or ""):
+            value = found.group(1).strip("\"'")
+            if value:
+                values.add(value)
+                url = URL_PASSWORD.search(value)
+                if url:
+                    values.add(url.group("password"))
+    return values
 
 
 def _offset(doc: YamlDocument, node: ScalarNode, value: str, index: int) -> int:
@@ -338,8 +364,9 @@ RULE = Rule(
         "the throwaway passwords of this workflow's service containers (in their env, or a "
         "connection string to localhost or with the same password) are low; other literals "
         "are medium. Variable names (`server-password: MAVEN_PASSWORD`), switches "
-        "(`MYSQL_ALLOW_EMPTY_PASSWORD: yes`), shell variables and placeholders are not "
-        "findings. The fix replaces exactly the secret part (the password inside a URL) and "
+        "(`MYSQL_ALLOW_EMPTY_PASSWORD: yes`), shell variables, placeholders, and values the "
+        "repository publishes in its example settings (`.env.example`: `postgres:testpass`) "
+        "are not findings, token formats aside. The fix replaces exactly the secret part (the password inside a URL) and "
         "never gives one secret name to two values.",
         why="Everything in a workflow file is readable by everyone who can read the "
         "repository, forever, in its git history. Even a test database password teaches "
