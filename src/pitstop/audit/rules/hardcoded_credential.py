@@ -366,8 +366,8 @@ RULE = Rule(
         "are medium. Variable names (`server-password: MAVEN_PASSWORD`), switches "
         "(`MYSQL_ALLOW_EMPTY_PASSWORD: yes`), shell variables, placeholders, and values the "
         "repository publishes in its example settings (`.env.example`: `postgres:testpass`) "
-        "are not findings, token formats aside. The fix replaces exactly the secret part (the password inside a URL) and "
-        "never gives one secret name to two values.",
+        "are not findings, token formats aside. The fix replaces exactly the secret part (the "
+        "password inside a URL) and never gives one secret name to two values.",
         why="Everything in a workflow file is readable by everyone who can read the "
         "repository, forever, in its git history. Even a test database password teaches "
         "people to paste real ones next to it, and a token in the file is a token leaked.",
