@@ -405,6 +405,8 @@ LOCAL_SCRIPT = re.compile(
     # an executable of the repository run by its path, without a suffix (Kiwi's
     # `./tests/migrations-rollback`)
     r"|(?:^|[\s;&|(])\./((?:[\w.-]+/)+[\w-]+)(?![\w./-])"
+    # a JavaScript or TypeScript file a runtime runs (uptime-kuma's `node extra/release/….mjs`)
+    r"|\b(?:node|bun|tsx|ts-node)\s+\.?/?((?:[\w.-]+/)*[\w.-]+\.[cm]?[jt]s)(?![\w./-])"
 )
 
 
@@ -424,7 +426,7 @@ def step_text(step: Step, repo: Repo | None = None) -> str:
 
 def _scripts_run(script: str) -> list[str]:
     """The paths of the repository's own scripts a script runs, as written."""
-    return [found.group(1) or found.group(2) for found in LOCAL_SCRIPT.finditer(script)]
+    return [next(g for g in found.groups() if g) for found in LOCAL_SCRIPT.finditer(script)]
 
 
 def own_code(script: str, repo: Repo) -> str:

@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
+from pitstop.audit.jobs import step_text
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.knowledge.images import has_git
@@ -45,7 +46,7 @@ def check(repo: Repo, out: Check) -> None:
             continue
         target = persist if persist is not None else place.step.node.get("uses")
         assert target is not None
-        if _later_steps_push(place):
+        if _later_steps_push(place, repo):
             continue  # a later step pushes (or fetches) with the kept credentials: they are needed
         out.flag(
             span(place.doc, target),
@@ -70,8 +71,10 @@ def _fetched_without_git(place: StepPlace) -> bool:
     return not any(INSTALLS_GIT.search(script) for script in earlier)
 
 
-def _later_steps_push(place: StepPlace) -> bool:
-    return any(PUSHES.search(f"{s.run or ''}\n{s.uses or ''}") for s in place.later())
+def _later_steps_push(place: StepPlace, repo: Repo) -> bool:
+    """A later step pushes, itself or through the repository's own scripts it runs (uptime-kuma's
+    `node extra/release/prepare-release.mjs`, which runs `git push`)."""
+    return any(PUSHES.search(step_text(s, repo)) for s in place.later())
 
 
 def _drop_credentials(place: StepPlace, context: FixContext) -> None:
