@@ -164,14 +164,24 @@ def release_only(workflow: Workflow) -> bool:
 
 
 def builds_release(workflow: Workflow, job: Job, repo: Repo | None = None) -> bool:
-    """A job whose output ships: it deploys or publishes itself, it runs in a release-only
-    workflow, or it uploads an artifact that a shipping job of the workflow waits for and
-    downloads."""
+    """A job whose output ships: it deploys or publishes itself; in a release-only workflow,
+    it hands outputs or artifacts to a job that ships, which waits for it (any job, when none
+    is known to ship); elsewhere, it uploads an artifact that a shipping job of the workflow
+    waits for and downloads."""
     if commits_back(job.steps):
         return False  # it proposes a change (codeql-action's bundle update opens a pull request)
-    if _ships(job, repo) or release_only(workflow):
+    if _ships(job, repo):
         return True
-    uploads = any((s.uses or "").lower().startswith("actions/upload-artifact@") for s in job.steps)
+    if release_only(workflow):
+        shipping = [other for other in workflow.jobs.values() if _ships(other, repo)]
+        # what ships is not known, so any job may; else only what reaches a shipping job: a
+        # job it waits for that hands it outputs or artifacts (alpaca-py's tests of a tag,
+        # which its publish job does not even wait for, ship nothing)
+        return not shipping or any(
+            job.id in workflow.with_needs(other.needs) and (job.outputs or _uploads(job))
+            for other in shipping
+        )
+    uploads = _uploads(job)
     return uploads and any(
         job.id in workflow.with_needs(other.needs)
         and _ships(other, repo)
@@ -181,6 +191,10 @@ def builds_release(workflow: Workflow, job: Job, repo: Repo | None = None) -> bo
         for other in workflow.jobs.values()
         if other.id != job.id
     )
+
+
+def _uploads(job: Job) -> bool:
+    return any((s.uses or "").lower().startswith("actions/upload-artifact@") for s in job.steps)
 
 
 def _ships(job: Job, repo: Repo | None = None) -> bool:
