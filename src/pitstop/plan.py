@@ -17,7 +17,7 @@ from pitstop.errors import PitstopError
 from pitstop.expr import ExpressionError, evaluate
 from pitstop.expr.template import condition_text, render
 from pitstop.expr.values import to_string, truthy
-from pitstop.workflow.filters import Decision, path_filter, ref_filter
+from pitstop.workflow.filters import Decision, names_workflow, path_filter, ref_filter
 from pitstop.workflow.matrix import MatrixResult, expand_matrix
 from pitstop.workflow.model import Job, Trigger, Workflow
 
@@ -130,7 +130,11 @@ def _decide_pull_request(trigger: Trigger, event: Event) -> Decision:
 
 def _decide_workflow_run(trigger: Trigger, event: Event) -> Decision:
     named = event.workflow_name
-    if trigger.workflows is not None and named is not None and named not in trigger.workflows:
+    if (
+        trigger.workflows is not None
+        and named is not None
+        and not names_workflow([str(w) for w in trigger.workflows], named)
+    ):
         listed = ", ".join(trigger.workflows)
         return Decision(False, f"'{named}' is not in workflows: [{listed}]")
     types = _decide_types(trigger, event)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pitstop.audit.folders import TEST_DATA, under
 from pitstop.errors import PitstopError, Span
+from pitstop.workflow.filters import names_workflow
 from pitstop.workflow.model import Action, Job, Step, Workflow, group_members
 from pitstop.workflow.repository import (
     LoadedFile,
@@ -181,14 +182,19 @@ class Repo:
 
     def started_by(self, workflow: Workflow) -> list[Workflow]:
         """The repository's workflows whose runs start ``workflow`` through `on: workflow_run`:
-        those its `workflows:` names, by `name:` or, for one without a name, by the path GitHub
-        shows instead (docs.github.com, "Events that trigger workflows", workflow_run)."""
+        those its `workflows:` names (filter patterns: ``names_workflow``), by `name:` or, for
+        one without a name, by the path GitHub shows instead (docs.github.com, "Events that
+        trigger workflows", workflow_run)."""
         trigger = workflow.triggers.get("workflow_run")
-        names = set(trigger.workflows or ()) if trigger is not None else set()
+        names = [str(n) for n in trigger.workflows or ()] if trigger is not None else []
         return [
             w
             for w in self.workflows
-            if w.name in names or os.path.relpath(w.path, self.root) in names
+            if any(
+                names_workflow(names, shown)
+                for shown in (w.name, os.path.relpath(w.path, self.root))
+                if shown
+            )
         ]
 
     def local_calls(self) -> dict[str, list[dict[str, Any]]]:

@@ -66,6 +66,20 @@ def matches(patterns: Sequence[str], value: str) -> bool:
     return selected
 
 
+def names_workflow(patterns: Sequence[str], name: str) -> bool:
+    """Whether a ``workflow_run`` trigger's ``workflows:`` names the workflow ``name``. GitHub
+    reads each entry as a filter pattern (`CI*` names "CI Linux"; a `+` must be escaped:
+    actions/runner#3763, where `C++` fails to parse and the trigger names nothing; GitHub's
+    docs pull request github/docs#37022). A pattern that cannot be read names nothing."""
+    for pattern in patterns:
+        try:
+            if compile_pattern(pattern).match(name):
+                return True
+        except re.error:
+            continue
+    return False
+
+
 @dataclass(frozen=True)
 class Decision:
     """Whether an event starts a workflow, and the sentence that says why."""
