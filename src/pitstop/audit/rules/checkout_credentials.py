@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.jobs import step_text
+from pitstop.audit.jobs import own_code
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.knowledge.images import has_git
@@ -71,10 +71,32 @@ def _fetched_without_git(place: StepPlace) -> bool:
     return not any(INSTALLS_GIT.search(script) for script in earlier)
 
 
+# In the repository's own scripts, only what talks to GitHub with git counts: `git push`,
+# `git pull`, `git fetch` (in a shell line or a Node.js call: `spawnSync("git", ["push", …])`),
+# `gh pr`, a site pushed by mkdocs or ghp-import; a local `git tag -l` or a sentence about tags
+# does not.
+SCRIPT_PUSHES = re.compile(
+    r"\bgit\s+(push|pull|fetch)\b|[\"'`]git[\"'`]\s*,\s*\[\s*[\"'`](push|pull|fetch)\b"
+    r"|\bgh\s+pr\b|mkdocs\s+gh-deploy|ghp-import",
+    re.IGNORECASE,
+)
+COMMENT_LINE = re.compile(r"^\s*(#|//|/?\*)", re.MULTILINE)
+
+
 def _later_steps_push(place: StepPlace, repo: Repo) -> bool:
     """A later step pushes, itself or through the repository's own scripts it runs (uptime-kuma's
-    `node extra/release/prepare-release.mjs`, which runs `git push`)."""
-    return any(PUSHES.search(step_text(s, repo)) for s in place.later())
+    `node extra/release/prepare-release.mjs`, which runs `git push`), comments left out."""
+    for step in place.later():
+        if PUSHES.search(f"{step.run or ''}\n{step.uses or ''}"):
+            return True
+        code = own_code(step.run, repo) if step.run else ""
+        if code and SCRIPT_PUSHES.search(_without_comments(code)):
+            return True
+    return False
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not COMMENT_LINE.match(line))
 
 
 def _drop_credentials(place: StepPlace, context: FixContext) -> None:
