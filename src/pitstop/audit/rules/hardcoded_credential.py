@@ -200,19 +200,19 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
             stripped = text.strip()
             if token:
                 yield Candidate(doc, key, value, "token", token.group(0), owner=owner)
-            elif url and url.group("password") in published:
-                yield Candidate(doc, key, value, "ok", text)  # the example settings' own
             elif url and "${{" not in url.group("password"):
                 password = url.group("password")
                 local = password not in throwaway and LOCAL_HOST.search(text) is not None
                 low = local or password in throwaway
+                if not low and password in published:
+                    yield Candidate(doc, key, value, "ok", text)  # the example settings' own
+                    continue
                 tier = "low" if low else "high" if random_looking(password) else "medium"
                 at = _offset(doc, value, text, url.start("password"))
                 yield Candidate(doc, key, value, "url", password, tier, at, owner, local)
             elif (
                 named
                 and "${{" not in text
-                and stripped not in published
                 and stripped.lower() not in HARMLESS
                 and not NAMES_ONLY.match(stripped)
                 and not REFERENCE.match(stripped)
@@ -223,6 +223,9 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
             ):
                 if id(mapping) in service_maps or text in throwaway:
                     tier = "low"
+                elif stripped in published:
+                    yield Candidate(doc, key, value, "ok", text)  # the example settings' own
+                    continue
                 else:
                     tier = "high" if random_looking(stripped) else "medium"
                 yield Candidate(doc, key, value, "named", text, tier, owner=owner)
@@ -237,7 +240,8 @@ SETTING = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(.*?)\s*$"
 def _example_values(repo: Repo) -> set[str]:
     """The values the repository publishes as example settings (`.env.example` and the like),
     and the passwords in their connection strings: a placeholder every reader already has
-    (hoppscotch's `postgres:testpass`), not a credential."""
+    (hoppscotch's `DATA_ENCRYPTION_KEY`), not a credential. A service's or a local database's
+    throwaway password stays a low finding even so: the seeds' plans move those to secrets."""
     values: set[str] = set()
     for path in repo.files:
         if not EXAMPLE_SETTINGS.search(path):
@@ -365,9 +369,10 @@ RULE = Rule(
         "connection string to localhost or with the same password) are low; other literals "
         "are medium. Variable names (`server-password: MAVEN_PASSWORD`), switches "
         "(`MYSQL_ALLOW_EMPTY_PASSWORD: yes`), shell variables, placeholders, and values the "
-        "repository publishes in its example settings (`.env.example`: `postgres:testpass`) "
-        "are not findings, token formats aside. The fix replaces exactly the secret part (the "
-        "password inside a URL) and never gives one secret name to two values.",
+        "repository publishes in its example settings (`.env.example`) are not findings, "
+        "token formats and throwaway passwords (still low) aside. The fix replaces exactly the "
+        "secret part (the password inside a URL) and never gives one secret name to two "
+        "values.",
         why="Everything in a workflow file is readable by everyone who can read the "
         "repository, forever, in its git history. Even a test database password teaches "
         "people to paste real ones next to it, and a token in the file is a token leaked.",
