@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 
 from pitstop.audit.jobs import TESTS, commits_back
@@ -46,7 +47,9 @@ def _runs(pattern: re.Pattern[str], command: str) -> re.Match[str] | None:
 SHELL_CODE = re.compile(r"\s(-\w*c|--command[= ]?)\s*['\"]")
 
 
-def _checked(command: str, blocking: frozenset[str] = frozenset(), where: str = "") -> str | None:
+def _checked(
+    command: str, blocking: Callable[[], frozenset[str]] = frozenset, where: str = ""
+) -> str | None:
     if FIXERS.search(command):
         return None
     for pattern, kind in ((TESTS, "tests"), (CHECKERS, "check")):
@@ -55,7 +58,7 @@ def _checked(command: str, blocking: frozenset[str] = frozenset(), where: str = 
             said = found.group(0).split()  # `go test`, `cargo test`: the program and its verb
             tool = " ".join(said[:3]) if kind == "tests" else said[0]
             soft = SOFT_FAIL.search(command) or EXIT_ZERO.search(command)
-            if soft and f"{where}:{_identity(command, found)}" in blocking:
+            if soft and f"{where}:{_identity(command, found)}" in blocking():
                 return None  # an advisory pass beside a blocking one (GitHub's starter)
             noun = "run" if kind == "tests" else "check"
             return f"the {tool} {noun}"
@@ -99,6 +102,15 @@ def _blocking(place: StepPlace) -> frozenset[str]:
     return frozenset(found)
 
 
+def _blocked(place: StepPlace, known: dict[int, frozenset[str]]) -> frozenset[str]:
+    """``_blocking`` of the place's job, worked out the first time a soft command asks: most
+    jobs have none."""
+    key = id(_job_steps(place))
+    if key not in known:
+        known[key] = _blocking(place)
+    return known[key]
+
+
 def _sent_to_code_scanning(place: StepPlace) -> bool:
     """A check that writes SARIF which a later step of the job uploads to code scanning
     (GitHub's ESLint starter workflow: `eslint --format @microsoft/eslint-formatter-sarif` with
@@ -129,10 +141,10 @@ def check(repo: Repo, out: Check) -> None:
             continue  # failures under set +e re-raised, or their status read and acted on
         if _sent_to_code_scanning(place):
             continue  # GitHub's ESLint starter: the findings fail the pull request's check there
-        if id(steps) not in blocking:
-            blocking[id(steps)] = _blocking(place)
         where = place.step.working_directory or ""
-        run_step(place, out, partial(_checked, blocking=blocking[id(steps)], where=where))
+        run_step(
+            place, out, partial(_checked, blocking=partial(_blocked, place, blocking), where=where)
+        )
     out.figure = f"{out.checked - out.failed} of {out.checked} test and lint commands can fail"
 
 
