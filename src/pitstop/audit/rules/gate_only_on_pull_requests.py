@@ -43,6 +43,7 @@ def check(repo: Repo, out: Check) -> None:
         out.unjudged = f"pushes may be tested in {where(elsewhere)}"
         return
     on_push = [w for w in repo.workflows if _runs_on_push(w, branches)]
+    pushed_ids = {id(w) for w in on_push}
     called_on_push = {
         called.path
         for workflow in on_push
@@ -52,7 +53,7 @@ def check(repo: Repo, out: Check) -> None:
     # a schedule runs on the default branch's latest commit (GitHub's docs, "Events that
     # trigger workflows": schedule): what it tests is tested after each merge, if not at once
     after_merge = on_push + [
-        w for w in repo.workflows if "schedule" in w.triggers and not any(w is o for o in on_push)
+        w for w in repo.workflows if "schedule" in w.triggers and id(w) not in pushed_ids
     ]
     pushed = [
         job
@@ -76,7 +77,7 @@ def check(repo: Repo, out: Check) -> None:
         if not tests:
             continue
         out.checked += 1
-        if any(w is workflow for w in on_push):
+        if id(workflow) in pushed_ids:
             for job in tests:
                 same = _test_commands(repo, job)
                 if same and all(c in tested_on_push for c in same):

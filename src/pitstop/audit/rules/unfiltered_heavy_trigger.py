@@ -81,6 +81,16 @@ DOCS_CHECKS = re.compile(
 )
 
 
+# Every alternative of DOCS_CHECKS holds one of these: a text with none cannot match it (a
+# cheap test first, as most scripts have none).
+DOCS_WORDS = ("sphinx", "doc", "make", "lint", "linkcheck", "vale", "lychee")
+
+
+def _docs_check_in(text: str) -> bool:
+    lowered = text.lower()
+    return any(w in lowered for w in DOCS_WORDS) and DOCS_CHECKS.search(text) is not None
+
+
 def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozenset()) -> bool:
     """A step builds or checks the documentation: in its script, the repository scripts and
     make targets it runs (actionlint's `make lint` checks docs/checks.md), or a workflow of
@@ -98,13 +108,13 @@ def _checks_docs(workflow: Workflow, repo: Repo, seen: frozenset[str] = frozense
         ):
             return True  # mypy's docs.yml picks the docs build with TOXENV: docs
         matrix = job.strategy.matrix if job.strategy is not None else None
-        rows = DOCS_CHECKS.search(str(matrix)) if matrix else None
+        rows = _docs_check_in(str(matrix)) if matrix else False
         for s in job.steps:
-            if DOCS_CHECKS.search(s.uses or "") or (s.run and DOCS_CHECKS.search(s.run)):
+            if _docs_check_in(s.uses or "") or (s.run and _docs_check_in(s.run)):
                 return True
             if rows and s.run and "matrix." in s.run:
                 return True  # pytest's `tox -e ${{ matrix.tox_env }}` with a doctesting row
-            if s.run and RUNS_OWN.search(s.run) and DOCS_CHECKS.search(step_text(s, repo)):
+            if s.run and RUNS_OWN.search(s.run) and _docs_check_in(step_text(s, repo)):
                 return True  # in a make target or a script of the repository
     return False
 
