@@ -358,12 +358,22 @@ def ephemeral_target(job: Job, repo: Repo | None = None) -> bool:
     stack it destroys at the end): a test of the deploy, not a rollout. The repository's
     scripts and make targets a step runs are read too (ingress-nginx's `make dev-env` makes a
     kind cluster in build/dev-env.sh)."""
-    return any(
-        (s.uses and EPHEMERAL_ACTIONS.match(s.uses))
-        or (s.run and says(EPHEMERAL_COMMANDS, step_text(s, repo)))
-        or _local_cloud(job, s)
-        for s in job.steps
-    )
+    return _makes_its_target(job.steps, repo) or any(_local_cloud(job, s) for s in job.steps)
+
+
+def _makes_its_target(steps: Sequence[Step], repo: Repo | None, depth: int = 0) -> bool:
+    """A step makes a throwaway cluster or stack, itself or in a composite action of the
+    repository it uses (kserve's ./.github/actions/minikube-setup, with setup-minikube)."""
+    for step in steps:
+        if step.uses and EPHEMERAL_ACTIONS.match(step.uses):
+            return True
+        if step.run and says(EPHEMERAL_COMMANDS, step_text(step, repo)):
+            return True
+        if repo is not None and depth < 2 and (step.uses or "").startswith("./"):
+            action = repo.local_action(step.uses or "")
+            if action is not None and _makes_its_target(action.steps, repo, depth + 1):
+                return True
+    return False
 
 
 # The cloud's API pointed at this machine: an emulator (moto, LocalStack) the job started

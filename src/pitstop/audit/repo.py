@@ -197,6 +197,14 @@ class Repo:
             )
         ]
 
+    def local_action(self, uses: str) -> Action | None:
+        """The composite or other action of this repository a step's ``uses: ./path`` names."""
+        folder = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
+        for action in self.actions:
+            if os.path.normpath(os.path.dirname(action.path)) == folder:
+                return action
+        return None
+
     def local_calls(self) -> dict[str, list[dict[str, Any]]]:
         """The `with:` of every call of this repository's own actions and workflows, by what
         it calls: a composite action's folder or a reusable workflow's path (made once)."""

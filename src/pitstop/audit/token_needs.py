@@ -4,7 +4,6 @@ reusable workflows; unknown as soon as one step is something the table does not 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from pitstop.audit.jobs import step_text
 from pitstop.audit.repo import Repo
 from pitstop.knowledge.permissions import LEVELS, Needs, action_entry, raise_to, script_needs
-from pitstop.workflow.model import Action, Job, Step, Workflow
+from pitstop.workflow.model import Job, Step, Workflow
 
 
 def job_needs(repo: Repo, workflow: Workflow, job: Job) -> Needs:
@@ -80,7 +79,7 @@ def _uses(repo: Repo, step: Step, env: list[str], seen: frozenset[str]) -> Needs
     if uses.startswith("docker://"):
         return script_needs("", [*env, *_values(step.with_)])
     if uses.startswith(("./", "$/")):
-        action = _local_action(repo, uses[2:])
+        action = repo.local_action(uses)
         if action is None or action.using != "composite" or action.path in seen:
             needs.unknown = f"uses {uses}"
             return needs
@@ -91,14 +90,6 @@ def _uses(repo: Repo, step: Step, env: list[str], seen: frozenset[str]) -> Needs
         return needs
     needs.add(entry, step.with_ if isinstance(step.with_, dict) else {})
     return needs
-
-
-def _local_action(repo: Repo, uses: str) -> Action | None:
-    folder = os.path.normpath(os.path.join(repo.root, uses))
-    for action in repo.actions:
-        if os.path.normpath(os.path.dirname(action.path)) == folder:
-            return action
-    return None
 
 
 def _values(mapping: Mapping[str, Any] | str | None) -> list[str]:
