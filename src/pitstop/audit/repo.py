@@ -173,11 +173,19 @@ class Repo:
 
     def called(self, uses: str) -> Workflow | None:
         """The repository's own workflow that a job's ``uses: ./.github/workflows/x.yml``
-        calls (or ``$/…``, the self-repository form), or None (another repository's, or a
-        file that is not there)."""
-        if not uses.startswith(("./", "$/")):
-            return None
-        target = os.path.normpath(os.path.join(self.root, uses.partition("@")[0][2:]))
+        calls (or ``$/…``, the self-repository form, or ``OWNER/REPO/.github/workflows/x.yml@ref``
+        naming this repository: PySyft's nightlies call its own pull-request workflows so), or
+        None (another repository's, or a file that is not there)."""
+        path = uses.partition("@")[0]
+        if path.startswith(("./", "$/")):
+            path = path[2:]
+        else:
+            parts = path.split("/", 2)
+            slug = self.slug
+            if len(parts) < 3 or not slug or f"{parts[0]}/{parts[1]}".lower() != slug.lower():
+                return None
+            path = parts[2]
+        target = os.path.normpath(os.path.join(self.root, path))
         return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
 
     def started_by(self, workflow: Workflow) -> list[Workflow]:

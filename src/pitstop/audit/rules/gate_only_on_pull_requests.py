@@ -44,17 +44,17 @@ def check(repo: Repo, out: Check) -> None:
         return
     on_push = [w for w in repo.workflows if _runs_on_push(w, branches)]
     pushed_ids = {id(w) for w in on_push}
-    called_on_push = {
-        called.path
-        for workflow in on_push
-        for job in workflow.jobs.values()
-        if job.uses and (called := repo.called(job.uses)) is not None
-    }
     # a schedule runs on the default branch's latest commit (GitHub's docs, "Events that
     # trigger workflows": schedule): what it tests is tested after each merge, if not at once
     after_merge = on_push + [
         w for w in repo.workflows if "schedule" in w.triggers and id(w) not in pushed_ids
     ]
+    called_on_push = {
+        called.path
+        for workflow in after_merge
+        for job in workflow.jobs.values()
+        if job.uses and (called := repo.called(job.uses)) is not None
+    }  # (PySyft's nightly workflow calls its pull-request test workflows)
     pushed = [
         job
         for workflow in after_merge
