@@ -4,7 +4,7 @@ Shared by the rule that checks scans can fail and the rules that check a kind of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +40,14 @@ ECOSYSTEMS: dict[str, frozenset[str]] = {
 NOT_SCANS: dict[str, frozenset[str]] = {
     name: frozenset(row.get("not_scans", ())) for name, row in _rows("command").items()
 }
+# Output formats that make a scanner write a bill of materials and scan nothing, and the
+# options (inputs, for an action) that ask it to scan as well.
+SBOM: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    name: (frozenset(row["sbom_formats"]), tuple(row.get("sbom_unless", ())))
+    for kind in ("command", "action")
+    for name, row in _rows(kind).items()
+    if "sbom_formats" in row
+}
 SCAN_ACTIONS = re.compile("^(" + "|".join(re.escape(a) for a in ACTIONS) + ")", re.IGNORECASE)
 _WRAPPERS = ("python", "python3", "-m", "uv", "uvx", "pipx", "run", "npx", "sudo")
 
@@ -62,12 +70,41 @@ def scanner(command: str) -> str | None:
             continue
         if name in COMMANDS:
             following = said[index + 1] if index + 1 < len(said) else ""
-            return None if following in NOT_SCANS[name] else name
+            if following in NOT_SCANS[name] or _writes_an_sbom(name, said[index + 1 :]):
+                return None
+            return name
         if index + 1 < len(said) and f"{name} {said[index + 1]}" in COMMANDS:
             return f"{name} {said[index + 1]}"  # `npm audit`, `bin/importmap audit`
         if name not in _WRAPPERS:
             return None
     return None
+
+
+def _writes_an_sbom(name: str, arguments: Sequence[str]) -> bool:
+    """`trivy image --format cyclonedx …`: a bill of materials, no scan (``sbom_formats``)."""
+    if name not in SBOM:
+        return False
+    formats, unless = SBOM[name]
+    given = None
+    for index, word in enumerate(arguments):
+        if word.split("=", 1)[0] in unless:
+            return False
+        if word in ("--format", "-f") and index + 1 < len(arguments):
+            given = arguments[index + 1]
+        elif word.startswith("--format="):
+            given = word.split("=", 1)[1]
+    return given in formats
+
+
+def action_writes_an_sbom(action: str, inputs: Mapping[str, object]) -> bool:
+    """An action of the table given an SBOM format (trivy-action's `format: cyclonedx`) and
+    none of the inputs that ask for a scan too: it scans nothing."""
+    if action not in SBOM:
+        return False
+    formats, unless = SBOM[action]
+    if any(key in inputs for key in unless):
+        return False
+    return str(inputs.get("format", "")).lower() in formats
 
 
 def kinds_of(name: str) -> frozenset[str]:
@@ -91,7 +128,7 @@ def _scans(repo: Repo) -> Iterator[tuple[StepPlace, str, frozenset[str]]]:
         uses = (place.step.uses or "").partition("@")[0].lower()
         if uses:
             for action, kinds in ACTIONS.items():
-                if uses.startswith(action):
+                if uses.startswith(action) and not action_writes_an_sbom(action, place.step.with_):
                     yield place, action, kinds
         for command in commands(place.step.run or ""):
             name = scanner(command.text)

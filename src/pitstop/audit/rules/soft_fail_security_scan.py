@@ -10,7 +10,13 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import commits_back
 from pitstop.audit.repo import Repo, StepPlace, span
 from pitstop.audit.rule import Check, Docs, Rule
-from pitstop.audit.scanners import DEPENDENCIES, SCAN_ACTIONS, kinds_of, scanner
+from pitstop.audit.scanners import (
+    DEPENDENCIES,
+    SCAN_ACTIONS,
+    action_writes_an_sbom,
+    kinds_of,
+    scanner,
+)
 from pitstop.audit.scripts import SOFT_FAIL, commands
 from pitstop.audit.softening import continue_on_error, run_step
 from pitstop.workflow.model import Step
@@ -140,7 +146,9 @@ def check(repo: Repo, out: Check) -> None:
                 out.checked += sum(1 for c in commands(place.step.run) if _scan(c.text))
                 continue
             run_step(place, out, scan)
-        elif place.step.uses and SCAN_ACTIONS.match(place.step.uses):
+        elif (found := SCAN_ACTIONS.match(place.step.uses or "")) and not action_writes_an_sbom(
+            found.group(1).lower(), place.step.with_
+        ):
             out.checked += 1
             if _reports_to_code_scanning(place) or _gated_later(place):
                 continue
