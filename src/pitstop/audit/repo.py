@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -32,6 +33,11 @@ from pitstop.workflow.yaml import (
 )
 
 DOC_SUFFIXES = (".md", ".rst", ".txt", ".adoc")
+# Example settings a repository publishes for its readers to copy: `.env.example`, `env.example`,
+# and per environment, `.env.dev.example` (langfuse) or `.env.example.local`.
+EXAMPLE_SETTINGS = re.compile(
+    r"(^|/)(\.env(\.[\w-]+)*\.(example|sample|template|dist)(\.[\w-]+)?|env\.example)$"
+)
 T = TypeVar("T")
 
 

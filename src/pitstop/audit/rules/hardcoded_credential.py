@@ -9,7 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from pitstop.audit.findings import Fix
-from pitstop.audit.repo import Repo, span
+from pitstop.audit.repo import EXAMPLE_SETTINGS, Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.patch import CannotFix
 from pitstop.workflow.yaml import MappingNode, ScalarNode, YamlDocument
@@ -233,7 +233,6 @@ def _candidates(repo: Repo) -> Iterator[Candidate]:
                 yield Candidate(doc, key, value, "ok", text)
 
 
-EXAMPLE_SETTINGS = re.compile(r"(^|/)(\.env\.(example|sample|template|dist)|env\.example)$")
 SETTING = re.compile(r"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=\s*(.*?)\s*$", re.MULTILINE)
 
 

@@ -8,13 +8,12 @@ import re
 from functools import cache
 
 from pitstop.audit.locate import offset_span
-from pitstop.audit.repo import Repo
+from pitstop.audit.repo import EXAMPLE_SETTINGS, Repo
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.knowledge.tables import action_entry, table
 
 SECRET = re.compile(r"\bsecrets\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)|\bsecrets\s*\[\s*'([^']+)'\s*\]")
 PROVIDED = frozenset({"GITHUB_TOKEN"})  # GitHub creates it for every run
-DOC_NAMES = re.compile(r"(^|/)(\.env\.(example|sample|template)|env\.example)$")
 
 
 def check(repo: Repo, out: Check) -> None:
@@ -41,7 +40,7 @@ def _documented(repo: Repo) -> set[str]:
     """Every name a document or a comment line of a workflow or action mentions, and the
     secrets reusable workflows declare."""
     names: set[str] = set()
-    examples = [f for f in repo.files if DOC_NAMES.search(f)]
+    examples = [f for f in repo.files if EXAMPLE_SETTINGS.search(f)]
     for relative in repo.documentation + examples:
         if posixpath.basename(relative).lower() in ("license.txt", "requirements.txt"):
             continue
