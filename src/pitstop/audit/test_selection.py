@@ -1,6 +1,7 @@
-"""Which tests a `go test` or pytest command selects, and whether one run selects every test
-another does: a run on push that holds a pull request's run (`./store/...` holds
-`./store/test/...`; `-k 'not Onnx'` holds `-k 'not Onnx and x'`)."""
+"""Which tests a `go test`, pytest or Maven command selects, and whether one run selects every
+test another does: a run on push that holds a pull request's run (`./store/...` holds
+`./store/test/...`; `-k 'not Onnx'` holds `-k 'not Onnx and x'`; `mvn verify` holds `mvn
+install`'s tests)."""
 
 from __future__ import annotations
 
@@ -166,16 +167,59 @@ class _GoRun:
     packages: tuple[str, ...]
 
 
-Selection = _GoRun | _Pytest
+# Maven's default lifecycle (maven.apache.org, "Introduction to the Build Lifecycle"): a phase
+# runs every phase before it. `test` and `package` run the unit tests; from
+# `integration-test` on, the integration tests (failsafe) too.
+MAVEN_UNIT = frozenset({"test", "package"})
+MAVEN_ALL = frozenset({"integration-test", "verify", "install", "deploy"})
+# The options that change which tests run or where: a profile, a module list, a test filter,
+# another pom.
+MAVEN_CHOOSING = ("-P", "--activate-profiles", "-pl", "--projects", "-f", "--file")
+MAVEN_FILTERS = ("-Dtest=", "-Dit.test=", "-Dgroups=", "-DexcludedGroups=")
+MAVEN_WRAPPERS = frozenset({"xvfb-run", "-a", "--auto-servernum", "time", "sudo", "nice"})
+
+
+@dataclass(frozen=True)
+class _MavenRun:
+    level: int  # 1: unit tests, 2: integration tests too
+    chosen: frozenset[str]  # profiles, modules, files, test filters, as written
+
+
+def _maven(text: str) -> _MavenRun | None:
+    """A Maven run's tests: how far into the lifecycle it goes and what chooses its tests, or
+    None for another command. Wrappers (`xvfb-run`) and settings before it are passed over."""
+    said = list(words(EXPRESSION.sub("EXPR", text)))
+    while said and (ENV_ASSIGNMENT.match(said[0]) or said[0] in MAVEN_WRAPPERS):
+        said = said[1:]
+    if not said or os.path.basename(said[0]) not in ("mvn", "mvnw", "mvnw.cmd"):
+        return None
+    level = 0
+    chosen: set[str] = set()
+    rest = iter(said[1:])
+    for word in rest:
+        if word in MAVEN_UNIT:
+            level = max(level, 1)
+        elif word in MAVEN_ALL:
+            level = 2
+        elif word in MAVEN_CHOOSING:
+            chosen.add(f"{word} {next(rest, '')}")
+        elif word.startswith(MAVEN_FILTERS) or (
+            word.startswith(("-P", "-pl")) and len(word) > 2  # `-Pcoverage`, `-plcore`
+        ):
+            chosen.add(word)
+    return _MavenRun(level, frozenset(chosen)) if level else None
+
+
+Selection = _GoRun | _Pytest | _MavenRun
 
 
 def selection(text: str, root: str) -> Selection | None:
-    """The tests a command selects, or None when it is not `go test` or pytest. ``root``: the
+    """The tests a command selects, or None when it is not `go test`, pytest or Maven. ``root``: the
     repository, where a pytest argument that exists is a path."""
     go = _go_test(text)
     if go is not None:
         return _GoRun(*go)
-    return _pytest(text, root)
+    return _pytest(text, root) or _maven(text)
 
 
 def covers(push: Selection, mine: Selection) -> bool:
@@ -184,4 +228,9 @@ def covers(push: Selection, mine: Selection) -> bool:
         return _go_covers((push.chosen, push.packages), (mine.chosen, mine.packages))
     if isinstance(push, _Pytest) and isinstance(mine, _Pytest):
         return _pytest_covers(push, mine)
+    if isinstance(push, _MavenRun) and isinstance(mine, _MavenRun):
+        # as far into the lifecycle, chosen alike: the goals around (clean, jacoco:report, a
+        # sonar scan) run no other tests (cryptomator's `mvn -B verify … -Pcoverage` on push
+        # holds its pull requests' `mvn -B clean install … -Pcoverage`)
+        return push.level >= mine.level and push.chosen == mine.chosen
     return False
