@@ -105,6 +105,10 @@ def check(repo: Repo, out: Check) -> None:
             needed = workflow.with_needs(job.needs)
             if gated or any(_tests(repo, workflow.jobs[n]) for n in needed):
                 continue
+            if _ships_on_release_only(repo, workflow, job) and _drafts_made_after_tests(repo):
+                continue  # its shipping steps run for a published release only, and releases
+                # are drafts a tested job made (cryptomator's mac-dmg.yml, whose pushes build
+                # the package and ship nothing)
             if _on_a_queued_branch_only(job, queued):
                 continue  # its commits landed through the merge queue (openai-python's
                 # manual publish-pypi.yml: `if: github.ref == 'refs/heads/main' && …`)
@@ -214,6 +218,72 @@ def _check_runs_tests(repo: Repo, check: str) -> bool:
     return False
 
 
+def _ships_on_release_only(repo: Repo, workflow: Workflow, job: Job) -> bool:
+    """The workflow runs for published releases and other events too, and on each of those
+    others the job's shipping steps are skipped by their `if:` (GitHub's docs, "Evaluate
+    expressions": on a push, `github.event.action` is null): it ships for releases only."""
+    if "release" not in workflow.triggers or job.uses:
+        return False
+    others = [(e, ref) for e in workflow.triggers if e != "release" for ref in _refs(workflow, e)]
+    kept = tuple(
+        step
+        for step in job.steps
+        if any(
+            _may_run(str(job.if_ or ""), e, ref) and _may_run(str(step.if_ or ""), e, ref)
+            for e, ref in others
+        )
+    )
+    return not is_deploy(replace(job, steps=kept), repo)
+
+
+def _refs(workflow: Workflow, event: str) -> list[str]:
+    """The kinds of ref an event runs for: a branch, and for a push that its filters let tags
+    start, a tag (GitHub's docs, "Workflow syntax": a push that names only branches, or only
+    branches-ignore, does not run for tags)."""
+    push = workflow.triggers.get("push") if event == "push" else None
+    branch_only = (
+        push is not None
+        and push.tags is None
+        and push.tags_ignore is None
+        and (push.branches is not None or push.branches_ignore is not None)
+    )
+    return (
+        ["refs/heads/main"]
+        if push is None or branch_only
+        else ["refs/heads/main", "refs/tags/v1.0.0"]
+    )
+
+
+# Names whose value the audit cannot know on an event: a condition on them may be true.
+UNKNOWN_VALUES = re.compile(
+    r"\b(needs|vars|inputs|matrix|env|steps|secrets|jobs)\.|github\.(repository|actor"
+    r"|triggering_actor|repository_owner|run_attempt)|fromjson",
+    re.IGNORECASE,
+)
+
+
+def _may_run(condition: str, event: str, ref: str) -> bool:
+    """Whether a condition may be true on ``event`` (a push to a branch, a manual run: no
+    release payload), evaluated as the runner would; True when it reads what is not known."""
+    if not condition.strip() or UNKNOWN_VALUES.search(condition):
+        return True
+    from pitstop.expr import ExpressionError, evaluate_condition
+
+    github = {
+        "event_name": event,
+        "event": {},
+        "ref": ref,
+        "ref_name": ref.rsplit("/", 1)[-1],
+        "ref_type": "tag" if ref.startswith("refs/tags/") else "branch",
+        "base_ref": "",
+        "head_ref": "",
+    }
+    try:
+        return evaluate_condition(condition, {"github": github})
+    except ExpressionError:
+        return True
+
+
 def _on_release_only(workflow: Workflow) -> bool:
     code = {e for e in workflow.triggers if e != "workflow_dispatch"}
     return code == {"release"}
@@ -227,20 +297,21 @@ DRAFT_INPUT = re.compile(r"(^|\s)draft\s*:\s*(?!false\b)\S", re.IGNORECASE)
 DRAFT_COMMAND = re.compile(r"\bgh\s+release\s+create\b[^\n]*\s(-d|--draft)\b")
 
 
-def _drafts(job: Job) -> bool:
-    for step in job.steps:
+def _drafts(job: Job) -> int | None:
+    """The index of the job's first step that saves a release as a draft, or None."""
+    for index, step in enumerate(job.steps):
         if step.run and DRAFT_COMMAND.search(step.run):
-            return True
+            return index
         given = " ".join(f"{k}: {v}" for k, v in step.with_.items()) if step.with_ else ""
         if not DRAFTING_ACTIONS.search(f"{step.uses or ''}@ {given}"):
             continue
         value = step.with_.get("draft")
         if value is not None:
             if input_text(value) not in FALSE:
-                return True
+                return index
         elif DRAFT_INPUT.search(given):  # in the text a wrapper action hands on
-            return True
-    return False
+            return index
+    return None
 
 
 def _drafts_made_after_tests(repo: Repo) -> bool:
@@ -250,8 +321,12 @@ def _drafts_made_after_tests(repo: Repo) -> bool:
     def compute() -> bool:
         for workflow in repo.workflows:
             for job in workflow.jobs.values():
-                if not _drafts(job):
+                draft = _drafts(job)
+                if draft is None:
                     continue
+                if runs_tests(replace(job, steps=job.steps[:draft]), repo):
+                    return True  # its own earlier step tests (cryptomator's `mvn verify`,
+                    # then the draft): a failing test stops the job before the draft
                 needed = workflow.with_needs(job.needs)
                 if any(runs_tests(workflow.jobs[n], repo) for n in needed):
                     return True
@@ -474,7 +549,9 @@ RULE = Rule(
         "before), "
         "images pushed only under the commit's SHA for the tests that need the job, and "
         "deploys that run only on a branch whose commits a merge queue tested (pushes of "
-        "that branch, or an `if:` requiring it).",
+        "that branch, or an `if:` requiring it), and jobs that ship only for a published "
+        "release (the workflow's only trigger, or the `if:` of their shipping steps) when "
+        "the repository's draft releases come from a job after its tests.",
         why="A deploy workflow triggered by the same push as CI runs beside it, not after it. "
         "The broken commit reaches staging, or production, while its tests are still failing.",
         example="on: {push: {branches: [main]}}\njobs:\n  deploy:\n    environment: staging\n"
