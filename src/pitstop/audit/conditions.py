@@ -3,7 +3,8 @@ place, and the expression tree GitHub evaluates for it (``None`` when it does no
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 
 from pitstop.audit.repo import Repo
@@ -99,3 +100,40 @@ def path(node: Node | ast.Node | ast.Star) -> str | None:
             return f"{base}.{key.value.lower()}"
         return None
     return None
+
+
+# Names whose value the audit cannot know before a run: a condition on them may well be true.
+UNKNOWABLE = re.compile(
+    r"\b(needs|vars|inputs|matrix|env|steps|secrets|jobs)\.|github\.(repository|actor"
+    r"|triggering_actor|repository_owner|run_attempt)|fromjson",
+    re.IGNORECASE,
+)
+
+
+def event_github(
+    event: str, ref: str, payload: Mapping[str, object] | None = None
+) -> dict[str, object]:
+    """The ``github`` context of a run for ``event`` on ``ref``, as far as an audit knows it."""
+    return {
+        "event_name": event,
+        "event": dict(payload or {}),
+        "ref": ref,
+        "ref_name": ref.rsplit("/", 1)[-1],
+        "ref_type": "tag" if ref.startswith("refs/tags/") else "branch",
+        "base_ref": "",
+        "head_ref": "",
+    }
+
+
+def may_be_true(condition: str, github: Mapping[str, object]) -> bool:
+    """Whether an ``if:`` may be true in a run with this ``github`` context, evaluated as the
+    runner would (GitHub's docs, "Evaluate expressions": what the event has no payload for is
+    null); True when it reads what an audit cannot know, or does not parse."""
+    if not condition.strip() or UNKNOWABLE.search(condition):
+        return True
+    from pitstop.expr import evaluate_condition
+
+    try:
+        return evaluate_condition(condition, {"github": github})
+    except ExpressionError:
+        return True

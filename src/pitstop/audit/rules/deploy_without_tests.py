@@ -7,6 +7,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from pitstop.audit.conditions import event_github, may_be_true
 from pitstop.audit.findings import Fix
 from pitstop.audit.jobs import (
     PULL_REQUEST_EVENTS,
@@ -229,7 +230,8 @@ def _ships_on_release_only(repo: Repo, workflow: Workflow, job: Job) -> bool:
         step
         for step in job.steps
         if any(
-            _may_run(str(job.if_ or ""), e, ref) and _may_run(str(step.if_ or ""), e, ref)
+            may_be_true(str(job.if_ or ""), event_github(e, ref))
+            and may_be_true(str(step.if_ or ""), event_github(e, ref))
             for e, ref in others
         )
     )
@@ -252,36 +254,6 @@ def _refs(workflow: Workflow, event: str) -> list[str]:
         if push is None or branch_only
         else ["refs/heads/main", "refs/tags/v1.0.0"]
     )
-
-
-# Names whose value the audit cannot know on an event: a condition on them may be true.
-UNKNOWN_VALUES = re.compile(
-    r"\b(needs|vars|inputs|matrix|env|steps|secrets|jobs)\.|github\.(repository|actor"
-    r"|triggering_actor|repository_owner|run_attempt)|fromjson",
-    re.IGNORECASE,
-)
-
-
-def _may_run(condition: str, event: str, ref: str) -> bool:
-    """Whether a condition may be true on ``event`` (a push to a branch, a manual run: no
-    release payload), evaluated as the runner would; True when it reads what is not known."""
-    if not condition.strip() or UNKNOWN_VALUES.search(condition):
-        return True
-    from pitstop.expr import ExpressionError, evaluate_condition
-
-    github = {
-        "event_name": event,
-        "event": {},
-        "ref": ref,
-        "ref_name": ref.rsplit("/", 1)[-1],
-        "ref_type": "tag" if ref.startswith("refs/tags/") else "branch",
-        "base_ref": "",
-        "head_ref": "",
-    }
-    try:
-        return evaluate_condition(condition, {"github": github})
-    except ExpressionError:
-        return True
 
 
 def _on_release_only(workflow: Workflow) -> bool:

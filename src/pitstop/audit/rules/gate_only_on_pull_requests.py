@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pitstop.audit.conditions import event_github, may_be_true
 from pitstop.audit.elsewhere import other_ci, where
 from pitstop.audit.jobs import TESTS, commits_back, runs_test_commands, runs_tests
 from pitstop.audit.repo import Repo, event_node, span
@@ -258,14 +259,6 @@ def _runs_on_push(workflow: Workflow, branches: list[str]) -> bool:
     )
 
 
-# Names whose value on a push the audit cannot know: a condition on them may well be true.
-UNKNOWABLE = re.compile(
-    r"\b(needs|vars|inputs|matrix|env|steps|secrets|jobs)\.|github\.(repository|actor"
-    r"|triggering_actor|repository_owner|run_attempt)|fromjson",
-    re.IGNORECASE,
-)
-
-
 def _pull_request_only(condition: str, branches: tuple[str, ...] = ("main", "master")) -> bool:
     """Whether a job's ``if:`` that reads the pull request is false on a push to the default
     branch, evaluated as the runner would: on a push ``github.event.pull_request`` is null, so
@@ -273,26 +266,10 @@ def _pull_request_only(condition: str, branches: tuple[str, ...] = ("main", "mas
     true (GitHub's docs, "Evaluate expressions": null compares as false and as 0)."""
     if not PR_ONLY_IF.search(condition) or "push" in condition:
         return False
-    if UNKNOWABLE.search(condition):
-        return False
-    from pitstop.expr import ExpressionError, evaluate_condition
-
-    for branch in branches:
-        github = {
-            "event_name": "push",
-            "event": {"ref": f"refs/heads/{branch}"},
-            "ref": f"refs/heads/{branch}",
-            "ref_name": branch,
-            "ref_type": "branch",
-            "base_ref": "",
-            "head_ref": "",
-        }
-        try:
-            if evaluate_condition(condition, {"github": github}):
-                return False
-        except ExpressionError:
-            return False
-    return True
+    return not any(
+        may_be_true(condition, event_github("push", f"refs/heads/{b}", {"ref": f"refs/heads/{b}"}))
+        for b in branches
+    )
 
 
 def _default_branches(repo: Repo, configured: object) -> list[str]:
