@@ -24,6 +24,8 @@ SCRIPTS = [
     "lychee --offline .",
     "python -m sphinx -b linkcheck . out",
     "grep -q TODO docs/index.md",
+    "npx prettier --check .",
+    "prettier -c '**/*.md'",
 ]
 
 
@@ -35,3 +37,4 @@ def test_every_docs_check_passes_the_quick_test(script: str) -> None:
 
 def test_a_script_without_any_docs_word_is_not_a_docs_check() -> None:
     assert not _docs_check_in("pytest -q tests")
+    assert not _docs_check_in("npx prettier --check src/")  # no Markdown in what it checks

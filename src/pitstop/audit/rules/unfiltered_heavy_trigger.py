@@ -27,6 +27,11 @@ def check(repo: Repo, out: Check) -> None:
             continue  # it runs to ship what was pushed, docs and all
         if _detects_changes(workflow) or _checks_docs(workflow, repo):
             continue
+        if "merge_group" in workflow.triggers:
+            continue  # a merge queue's required checks: a path filter that skips the workflow
+            # leaves them pending and blocks the merge (GitHub's docs, "Workflow syntax":
+            # on.<push|pull_request>.paths, skipped workflows and required checks; "Managing a
+            # merge queue": required checks must run on merge_group). osbuild's gitlab-helper.yml
         for event in EVENTS:
             trigger = workflow.triggers.get(event)
             if trigger is None or _tags_only(trigger):
@@ -76,14 +81,17 @@ def _detects_changes(workflow: Workflow) -> bool:
 # off for the very changes it exists for (structlog's Sphinx doctests, a docs-lint target).
 DOCS_CHECKS = re.compile(
     r"sphinx|mkdocs|doctest|docs?[-_:]?(lint|check|build|test)|make\s+(docs|html|linkcheck)"
-    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|\bvale\s|lychee|linkcheck|\bdocs/[\w.-]+\.md\b",
+    r"|(tox|nox)\s[^\n]*\bdocs\b|markdownlint|\bvale\s|lychee|linkcheck|\bdocs/[\w.-]+\.md\b"
+    # Prettier checking the whole tree, or Markdown: it formats .md files (prettier.io/docs,
+    # "Options": Markdown is among the languages it parses; `--check`, `-c`, `--list-different`)
+    r"|prettier\s[^\n]*(--check|-c|--list-different|-l)\b[^\n]*(\s\.(?=\s|$|\\)|\.md\b|\*\*)",
     re.IGNORECASE,
 )
 
 
 # Every alternative of DOCS_CHECKS holds one of these: a text with none cannot match it (a
 # cheap test first, as most scripts have none).
-DOCS_WORDS = ("sphinx", "doc", "make", "lint", "linkcheck", "vale", "lychee")
+DOCS_WORDS = ("sphinx", "doc", "make", "lint", "linkcheck", "vale", "lychee", "prettier")
 
 
 def _docs_check_in(text: str) -> bool:
@@ -138,8 +146,10 @@ RULE = Rule(
         what="Flags `push` and `pull_request` triggers without `paths` or `paths-ignore` in "
         "workflows whose jobs run tests or start services, unless a job decides what changed "
         "itself (dorny/paths-filter, tj-actions/changed-files, `git diff --name-only`). "
-        "Tag-only pushes, workflows that deploy, and workflows that also build, test or lint "
-        "the documentation (Sphinx, MkDocs, doctests, markdownlint, link checks) are exempt.",
+        "Tag-only pushes, workflows that deploy, workflows that also build, test or lint "
+        "the documentation (Sphinx, MkDocs, doctests, markdownlint, link checks, Prettier over "
+        "the tree or its Markdown), and workflows that run for a merge queue (`merge_group`: "
+        "their checks are required, and a skipped run would leave them pending) are exempt.",
         why="A documentation change waits for, and pays for, the full suite: runner minutes, a "
         "queue that delays real changes, and flaky tests that block a README fix.",
         example="on:\n  push:\n    branches: [main]\n  pull_request:",
