@@ -168,10 +168,11 @@ def builds_release(workflow: Workflow, job: Job, repo: Repo | None = None) -> bo
     it hands outputs or artifacts to a job that ships, which waits for it (any job, when none
     is known to ship); elsewhere, it uploads an artifact that a shipping job of the workflow
     waits for and downloads."""
+    if _ships(job, repo):
+        return True  # even when it also commits (PySyft's deploy-syft bumps the version,
+        # pushes it and uploads to PyPI with twine)
     if commits_back(job.steps):
         return False  # it proposes a change (codeql-action's bundle update opens a pull request)
-    if _ships(job, repo):
-        return True
     if release_only(workflow):
         shipping = [other for other in workflow.jobs.values() if _ships(other, repo)]
         # what ships is not known, so any job may; else only what reaches a shipping job: a
