@@ -37,10 +37,19 @@ def test_a_repository_knows_which_of_its_workflows_start_a_workflow_run(tmp_path
     (folder / "linux.yml").write_text(f"name: CI Linux\non: push\n{job}")
     (folder / "macos.yml").write_text(f"name: CI macOS\non: push\n{job}")
     (folder / "lint.yml").write_text(f"on: push\n{job}")
+    (folder / "linux-arm.yml").write_text(f"name: CI Linux\non: push\n{job}")  # a name twice
     (folder / "report.yml").write_text(
         f"on:\n  workflow_run:\n    workflows: ['CI *', '.github/workflows/lint.yml']\n{job}"
+    )
+    (folder / "coverage.yml").write_text(
+        f"on:\n  workflow_run:\n    workflows: ['CI Linux']\n{job}"
     )
     repo = Repo.load(str(tmp_path))
     report = next(w for w in repo.workflows if w.path.endswith("report.yml"))
     started = sorted(Path(w.path).name for w in repo.started_by(report))
-    assert started == ["lint.yml", "linux.yml", "macos.yml"]
+    assert started == ["lint.yml", "linux-arm.yml", "linux.yml", "macos.yml"]
+    exact = next(w for w in repo.workflows if w.path.endswith("coverage.yml"))
+    assert sorted(Path(w.path).name for w in repo.started_by(exact)) == [
+        "linux-arm.yml",
+        "linux.yml",
+    ]

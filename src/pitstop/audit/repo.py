@@ -192,7 +192,10 @@ class Repo:
                 return None
             path = parts[2]
         target = os.path.normpath(os.path.join(self.root, path))
-        return next((w for w in self.workflows if os.path.normpath(w.path) == target), None)
+        by_path = self.memo(
+            "workflows-by-path", lambda: {os.path.normpath(w.path): w for w in self.workflows}
+        )
+        return by_path.get(target)
 
     def started_by(self, workflow: Workflow) -> list[Workflow]:
         """The repository's workflows whose runs start ``workflow`` through `on: workflow_run`:
@@ -201,15 +204,38 @@ class Repo:
         trigger workflows", workflow_run)."""
         trigger = workflow.triggers.get("workflow_run")
         names = [str(n) for n in trigger.workflows or ()] if trigger is not None else []
-        return [
-            w
-            for w in self.workflows
-            if any(
-                names_workflow(names, shown)
-                for shown in (w.name, os.path.relpath(w.path, self.root))
-                if shown
-            )
-        ]
+        if not names:
+            return []
+        plain = [n for n in names if not GLOB_CHARACTERS.search(n)]
+        patterns = [n for n in names if GLOB_CHARACTERS.search(n)]
+        by_name = self.memo("workflows-by-shown-name", self._workflows_by_shown_name)
+        found = {id(w) for n in plain for w in by_name.get(n, ())}
+        if patterns:
+            found |= {
+                id(w)
+                for w, shown in self.workflow_names()
+                if any(names_workflow(patterns, n) for n in shown)
+            }
+        return [w for w in self.workflows if id(w) in found]
+
+    def _workflows_by_shown_name(self) -> dict[str, list[Workflow]]:
+        found: dict[str, list[Workflow]] = {}
+        for workflow, shown in self.workflow_names():
+            for name in shown:
+                found.setdefault(name, []).append(workflow)
+        return found
+
+    def workflow_names(self) -> list[tuple[Workflow, tuple[str, ...]]]:
+        """Each workflow with what ``workflow_run`` can call it: its ``name:`` and its path
+        (for one without a name, the path GitHub shows), worked out once."""
+
+        def compute() -> list[tuple[Workflow, tuple[str, ...]]]:
+            return [
+                (w, tuple(n for n in (w.name, os.path.relpath(w.path, self.root)) if n))
+                for w in self.workflows
+            ]
+
+        return self.memo("workflow-names", compute)
 
     def local_action(self, uses: str) -> Action | None:
         """The composite or other action of this repository a step's ``uses: ./path`` names."""
@@ -352,6 +378,11 @@ def value_span(doc: YamlDocument, mapping: MappingNode, key: str) -> Span:
     """The span of the value under ``key`` (the mapping's start when it is absent)."""
     node = mapping.get(key)
     return span_of(doc.path, node if node is not None else mapping)
+
+
+# The characters that make a ``workflows:`` entry a pattern rather than a name
+# (``compile_pattern``'s special characters).
+GLOB_CHARACTERS = re.compile(r"[*?+\[\\]")
 
 
 def event_node(workflow: Workflow, event: str) -> Node:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 
 @functools.lru_cache(maxsize=2048)
+@functools.lru_cache(maxsize=8192)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """The regular expression for one filter pattern (without its leading ``!``)."""
     out: list[str] = []

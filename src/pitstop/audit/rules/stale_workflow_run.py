@@ -4,7 +4,6 @@ so it never fires: the workflow it waits for was renamed or removed."""
 from __future__ import annotations
 
 import difflib
-import os
 from functools import partial
 
 from pitstop.audit.findings import Fix
@@ -17,9 +16,7 @@ from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 
 def check(repo: Repo, out: Check) -> None:
-    shown = sorted(
-        {name for w in repo.workflows for name in _shown_names(repo, w)}, key=str.casefold
-    )
+    shown = sorted({name for _, names in repo.workflow_names() for name in names}, key=str.casefold)
     for workflow in repo.workflows:
         trigger = workflow.triggers.get("workflow_run")
         if trigger is None or not trigger.workflows:
@@ -52,13 +49,6 @@ def check(repo: Repo, out: Check) -> None:
     out.figure = (
         f"{out.checked - out.failed} of {out.checked} workflow_run entries name a workflow here"
     )
-
-
-def _shown_names(repo: Repo, workflow: Workflow) -> list[str]:
-    """What ``workflow_run`` can call a workflow: its ``name:``, else the path GitHub shows for
-    it; its path matches too (docs.github.com, "Events that trigger workflows", workflow_run)."""
-    path = os.path.relpath(workflow.path, repo.root)
-    return [workflow.name, path] if workflow.name else [path]
 
 
 def _entries(workflow: Workflow) -> list[ScalarNode]:
