@@ -197,6 +197,20 @@ class Repo:
         )
         return by_path.get(target)
 
+    def callers(self, workflow: Workflow) -> list[tuple[Workflow, Job]]:
+        """The jobs of this repository that call ``workflow`` (``called``), each with its
+        workflow; the index is made once."""
+
+        def compute() -> dict[str, list[tuple[Workflow, Job]]]:
+            found: dict[str, list[tuple[Workflow, Job]]] = {}
+            for caller, job in self.jobs():
+                called = self.called(job.uses) if job.uses else None
+                if called is not None:
+                    found.setdefault(os.path.normpath(called.path), []).append((caller, job))
+            return found
+
+        return self.memo("callers", compute).get(os.path.normpath(workflow.path), [])
+
     def started_by(self, workflow: Workflow) -> list[Workflow]:
         """The repository's workflows whose runs start ``workflow`` through `on: workflow_run`:
         those its `workflows:` names (filter patterns: ``names_workflow``), by `name:` or, for

@@ -302,13 +302,10 @@ def _drafts_made_after_tests(repo: Repo) -> bool:
                 needed = workflow.with_needs(job.needs)
                 if any(runs_tests(workflow.jobs[n], repo) for n in needed):
                     return True
-                for caller in repo.workflows:
-                    for call in caller.jobs.values():
-                        called = repo.called(call.uses) if call.uses else None
-                        if called is not None and called.path == workflow.path:
-                            before = caller.with_needs(call.needs)
-                            if any(runs_tests(caller.jobs[n], repo) for n in before):
-                                return True
+                for caller, call in repo.callers(workflow):
+                    before = caller.with_needs(call.needs)
+                    if any(runs_tests(caller.jobs[n], repo) for n in before):
+                        return True
         return False
 
     found: bool = repo.memo("drafts-made-after-tests", compute)

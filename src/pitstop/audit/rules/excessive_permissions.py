@@ -191,7 +191,7 @@ def _bounded_by_callers(repo: Repo, workflow: Workflow) -> bool:
     uring-kernel-version-test, called from a ci.yml with `contents: read`)."""
     if set(workflow.triggers) != {"workflow_call"}:
         return False
-    callers = [(w, j) for w, j in repo.jobs() if j.uses and repo.called(j.uses) is workflow]
+    callers = repo.callers(workflow)
     return bool(callers) and all(
         j.permissions is not None or w.permissions is not None for w, j in callers
     )
