@@ -41,6 +41,35 @@ CASES = [
         {},
         id="timeout-four-space-indent",
     ),
+    # -- stale-workflow-run --------------------------------------------------------------------
+    pytest.param(
+        "stale-workflow-run",
+        "on:\n  workflow_run:\n    workflows: ['Compatibility Check']  # katana\njobs:\n"
+        "  a:\n    runs-on: x\n    steps: [{run: make}]\n",
+        "on:\n  workflow_run:\n    workflows: ['Compatibility Checks']  # katana\njobs:\n"
+        "  a:\n    runs-on: x\n    steps: [{run: make}]\n",
+        True,
+        {
+            ".github/workflows/c.yml": "name: Compatibility Checks\n"
+            + HEAD
+            + "  a:\n    runs-on: x\n    steps: [{run: make}]\n"
+        },
+        id="workflow-run-the-one-close-name",
+    ),
+    pytest.param(
+        "stale-workflow-run",
+        "on:\n  workflow_run:\n    workflows: [C++]\njobs:\n"
+        "  a:\n    runs-on: x\n    steps: [{run: make}]\n",
+        "on:\n  workflow_run:\n    workflows: [C\\+\\+]\njobs:\n"
+        "  a:\n    runs-on: x\n    steps: [{run: make}]\n",
+        True,
+        {
+            ".github/workflows/c.yml": "name: C++\n"
+            + HEAD
+            + "  a:\n    runs-on: x\n    steps: [{run: make}]\n"
+        },
+        id="workflow-run-name-escaped-as-a-pattern",
+    ),
     # -- cache-poisoning -----------------------------------------------------------------------
     pytest.param(
         "cache-poisoning",

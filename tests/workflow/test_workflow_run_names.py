@@ -1,7 +1,8 @@
 """Which workflows an ``on: workflow_run`` trigger's ``workflows:`` names. GitHub reads each
 entry as a filter pattern: actions/runner#3763 shows a `C++` entry failing to parse ("Encountered
 an issue parsing workflow trigger(s)") and naming nothing, fixed by escaping the `+`
-(tenstorrent/tt-inference-server#3115); github/docs#37022 documents the entries as patterns."""
+(tenstorrent/tt-inference-server#3115); github/docs#37022 documents the entries as patterns. The
+runner's error quotes that `C++` as "c++": GitHub compares names without case."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from pitstop.workflow.filters import names_workflow
     ("patterns", "name", "named"),
     [
         (["CI"], "CI", True),
+        (["generate-changeset"], "Generate-Changeset", True),  # without case, as GitHub does
+        (["Generate changeset"], "generate-changeset", False),
         (["CI"], "CI Linux", False),
         (["CI*"], "CI Linux", True),
         (["*"], "Build and test", True),

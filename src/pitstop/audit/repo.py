@@ -223,7 +223,7 @@ class Repo:
         plain = [n for n in names if not GLOB_CHARACTERS.search(n)]
         patterns = [n for n in names if GLOB_CHARACTERS.search(n)]
         by_name = self.memo("workflows-by-shown-name", self._workflows_by_shown_name)
-        found = {id(w) for n in plain for w in by_name.get(n, ())}
+        found = {id(w) for n in plain for w in by_name.get(n.lower(), ())}
         if patterns:
             found |= {
                 id(w)
@@ -236,7 +236,7 @@ class Repo:
         found: dict[str, list[Workflow]] = {}
         for workflow, shown in self.workflow_names():
             for name in shown:
-                found.setdefault(name, []).append(workflow)
+                found.setdefault(name.lower(), []).append(workflow)
         return found
 
     def workflow_names(self) -> list[tuple[Workflow, tuple[str, ...]]]:

@@ -67,14 +67,22 @@ def matches(patterns: Sequence[str], value: str) -> bool:
     return selected
 
 
+def escape_pattern(name: str) -> str:
+    """``name`` as a filter pattern that matches it alone: its special characters escaped
+    (`C++` is `C\\+\\+`), and a leading `!` too."""
+    escaped = re.sub(r"([*?+\[\]\\])", r"\\\1", name)
+    return "\\" + escaped if escaped.startswith("!") else escaped
+
+
 def names_workflow(patterns: Sequence[str], name: str) -> bool:
     """Whether a ``workflow_run`` trigger's ``workflows:`` names the workflow ``name``. GitHub
     reads each entry as a filter pattern (`CI*` names "CI Linux"; a `+` must be escaped:
     actions/runner#3763, where `C++` fails to parse and the trigger names nothing; GitHub's
-    docs pull request github/docs#37022). A pattern that cannot be read names nothing."""
+    docs pull request github/docs#37022). GitHub compares them without case: its error for that
+    `C++` quotes it as "c++". A pattern that cannot be read names nothing."""
     for pattern in patterns:
         try:
-            if compile_pattern(pattern).match(name):
+            if compile_pattern(pattern.lower()).match(name.lower()):
                 return True
         except re.error:
             continue

@@ -10,7 +10,7 @@ from pitstop.audit.findings import Fix
 from pitstop.audit.repo import Repo, span
 from pitstop.audit.rule import Check, Docs, Rule
 from pitstop.fix.context import set_scalar
-from pitstop.workflow.filters import names_workflow
+from pitstop.workflow.filters import escape_pattern, names_workflow
 from pitstop.workflow.model import Workflow
 from pitstop.workflow.yaml import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -30,20 +30,25 @@ def check(repo: Repo, out: Check) -> None:
             others = [e for e in entries if e is not entry and str(e.value) != pattern]
             alone = not any(names_workflow([str(e.value)], n) for e in others for n in shown)
             close = difflib.get_close_matches(pattern, shown, n=2, cutoff=0.85)
-            hint = f" (the nearest is '{close[0]}')" if len(close) == 1 else ""
-            effect = (
-                "so this trigger never fires" if alone else "so its completion starts nothing here"
+            written = escape_pattern(close[0]) if len(close) == 1 else ""
+            hint = (
+                f" (as a pattern: write '{written}')"
+                if close and written != close[0] and close[0] == pattern
+                else f" (the nearest is '{close[0]}')"
+                if len(close) == 1
+                else ""
             )
+            effect = "this trigger never fires" if alone else "this entry starts nothing"
             out.flag(
                 span(workflow.doc, entry),
                 f"workflow_run waits for '{pattern}', the name of no workflow in this "
                 f"repository{hint}: {effect}",
                 fix=Fix(
-                    f"named '{close[0]}' instead",
+                    f"named '{written}' instead",
                     "unsafe",  # which workflow was meant is the author's to confirm
-                    partial(set_scalar, workflow.doc, entry, close[0]),
+                    partial(set_scalar, workflow.doc, entry, written),
                 )
-                if len(close) == 1
+                if written
                 else None,
             )
     out.figure = (
@@ -72,7 +77,8 @@ RULE = Rule(
     docs=Docs(
         what="Flags each entry of `on.workflow_run.workflows` that names no workflow of the "
         "repository, by its `name:` or, for one without a name, by its path (entries are "
-        'filter patterns, as GitHub reads them: `CI *` names "CI Linux"). GitHub accepts '
+        'filter patterns, as GitHub reads them, without case: `CI *` names "ci linux"). '
+        "GitHub accepts "
         "such a trigger and never fires it. When one existing name is close, the unsafe fix "
         "writes it (katana's '♾️ Compatibility Check', whose workflow is '♾️ Compatibility "
         "Checks').",
