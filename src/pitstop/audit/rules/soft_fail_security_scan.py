@@ -54,8 +54,14 @@ def _reports_to_code_scanning(place: StepPlace) -> bool:
     sarif = str(given.get("format", "")).lower() == "sarif" or "sarif" in str(
         given.get("output", "")
     )
-    uploads = any("upload-sarif" in (s.uses or "") for s in place.later())
-    return sarif and uploads
+    uploads = [s for s in place.later() if "upload-sarif" in (s.uses or "")]
+    # or the upload names the scan's own output (meltano's anchore/scan-action, SARIF by
+    # default: `sarif_file: ${{ steps.anchore-scan.outputs.sarif }}`)
+    scan_id = place.step.id
+    own = bool(scan_id) and any(
+        f"steps.{scan_id}.outputs." in str(s.with_.get("sarif_file", "")) for s in uploads
+    )
+    return bool(uploads) and (sarif or own)
 
 
 # pitstop's own security gate, reading the reports the scans wrote (docs/gate.md)
@@ -195,8 +201,11 @@ RULE = Rule(
         "security` step of the job reads is not flagged: the gate blocks, with its budgets and "
         "allowlist. Nor is one whose report a later step reads when the scan failed (its "
         "`if:` reads `steps.<id>.outcome == 'failure'`), or whose outcome a later script reads "
-        "before it exits non-zero: the job's own gate decides. Subcommands that scan nothing "
-        "(`trivy convert`, which prints a report) are not scans.",
+        "before it exits non-zero: the job's own gate decides. An action scan whose SARIF a "
+        "later step uploads to code scanning (its `format`, or the upload naming the scan's "
+        "output) reports as alerts, by design. Subcommands that scan nothing (`trivy "
+        "convert`, which prints a report) and bills of materials (trivy's `--format "
+        "cyclonedx`) are not scans.",
         why="A scan that cannot fail is a log nobody reads. The known CVE ships, the leaked key "
         "stays, and the dashboard says the scan ran.",
         example="- run: bandit -r src -ll || true",
