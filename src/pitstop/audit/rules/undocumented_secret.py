@@ -78,7 +78,8 @@ def _explained_at_a_use(repo: Repo) -> set[str]:
     return names
 
 
-# `# zizmor: ignore[secrets-outside-env]`, `# pitstop: ignore …`, `# noqa`, `# yamllint disable`
+# A tool's directive in a comment: zizmor's and pitstop's ignores (`zizmor: ignore[…]`), and
+# flake8's, yamllint's, bandit's and coverage's markers (noqa, yamllint disable, nosec, pragma)
 DIRECTIVE = re.compile(r"^#\s*([\w-]+:\s*ignore\b|noqa\b|yamllint\b|nosec\b|pragma\b)")
 
 
