@@ -211,3 +211,48 @@ def test_a_generated_workflow_is_left_for_its_source_and_the_others_are_fixed(
     assert (root / ".github/workflows/ci.generated.yml").read_text() == generated
     assert "timeout-minutes: 30" in (root / ".github/workflows/other.yml").read_text()
     assert "ci.generated.yml:4:3  missing-timeout  the file is generated" in result.stdout
+
+
+def test_fixes_in_two_files_never_leave_a_call_the_caller_cannot_make(tmp_path: Path) -> None:
+    """AppFlowy-Cloud's shape, from the unsafe sweep of corpus 4: the deploy workflow is made to
+    call the test workflow (deploy-without-tests), the caller gets a `permissions:` block for
+    what its own steps need, and the test workflow gets one asking `actions: read`
+    (excessive-permissions). Together GitHub would refuse the caller ("is requesting 'actions:
+    read', but is only allowed 'actions: none'"), so the fix that breaks the call is refused and
+    every file written is valid."""
+    tests = (
+        "name: Integrations\non:\n  push:\n    branches: [main]\n  pull_request:\njobs:\n"
+        "  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n"
+        "      - run: cargo test\n"
+        "      - uses: actions/download-artifact@v4\n"
+        "        with:\n          run-id: ${{ github.event.workflow_run.id }}\n"
+        "          github-token: ${{ github.token }}\n"
+    )
+    deploy = (
+        "name: Images\non:\n  push:\n    branches: [main]\njobs:\n"
+        "  push:\n    runs-on: ubuntu-latest\n    timeout-minutes: 30\n    steps:\n"
+        "      - uses: docker/build-push-action@v6\n        with:\n          push: true\n"
+    )
+    root = write_repo(
+        tmp_path / "repo",
+        {".github/workflows/integration.yml": tests, ".github/workflows/images.yml": deploy},
+    )
+    fixed = pitstop(
+        "fix",
+        "--unsafe",
+        "--rule",
+        "deploy-without-tests",
+        "--rule",
+        "excessive-permissions",
+        cwd=root,
+    )
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr  # a finding remains
+    assert "workflow_call" in (root / ".github/workflows/integration.yml").read_text()
+    assert (
+        "is requesting 'actions: read', but is only allowed 'actions: none'.; left as it was"
+        in (fixed.stdout)
+    )
+    audited = pitstop("audit", "--rule", "invalid-workflow", "--format", "json", cwd=root)
+    assert '"findings": []' in audited.stdout.replace("\n", "").replace(" ", "").replace(
+        '"findings":[]', '"findings": []'
+    ), audited.stdout

@@ -11,6 +11,7 @@ atomically, all of them or none.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -165,24 +166,46 @@ def _round(
     combined = {
         path: apply_edits(repo.documents[path].text, edits) for path, (edits, _) in taken.items()
     }
-    suspect = {p for p, t in combined.items() if problem(repo.documents[p], t, taken[p][1])}
-    if suspect:  # find the fixes at fault, each alone against the file as it was
+    pending = _pending(result.texts, combined)
+    suspect = {
+        p for p, t in combined.items() if problem(repo.documents[p], t, taken[p][1], pending)
+    }
+    suspect |= {
+        p
+        for p in _callers(repo, set(combined), combined)
+        if p not in combined and problem(repo.documents[p], repo.documents[p].text, [], pending)
+    }  # an unchanged caller of a workflow a fix changed
+    if suspect:  # fix by fix, each against the files as the fixes kept before it leave them
         taken = {}
         kept = []
         for key, finding, context, patches in tried:
+            trial = {path: (list(e), list(c)) for path, (e, c) in taken.items()}
+            _take(trial, patches)
+            now = {
+                path: apply_edits(repo.documents[path].text, e) for path, (e, _) in trial.items()
+            }
+            pending = _pending(result.texts, now)
+            touched = {p.path for p in patches}
+            check = touched | _callers(repo, touched, now)
             reason = next(
                 (
                     r
-                    for p in patches
-                    if p.path in suspect
-                    and (r := problem(p.doc, apply_edits(p.doc.text, p.edits), p.changes))
+                    for path in sorted(check)
+                    if (
+                        r := problem(
+                            repo.documents[path],
+                            now.get(path, repo.documents[path].text),
+                            trial[path][1] if path in trial else [],
+                            pending,
+                        )
+                    )
                 ),
                 None,
             )
             if reason:
                 failed.append((key, finding, f"{reason}; left as it was"))
                 continue
-            _take(taken, patches)
+            taken = trial
             kept.append((key, finding, context, patches))
         tried = kept
     for key, finding, context, _ in tried:
@@ -198,15 +221,37 @@ def _round(
             result.refused.append(_outcome(finding, reason))
     if not taken:
         return found
+    final = _pending(
+        result.texts,
+        {path: apply_edits(repo.documents[path].text, e) for path, (e, _) in taken.items()},
+    )
     for path, (edits, changes) in taken.items():
         doc = repo.documents[path]
         text = apply_edits(doc.text, edits)
         checked = path not in suspect and text == combined[path]  # the same fixes, checked above
-        reason = None if checked else problem(doc, text, changes)
+        reason = None if checked else problem(doc, text, changes, final)
         if reason:  # each fix was sound alone: this is pitstop's bug, and nothing is written
             raise PitstopError(f"the fixes together went wrong ({reason}); please report it")
         result.texts[path] = text
     return None
+
+
+def _pending(earlier: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """The texts fixes have given files so far, by absolute path, for checking calls."""
+    return {os.path.abspath(p): t for p, t in {**earlier, **now}.items()}
+
+
+def _callers(repo: Repo, paths: set[str], texts: dict[str, str]) -> set[str]:
+    """The workflows that call one of ``paths``: the repository's own calls, and files whose
+    text as fixes leave it names one (a call a fix added)."""
+    found: set[str] = set()
+    for path in paths:
+        workflow = next((w for w in repo.workflows if w.path == path), None)
+        if workflow is not None:
+            found |= {caller.path for caller, _ in repo.callers(workflow)}
+        name = "/".join(os.path.normpath(repo.relative(path)).split(os.sep))
+        found |= {p for p, t in texts.items() if p != path and f"./{name}" in t}
+    return {p for p in found if p in repo.documents}
 
 
 def _take(taken: dict[str, tuple[list[Edit], list[Change]]], patches: list[Patch]) -> None:

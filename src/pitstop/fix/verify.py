@@ -4,12 +4,15 @@ the old document with the intended changes made, nothing else."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from pitstop.fix.patch import DELETE, Change, Edit
+from pitstop.workflow.calls import local_resolver
 from pitstop.workflow.repository import load_file
-from pitstop.workflow.yaml import YamlDocument
+from pitstop.workflow.yaml import YamlDocument, load_yaml, parse_yaml
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
@@ -44,9 +47,18 @@ def expected(data: Any, changes: Iterable[Change]) -> Any:
     return result
 
 
-def problem(old: YamlDocument, new_text: str, changes: list[Change]) -> str | None:
-    """Why ``new_text`` is not ``old`` with ``changes`` made, or None when it is exactly that."""
-    loaded = load_file(old.path, text=new_text)
+def problem(
+    old: YamlDocument,
+    new_text: str,
+    changes: list[Change],
+    pending: Mapping[str, str] | None = None,
+) -> str | None:
+    """Why ``new_text`` is not ``old`` with ``changes`` made, or None when it is exactly that.
+    ``pending`` holds the texts fixes have given other files, by absolute path: a call of the
+    repository's own workflow is checked against the called file as the fixes leave it (a
+    permission the called workflow now asks for must be one the caller grants)."""
+    resolve = local_resolver(old.path, partial(_pending_or_disk, pending)) if pending else None
+    loaded = load_file(old.path, text=new_text, resolve=resolve)
     if loaded.problems:
         first = loaded.problems[0]
         return f"the edited file would not be valid: {first.span}: {first.message}"
@@ -60,6 +72,11 @@ def problem(old: YamlDocument, new_text: str, changes: list[Change]) -> str | No
         where = _first_difference(want, new, ())
         return f"the edited file would also change {where or 'the document'}"
     return None
+
+
+def _pending_or_disk(pending: Mapping[str, str], path: str) -> YamlDocument:
+    text = pending.get(os.path.abspath(path))
+    return parse_yaml(text, path) if text is not None else load_yaml(path)
 
 
 def _first_difference(a: Any, b: Any, path: tuple[Any, ...]) -> str:
