@@ -41,6 +41,19 @@ CASES = [
         {},
         id="timeout-four-space-indent",
     ),
+    # -- checkout-credentials: an explicit `true` is the author's choice ----------------------
+    pytest.param(
+        "checkout-credentials",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "        with:\n          persist-credentials: true  # needed to push the PR branch\n"
+        "      - run: python misc/sync.py\n",
+        HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v5\n"
+        "        with:\n          persist-credentials: false  # needed to push the PR branch\n"
+        "      - run: python misc/sync.py\n",
+        True,
+        {},
+        id="checkout-explicit-true-needs-unsafe",
+    ),
     # -- stale-workflow-run --------------------------------------------------------------------
     pytest.param(
         "stale-workflow-run",

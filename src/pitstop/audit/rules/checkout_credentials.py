@@ -52,7 +52,13 @@ def check(repo: Repo, out: Check) -> None:
             span(place.doc, target),
             "actions/checkout keeps the job's token in .git/config for every later step; set "
             "`persist-credentials: false` unless a step pushes",
-            fix=Fix("set persist-credentials: false", "safe", partial(_drop_credentials, place)),
+            # an explicit `persist-credentials: true` is the author's choice (mypy's "needed to
+            # `git push` the PR branch", through a script): turning it off needs --unsafe
+            fix=Fix(
+                "set persist-credentials: false",
+                "unsafe" if persist is not None else "safe",
+                partial(_drop_credentials, place),
+            ),
         )
     out.figure = f"{out.checked - out.failed} of {out.checked} checkouts drop their credentials"
 
@@ -72,11 +78,12 @@ def _fetched_without_git(place: StepPlace) -> bool:
 
 
 # In the repository's own scripts, only what talks to GitHub with git counts: `git push`,
-# `git pull`, `git fetch` (in a shell line or a Node.js call: `spawnSync("git", ["push", …])`),
+# `git pull`, `git fetch` (in a shell line, a Node.js call: `spawnSync("git", ["push", …])`, or
+# a Python one: `subprocess.run(["git", "push", …])`),
 # `gh pr`, a site pushed by mkdocs or ghp-import; a local `git tag -l` or a sentence about tags
 # does not.
 SCRIPT_PUSHES = re.compile(
-    r"\bgit\s+(push|pull|fetch)\b|[\"'`]git[\"'`]\s*,\s*\[\s*[\"'`](push|pull|fetch)\b"
+    r"\bgit\s+(push|pull|fetch)\b|[\"'`]git[\"'`]\s*,\s*\[?\s*[\"'`](push|pull|fetch)\b"
     r"|\bgh\s+pr\b|mkdocs\s+gh-deploy|ghp-import",
     re.IGNORECASE,
 )
@@ -123,7 +130,11 @@ RULE = Rule(
         "commits back): those need the kept credentials. A job "
         "running in a container image without git (`pitstop/knowledge/images.toml`: `ubuntu`, "
         "`debian`, `alpine`, the `-slim` variants…) that installs none before the checkout is "
-        "left alone: checkout then downloads through the REST API and keeps no token.",
+        "left alone: checkout then downloads through the REST API and keeps no token. The "
+        "repository's own scripts a later step runs count (shell, Node.js and Python calls of "
+        "git push, pull or fetch). The fix is safe where the input is absent; an explicit "
+        "`persist-credentials: true` is the author's choice, and turning it off needs "
+        "`--unsafe`.",
         why="By default checkout writes the job's GITHUB_TOKEN into `.git/config`, where every "
         "later step, every third-party action and any uploaded artifact of the workspace can "
         "read it.",
