@@ -162,7 +162,7 @@ CASES = [
         "        with: {persist-credentials: 'true'}\n",
         HEAD + "  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n"
         "        with: {persist-credentials: false}\n",
-        False,
+        True,  # an explicit `true` is the author's choice: turning it off is unsafe
         {},
         id="credentials-true-to-false",
     ),
