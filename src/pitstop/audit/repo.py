@@ -191,11 +191,14 @@ class Repo:
             if len(parts) < 3 or not slug or f"{parts[0]}/{parts[1]}".lower() != slug.lower():
                 return None
             path = parts[2]
-        target = os.path.normpath(os.path.join(self.root, path))
+        return self.workflow_at(os.path.join(self.root, path))
+
+    def workflow_at(self, path: str) -> Workflow | None:
+        """The repository's workflow at ``path``, or None (looked up in an index made once)."""
         by_path = self.memo(
             "workflows-by-path", lambda: {os.path.normpath(w.path): w for w in self.workflows}
         )
-        return by_path.get(target)
+        return by_path.get(os.path.normpath(path))
 
     def callers(self, workflow: Workflow) -> list[tuple[Workflow, Job]]:
         """The jobs of this repository that call ``workflow`` (``called``), each with its

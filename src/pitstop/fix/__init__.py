@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -170,14 +171,16 @@ def _round(
     suspect = {
         p for p, t in combined.items() if problem(repo.documents[p], t, taken[p][1], pending)
     }
+    added = _call_index(repo, combined)
     suspect |= {
         p
-        for p in _callers(repo, set(combined), combined)
+        for p in _callers(repo, set(combined), added)
         if p not in combined and problem(repo.documents[p], repo.documents[p].text, [], pending)
     }  # an unchanged caller of a workflow a fix changed
     if suspect:  # fix by fix, each against the files as the fixes kept before it leave them
         taken = {}
         kept = []
+        added = {}  # the calls in the files as the kept fixes leave them, by what they call
         for key, finding, context, patches in tried:
             trial = {path: (list(e), list(c)) for path, (e, c) in taken.items()}
             _take(trial, patches)
@@ -186,7 +189,8 @@ def _round(
             }
             pending = _pending(result.texts, now)
             touched = {p.path for p in patches}
-            check = touched | _callers(repo, touched, now)
+            mine = _call_index(repo, {path: now[path] for path in touched})
+            check = touched | _callers(repo, touched, _merged(added, mine))
             reason = next(
                 (
                     r
@@ -206,6 +210,7 @@ def _round(
                 failed.append((key, finding, f"{reason}; left as it was"))
                 continue
             taken = trial
+            added = _merged(added, mine)
             kept.append((key, finding, context, patches))
         tried = kept
     for key, finding, context, _ in tried:
@@ -241,16 +246,34 @@ def _pending(earlier: dict[str, str], now: dict[str, str]) -> dict[str, str]:
     return {os.path.abspath(p): t for p, t in {**earlier, **now}.items()}
 
 
-def _callers(repo: Repo, paths: set[str], texts: dict[str, str]) -> set[str]:
-    """The workflows that call one of ``paths``: the repository's own calls, and files whose
-    text as fixes leave it names one (a call a fix added)."""
+# A call of the repository's own workflow or action: `uses: ./.github/workflows/x.yml`.
+LOCAL_USES = re.compile(r"uses:\s*[\"']?\./([^\s\"'#@]+)")
+
+
+def _call_index(repo: Repo, texts: dict[str, str]) -> dict[str, set[str]]:
+    """What the files call, as ``texts`` have them: called path -> the paths calling it (read
+    once per text, not once per called file)."""
+    index: dict[str, set[str]] = {}
+    for path, text in texts.items():
+        for found in LOCAL_USES.finditer(text):
+            target = os.path.normpath(os.path.join(repo.root, found.group(1)))
+            index.setdefault(target, set()).add(path)
+    return index
+
+
+def _merged(a: dict[str, set[str]], b: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {k: a.get(k, set()) | b.get(k, set()) for k in a.keys() | b.keys()}
+
+
+def _callers(repo: Repo, paths: set[str], added: dict[str, set[str]]) -> set[str]:
+    """The workflows that call one of ``paths``: the repository's own calls, and the calls
+    that fixes have written (``added``, from ``_call_index``)."""
     found: set[str] = set()
     for path in paths:
-        workflow = next((w for w in repo.workflows if w.path == path), None)
+        workflow = repo.workflow_at(path)
         if workflow is not None:
             found |= {caller.path for caller, _ in repo.callers(workflow)}
-        name = "/".join(os.path.normpath(repo.relative(path)).split(os.sep))
-        found |= {p for p, t in texts.items() if p != path and f"./{name}" in t}
+        found |= {p for p in added.get(os.path.normpath(path), ()) if p != path}
     return {p for p in found if p in repo.documents}
 
 
